@@ -1,0 +1,72 @@
+// swift-tools-version: 6.2
+//
+// hum — a terminal music player that learns on your machine.
+// The target graph (who may import whom) is drawn and explained in ARCHITECTURE.md.
+
+import PackageDescription
+
+/// Every target of ours builds in Swift 6 mode with warnings as errors.
+let strict: [SwiftSetting] = [.treatAllWarnings(as: .error)]
+
+let package = Package(
+    name: "hum",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hum", targets: ["hum"]),
+        .executable(name: "hum-bench", targets: ["hum-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // MARK: C libraries (system modules and one C++ bridge)
+        .systemLibrary(name: "CMpg123",
+                       providers: [.apt(["libmpg123-dev"])]),
+        .systemLibrary(name: "CSndfile",
+                       providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CPulse",
+                       providers: [.apt(["libpulse-dev"])]),
+        .target(name: "TagLibBridge",
+                linkerSettings: [.linkedLibrary("tag"), .linkedLibrary("stdc++")]),
+
+        // MARK: Pure core: values and ports, no I/O
+        .target(name: "MusicCore", swiftSettings: strict),
+
+        // MARK: Adapters: one C library each
+        .target(name: "Mpg123Decoding", dependencies: ["MusicCore", "CMpg123"], swiftSettings: strict),
+        .target(name: "SndfileDecoding", dependencies: ["MusicCore", "CSndfile"], swiftSettings: strict),
+        .target(name: "TagLibTags", dependencies: ["MusicCore", "TagLibBridge"], swiftSettings: strict),
+        .target(name: "PulseOutput", dependencies: ["MusicCore", "CPulse"], swiftSettings: strict),
+        .target(name: "FileOutputs", dependencies: ["MusicCore"], swiftSettings: strict),
+
+        // MARK: Engine and file handling
+        .target(name: "Playback", dependencies: ["MusicCore"], swiftSettings: strict),
+        .target(name: "AudioFiles",
+                dependencies: ["MusicCore", "Mpg123Decoding", "SndfileDecoding", "TagLibTags"],
+                swiftSettings: strict),
+
+        // MARK: Executables
+        .executableTarget(name: "hum",
+                          dependencies: ["MusicCore", "Playback", "AudioFiles", "TagLibTags", "PulseOutput", "FileOutputs",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .executableTarget(name: "hum-bench",
+                          dependencies: ["MusicCore", "AudioFiles", "HumTestSupport",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+
+        // MARK: Tests
+        /// Fakes, fixture generation and process helpers shared by the tests and the benchmark.
+        .target(name: "HumTestSupport", dependencies: ["MusicCore"], swiftSettings: strict),
+        .testTarget(name: "MusicCoreTests", dependencies: ["MusicCore"], swiftSettings: strict),
+        .testTarget(name: "PlaybackTests",
+                    dependencies: ["Playback", "FileOutputs", "HumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "DecodingTests",
+                    dependencies: ["AudioFiles", "Mpg123Decoding", "SndfileDecoding", "TagLibTags",
+                                   "HumTestSupport"],
+                    swiftSettings: strict),
+        .testTarget(name: "CommandLineTests", dependencies: ["hum", "HumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "SoundTests",
+                    dependencies: ["hum", "PulseOutput", "HumTestSupport"], swiftSettings: strict),
+    ]
+)

@@ -1,0 +1,3 @@
+#include <stdio.h>
+#include <sys/types.h>
+#include <mpg123.h>

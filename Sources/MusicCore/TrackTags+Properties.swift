@@ -1,0 +1,86 @@
+import Foundation
+
+/// Reading `TrackTags` out of a property map: TagLib's unified keys ("TITLE", "ALBUMARTIST",
+/// "TRACKNUMBER", "REPLAYGAIN_TRACK_GAIN", "R128_TRACK_GAIN"…), which look the same for ID3v2 (TXXX
+/// descriptions become keys), Vorbis comments and APE tags.
+extension TrackTags {
+    public init(properties raw: [String: [String]], codec: AudioCodec?) {
+        var map: [String: [String]] = [:]
+        for (key, values) in raw {
+            let cleaned = values.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { !$0.isEmpty }
+            guard !cleaned.isEmpty else { continue }
+            map[key.uppercased(), default: []].append(contentsOf: cleaned)
+        }
+        func first(_ keys: String...) -> String? {
+            for key in keys { if let value = map[key]?.first { return value } }
+            return nil
+        }
+        func all(_ key: String) -> [String] { map[key] ?? [] }
+
+        let track = Self.parseNumberPair(first("TRACKNUMBER"))
+        let disc = Self.parseNumberPair(first("DISCNUMBER"))
+        let date = first("DATE", "YEAR", "ORIGINALDATE", "ORIGINALYEAR")
+        let artists = map["ARTISTS"] ?? all("ARTIST")
+
+        var gain = ReplayGainInfo(
+            trackGain: first("REPLAYGAIN_TRACK_GAIN").flatMap(ReplayGainInfo.parseGain),
+            trackPeak: first("REPLAYGAIN_TRACK_PEAK").flatMap(ReplayGainInfo.parsePeak),
+            albumGain: first("REPLAYGAIN_ALBUM_GAIN").flatMap(ReplayGainInfo.parseGain),
+            albumPeak: first("REPLAYGAIN_ALBUM_PEAK").flatMap(ReplayGainInfo.parsePeak))
+        // Opus files carry R128 gains (RFC 7845 §5.2.1); they win over REPLAYGAIN_* there.
+        if codec == .opus || codec == nil {
+            if let r128 = first("R128_TRACK_GAIN").flatMap(ReplayGainInfo.parseR128Gain) { gain.trackGain = r128 }
+            if let r128 = first("R128_ALBUM_GAIN").flatMap(ReplayGainInfo.parseR128Gain) { gain.albumGain = r128 }
+        }
+
+        self.init(
+            title: first("TITLE"),
+            artists: artists,
+            albumArtist: first("ALBUMARTIST", "ALBUM ARTIST"),
+            album: first("ALBUM"),
+            trackNumber: track.number,
+            trackTotal: track.total ?? first("TRACKTOTAL", "TOTALTRACKS").flatMap(Self.parseInt),
+            discNumber: disc.number,
+            discTotal: disc.total ?? first("DISCTOTAL", "TOTALDISCS").flatMap(Self.parseInt),
+            date: date,
+            year: date.flatMap(Self.parseYear),
+            genres: all("GENRE"),
+            musicBrainz: MusicBrainzIDs(
+                recordingID: first("MUSICBRAINZ_TRACKID"),
+                releaseTrackID: first("MUSICBRAINZ_RELEASETRACKID"),
+                releaseID: first("MUSICBRAINZ_ALBUMID"),
+                releaseGroupID: first("MUSICBRAINZ_RELEASEGROUPID"),
+                artistIDs: all("MUSICBRAINZ_ARTISTID"),
+                albumArtistIDs: all("MUSICBRAINZ_ALBUMARTISTID")),
+            replayGain: gain,
+            properties: map)
+    }
+
+    /// "3/12" → (3, 12); "07" → (7, nil); junk → (nil, nil).
+    static func parseNumberPair(_ text: String?) -> (number: Int?, total: Int?) {
+        guard let text else { return (nil, nil) }
+        let parts = text.split(separator: "/", maxSplits: 1).map { String($0) }
+        return (parts.first.flatMap(parseInt), parts.count > 1 ? parseInt(parts[1]) : nil)
+    }
+
+    static func parseInt(_ text: String) -> Int? {
+        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0, value < 100_000 else { return nil }
+        return value
+    }
+
+    /// The first four-digit run in a date ("1997-05-21", "21.05.1997", "1997").
+    static func parseYear(_ text: String) -> Int? {
+        let digits = Array(text.utf8)
+        var index = 0
+        while index + 4 <= digits.count {
+            let run = digits[index..<index + 4]
+            let before = index == 0 || !(48...57).contains(digits[index - 1])
+            let after = index + 4 == digits.count || !(48...57).contains(digits[index + 4])
+            if before && after && run.allSatisfy({ (48...57).contains($0) }) {
+                return Int(String(decoding: run, as: UTF8.self))
+            }
+            index += 1
+        }
+        return nil
+    }
+}

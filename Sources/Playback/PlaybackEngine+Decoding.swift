@@ -1,0 +1,165 @@
+import MusicCore
+
+/// A track open on the decode thread. Lives and dies on that thread (decoders are not Sendable).
+private final class OpenTrack {
+    let decoder: any AudioDecoder
+    let serial: Int
+    let item: PlaybackItem
+    let queueIndex: Int
+    var gain: Float
+    var nextFrame: Int64 = 0
+
+    init(decoder: any AudioDecoder, serial: Int, item: PlaybackItem, queueIndex: Int, gain: Float) {
+        self.decoder = decoder
+        self.serial = serial
+        self.item = item
+        self.queueIndex = queueIndex
+        self.gain = gain
+    }
+}
+
+extension PlaybackEngine {
+    /// The decode thread: follows requests, and otherwise keeps the ring full, opening the next track the
+    /// moment the current one is fully decoded (seconds before it is heard: that is the gapless hand-off).
+    func runDecodeLoop() {
+        var track: OpenTrack?
+        var epoch: UInt64 = 0
+        /// The queue index after which nothing more was found; lets `enqueue` resume a finished queue.
+        var exhaustedAfter: Int?
+        var pendingFailures: [FailedOpen] = []
+
+        func openFrom(_ index: Int, start: StartPoint) {
+            track = nil
+            exhaustedAfter = nil
+            var index = index
+            while !shuttingDown.load(ordering: .relaxed) {
+                let item: PlaybackItem? = state.withLock { s in
+                    s.request == nil && s.queue.indices.contains(index) ? s.queue[index] : nil
+                }
+                guard let item else { break }
+                if let opened = open(item, at: index, start: start, epoch: epoch, failedBefore: &pendingFailures) {
+                    track = opened
+                    return
+                }
+                index += 1
+            }
+            // The end of the queue (or a newer request): say so once this epoch's audio has been played.
+            if state.withLock({ $0.request == nil }) {
+                state.withLock { $0.trailingFailures[epoch] = pendingFailures }
+                pendingFailures = []
+                exhaustedAfter = index - 1
+                finishedEpoch.store(epoch, ordering: .sequentiallyConsistent)
+                outputWake.signal()
+            }
+        }
+
+        while !shuttingDown.load(ordering: .relaxed) {
+            if let request = state.withLock({ s -> Request? in defer { s.request = nil }; return s.request }) {
+                epoch = request.epoch
+                pendingFailures = []
+                switch request.kind {
+                case .stop:
+                    track = nil
+                    exhaustedAfter = nil
+                case .play(let index, let start):
+                    openFrom(index, start: start)
+                case .seek(let serial, let frame):
+                    track = seekPlay(serial: serial, frame: frame, current: track)
+                    if track == nil { openFrom(state.withLock { $0.plays[serial]?.queueIndex ?? 0 } + 1, start: .frame(0)) }
+                }
+                continue
+            }
+            guard let current = track else {
+                // Idle: stopped, or past the end of the queue (resume if `enqueue` added entries).
+                if let last = exhaustedAfter, state.withLock({ $0.queue.count > last + 1 }) {
+                    finishedEpoch.store(0, ordering: .sequentiallyConsistent)
+                    openFrom(last + 1, start: .frame(0))
+                    continue
+                }
+                decodeWake.wait()
+                continue
+            }
+            guard let buffer = ring.reservableSamples() else {
+                decodeWake.wait()
+                continue
+            }
+            let channels = current.decoder.format.channels
+            do {
+                let frames = try current.decoder.read(into: buffer, maxFrames: ring.samplesPerSlot / channels)
+                if frames > 0 {
+                    if current.gain != 1 {
+                        for index in 0..<frames * channels { buffer[index] *= current.gain }
+                    }
+                    ring.commit(ChunkHeader(epoch: epoch, playSerial: current.serial,
+                                            sampleRate: Int32(current.decoder.format.sampleRate),
+                                            channels: Int32(channels), startFrame: current.nextFrame,
+                                            frames: Int32(frames)))
+                    current.nextFrame += Int64(frames)
+                    outputWake.signal()
+                    continue
+                }
+                state.withLock { $0.plays[current.serial]?.endFrame = current.nextFrame }
+            } catch {
+                state.withLock { s in
+                    s.plays[current.serial]?.failure = ("\(error)", current.nextFrame)
+                    s.plays[current.serial]?.endFrame = current.nextFrame
+                }
+            }
+            openFrom(current.queueIndex + 1, start: .frame(0))
+        }
+    }
+
+    /// Opens `item` and registers a new play for it; on failure, adds it to `failedBefore` and returns nil.
+    private func open(_ item: PlaybackItem, at index: Int, start: StartPoint, epoch: UInt64,
+                      failedBefore: inout [FailedOpen]) -> OpenTrack? {
+        do {
+            let decoder = try openDecoder(item)
+            let frame = start.frame(at: decoder.format.sampleRate)
+            if frame > 0 { try decoder.seek(toFrame: frame) }
+            let failures = failedBefore
+            failedBefore = []
+            let (serial, gain) = state.withLock { s -> (Int, Float) in
+                let serial = s.nextSerial
+                s.nextSerial += 1
+                s.prunePlays(keepingAbove: serial - 64)
+                s.plays[serial] = PlayRecord(serial: serial, item: item, queueIndex: index, epoch: epoch,
+                                             format: decoder.format, frameCount: decoder.frameCount,
+                                             failedBefore: failures)
+                return (serial, s.replayGain.linearGain(for: item.replayGain, albumInOrder: item.albumInOrder))
+            }
+            let track = OpenTrack(decoder: decoder, serial: serial, item: item, queueIndex: index, gain: gain)
+            track.nextFrame = frame
+            return track
+        } catch {
+            failedBefore.append(FailedOpen(item: item, message: "\(error)"))
+            return nil
+        }
+    }
+
+    /// Seeks inside play `serial`: in the open decoder when it is that play, otherwise by reopening the
+    /// play's file (the decoder may already be on the next track). Returns nil if the file cannot be read.
+    private func seekPlay(serial: Int, frame: Int64, current: OpenTrack?) -> OpenTrack? {
+        guard let record = state.withLock({ $0.plays[serial] }) else { return nil }
+        let gain = state.withLock { $0.replayGain.linearGain(for: record.item.replayGain, albumInOrder: record.item.albumInOrder) }
+        do {
+            let track: OpenTrack
+            if let current, current.serial == serial {
+                track = current
+                track.gain = gain
+            } else {
+                track = OpenTrack(decoder: try openDecoder(record.item), serial: serial, item: record.item,
+                                  queueIndex: record.queueIndex, gain: gain)
+            }
+            try track.decoder.seek(toFrame: frame)
+            track.nextFrame = frame
+            state.withLock { $0.plays[serial]?.endFrame = nil }
+            return track
+        } catch {
+            state.withLock { s in
+                s.plays[serial]?.failure = ("\(error)", frame)
+                s.plays[serial]?.endFrame = frame
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,79 @@
+extension PlaybackEngine {
+    /// The event thread: turns the output thread's notices into `PlaybackEvent`s, and while playing
+    /// sends the position every `progressInterval`. It sleeps without a timeout when nothing plays.
+    func runEventLoop() {
+        var lastProgress: PublishedPosition.Value?
+        while !shuttingDown.load(ordering: .relaxed) {
+            if state.withLock({ $0.status == .playing }) {
+                eventWake.wait(seconds: Self.progressInterval)
+            } else {
+                eventWake.wait()
+            }
+            while let (_, notice) = notices.peek() {
+                notices.pop()
+                let happened = events(for: notice)
+                for event in happened { continuation.yield(event) }
+                if case .outputFailed? = happened.last { stop() }
+            }
+            let heard = position.read()
+            guard heard != lastProgress else { continue }
+            let progress: PlaybackEvent? = state.withLock { s in
+                guard s.status == .playing, let record = s.plays[heard.playSerial], record.started, !record.ended
+                else { return nil }
+                return .progressed(record.item, position: record.seconds(heard.frame), duration: record.duration)
+            }
+            if let progress {
+                lastProgress = heard
+                continuation.yield(progress)
+            }
+        }
+    }
+
+    /// The events one notice means, decided under the state lock so that a play ends exactly once.
+    private func events(for notice: OutputNotice) -> [PlaybackEvent] {
+        var events: [PlaybackEvent] = []
+        state.withLock { s in
+            switch notice {
+            case .began(let serial, let previous):
+                events += endNaturally(&s, serial: previous)
+                guard var record = s.plays[serial] else { return }
+                events += record.failedBefore.map { .failed($0.item, message: $0.message, position: nil) }
+                record.failedBefore = []
+                record.started = true
+                s.plays[serial] = record
+                s.currentIndex = record.queueIndex
+                events.append(.started(record.item, queueIndex: record.queueIndex, duration: record.duration))
+            case .queueEnded(let epoch, let lastSerial):
+                events += endNaturally(&s, serial: lastSerial)
+                events += (s.trailingFailures.removeValue(forKey: epoch) ?? [])
+                    .map { .failed($0.item, message: $0.message, position: nil) }
+                if epoch == s.epoch {
+                    s.status = .stopped
+                    events.append(.queueFinished)
+                }
+            case .outputLost:
+                s.outputLost = true
+                events.append(.outputLost(outputError.withLock { $0 }))
+            case .outputRestored:
+                s.outputLost = false
+                events.append(.outputRestored)
+            case .outputFailed:
+                guard s.status != .stopped else { return }
+                events.append(.outputFailed(outputError.withLock { $0 }))
+            }
+        }
+        return events
+    }
+
+    /// Ends play `serial` because the output moved past it: finished, or failed if decoding broke.
+    private func endNaturally(_ s: inout ControlState, serial: Int) -> [PlaybackEvent] {
+        guard serial != 0, var record = s.plays[serial], record.started, !record.ended else { return [] }
+        record.ended = true
+        s.plays[serial] = record
+        let end = record.endFrame ?? record.frameCount ?? 0
+        if let failure = record.failure {
+            return [.failed(record.item, message: failure.message, position: record.seconds(failure.frame))]
+        }
+        return [.finished(record.item, position: record.seconds(end))]
+    }
+}

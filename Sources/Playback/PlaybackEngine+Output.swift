@@ -1,0 +1,154 @@
+import Foundation
+import MusicCore
+
+extension PlaybackEngine {
+    /// Backoff between reconnection attempts after the output is lost: quick at first, then once a second,
+    /// so sound is back about a second after the server is.
+    static let reconnectDelays: [Double] = [0.1, 0.2, 0.4, 0.8, 1.0]
+
+    /// The output thread. While audio flows it only reads atomics, scales samples in place and calls
+    /// `output.write`: no allocation, no lock of ours, no logging. Its rare paths (format change,
+    /// reconnection, draining at the end) may block and allocate; nothing is playing then.
+    func runOutputLoop() {
+        var openFormat: AudioFormat?
+        var ramp = VolumeRamp(gain: Float(bitPattern: targetGainBits.load(ordering: .relaxed)))
+        var writtenEpoch: UInt64 = 0
+        var lastSerial = 0
+        var endReportedEpoch: UInt64 = 0
+
+        while !shuttingDown.load(ordering: .relaxed) {
+            let epoch = currentEpoch.load(ordering: .sequentiallyConsistent)
+            // Chunks decoded before a seek, skip or stop are dropped unheard.
+            while let stale = ring.peek(), stale.header.epoch != epoch {
+                ring.pop()
+                decodeWake.signal()
+            }
+            if paused.load(ordering: .sequentiallyConsistent) {
+                outputWake.wait()
+                continue
+            }
+            guard let (header, samples) = ring.peek() else {
+                if finishedEpoch.load(ordering: .sequentiallyConsistent) == epoch, endReportedEpoch != epoch {
+                    if openFormat != nil { try? output.drain() }
+                    // Report only if nothing moved meanwhile (a pause or seek interrupts the drain).
+                    if currentEpoch.load(ordering: .sequentiallyConsistent) == epoch, ring.isEmpty,
+                       !paused.load(ordering: .sequentiallyConsistent) {
+                        notify(.queueEnded(epoch: epoch, lastSerial: writtenEpoch == epoch ? lastSerial : 0))
+                        endReportedEpoch = epoch
+                    }
+                    continue
+                }
+                outputWake.wait()
+                continue
+            }
+            if writtenEpoch != epoch {
+                // Stale audio may have slipped into the device between the control call's discard and the
+                // epoch check above; discard again before the first chunk of the new epoch.
+                if openFormat != nil { output.discardBuffered() }
+                writtenEpoch = epoch
+            }
+            if header.playSerial != lastSerial {
+                notify(.began(serial: header.playSerial, previous: lastSerial))
+                lastSerial = header.playSerial
+            }
+            let format = header.format
+            if openFormat != format {
+                if openFormat != nil {
+                    try? output.drain()
+                    output.close()
+                    openFormat = nil
+                }
+                guard openOutput(format) else { continue }
+                openFormat = format
+            }
+            let frames = Int(header.frames), channels = format.channels
+            ramp.apply(samples, frames: frames, channels: channels, sampleRate: format.sampleRate,
+                       target: Float(bitPattern: targetGainBits.load(ordering: .relaxed)))
+            position.publish(.init(epoch: epoch, playSerial: header.playSerial, frame: header.startFrame))
+
+            var offset = 0
+            while offset < frames, !shuttingDown.load(ordering: .relaxed),
+                  currentEpoch.load(ordering: .sequentiallyConsistent) == epoch {
+                if paused.load(ordering: .sequentiallyConsistent) {
+                    outputWake.wait()
+                    continue
+                }
+                do {
+                    offset += try output.write(samples + offset * channels, frames: frames - offset)
+                    position.publish(.init(epoch: epoch, playSerial: header.playSerial,
+                                           frame: header.startFrame + Int64(offset)))
+                } catch AudioOutputError.disconnected(let why) {
+                    if !reconnect(format, after: why) { openFormat = nil; break }
+                } catch {
+                    fail(with: "\(error)")
+                    openFormat = nil
+                    break
+                }
+            }
+            if currentEpoch.load(ordering: .sequentiallyConsistent) == epoch || offset == frames {
+                ring.pop()
+                decodeWake.signal()
+            }
+        }
+    }
+
+    private func notify(_ notice: OutputNotice) {
+        notices.push(notice)
+        eventWake.signal()
+    }
+
+    /// Opens the output for `format`, reconnecting with backoff if the server is away.
+    private func openOutput(_ format: AudioFormat) -> Bool {
+        do {
+            try output.open(format: format)
+            if paused.load(ordering: .sequentiallyConsistent) { output.setPaused(true) }
+            return true
+        } catch AudioOutputError.disconnected(let why) {
+            return reconnect(format, after: why)
+        } catch {
+            fail(with: "\(error)")
+            return false
+        }
+    }
+
+    /// Keeps trying to reopen the output until it works, the engine shuts down, or the output fails for
+    /// good. The chunk being written is kept, so playback continues where it stopped.
+    private func reconnect(_ format: AudioFormat, after why: String) -> Bool {
+        outputError.withLock { $0 = why }
+        notify(.outputLost)
+        var attempt = 0
+        while !shuttingDown.load(ordering: .relaxed) {
+            sleep(seconds: Self.reconnectDelays[min(attempt, Self.reconnectDelays.count - 1)])
+            attempt += 1
+            output.close()
+            do {
+                try output.open(format: format)
+                if paused.load(ordering: .sequentiallyConsistent) { output.setPaused(true) }
+                notify(.outputRestored)
+                return true
+            } catch AudioOutputError.disconnected {
+                continue
+            } catch {
+                fail(with: "\(error)")
+                return false
+            }
+        }
+        return false
+    }
+
+    /// The output cannot work at all: say why and stop playing.
+    private func fail(with message: String) {
+        outputError.withLock { $0 = message }
+        notify(.outputFailed)
+    }
+
+    /// Sleeps without being cut short by wake-ups meant for other things, but not past a shutdown.
+    private func sleep(seconds: Double) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while !shuttingDown.load(ordering: .relaxed) {
+            let left = deadline.timeIntervalSinceNow
+            if left <= 0 { return }
+            outputWake.wait(seconds: left)
+        }
+    }
+}

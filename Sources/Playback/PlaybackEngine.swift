@@ -1,0 +1,297 @@
+import Dispatch
+import Foundation
+import MusicCore
+import Synchronization
+
+/// Plays a queue of files, gaplessly, on three threads of its own:
+///
+/// - the **decode thread** opens tracks (the next one as soon as the current one is decoded, long before
+///   it is heard), applies ReplayGain, and fills the chunk ring;
+/// - the **output thread** takes chunks from the ring, applies the volume ramp and writes them to the
+///   `AudioOutput`; it allocates nothing, takes no lock and logs nothing while audio flows;
+/// - the **event thread** turns what the output thread did into `PlaybackEvent`s, and publishes the
+///   position a few times a second.
+///
+/// Every control call (`pause`, `seek`, `next`…) may come from any thread. Calls that change what is
+/// heard start a new *epoch*: chunks decoded for an older epoch are dropped unheard, and the output's
+/// buffer is discarded, so the change is heard within milliseconds whatever the ring holds.
+public final class PlaybackEngine: Sendable {
+    /// How often `progressed` events are sent while playing (5 Hz: a smooth clock, no flood).
+    public static let progressInterval = 0.2
+
+    /// Tuning of the decode → output pipe.
+    public struct Configuration: Sendable {
+        /// Chunks in the ring. With `samplesPerChunk` 4096 and stereo 44.1 kHz, 64 chunks are 3 s of audio:
+        /// plenty of time to open the next track (an MP3 scan takes milliseconds).
+        public var chunks = 64
+        /// Samples (not frames) per chunk: 2048 stereo frames, 46 ms at 44.1 kHz.
+        public var samplesPerChunk = 4096
+        public var replayGain = ReplayGainSettings()
+        public var volume = 100
+
+        public init(replayGain: ReplayGainSettings = ReplayGainSettings(), volume: Int = 100) {
+            self.replayGain = replayGain
+            self.volume = volume
+        }
+    }
+
+    /// Opens a decoder for a queue entry. Called on the decode thread.
+    public typealias DecoderFactory = @Sendable (PlaybackItem) throws -> any AudioDecoder
+
+    /// Every event, in the order heard. One consumer; a slow one loses the oldest events first.
+    public let events: AsyncStream<PlaybackEvent>
+
+    let output: any AudioOutput
+    let openDecoder: DecoderFactory
+    let continuation: AsyncStream<PlaybackEvent>.Continuation
+
+    let state: Mutex<ControlState>
+    let ring: ChunkRing
+    let notices = SingleProducerRing<OutputNotice>(capacity: 256, filler: .outputRestored)
+    let position = PublishedPosition()
+
+    // Shared with the output thread without locks.
+    let currentEpoch = Atomic<UInt64>(0)
+    let finishedEpoch = Atomic<UInt64>(0)
+    let paused = Atomic<Bool>(false)
+    let targetGainBits: Atomic<UInt32>
+    let shuttingDown = Atomic<Bool>(false)
+    /// The last output error, written on the output thread's error path only (never while audio flows).
+    let outputError = Mutex<String>("")
+
+    let decodeWake = Wakeup()
+    let outputWake = Wakeup()
+    let eventWake = Wakeup()
+    let threadsDone = DispatchGroup()
+
+    public init(output: any AudioOutput, configuration: Configuration = Configuration(),
+                openDecoder: @escaping DecoderFactory) {
+        self.output = output
+        self.openDecoder = openDecoder
+        (events, continuation) = AsyncStream.makeStream(of: PlaybackEvent.self, bufferingPolicy: .bufferingNewest(4096))
+        ring = ChunkRing(slots: configuration.chunks, samplesPerSlot: configuration.samplesPerChunk)
+        let volume = min(max(configuration.volume, 0), 100)
+        targetGainBits = Atomic(Volume.linearGain(percent: volume).bitPattern)
+        state = Mutex(ControlState(replayGain: configuration.replayGain, volume: volume))
+        startThreads()
+    }
+
+    private func startThreads() {
+        for (name, body) in [("hum-decode", runDecodeLoop), ("hum-output", runOutputLoop), ("hum-events", runEventLoop)]
+            as [(String, @Sendable () -> Void)] {
+            threadsDone.enter()
+            let thread = Thread { [threadsDone] in
+                body()
+                threadsDone.leave()
+            }
+            thread.name = name
+            if name == "hum-output" { thread.qualityOfService = .userInteractive }
+            thread.start()
+        }
+    }
+
+    /// Stops the threads and closes the output (finalising a WAV file). The engine cannot be used after.
+    public func shutdown() {
+        guard !shuttingDown.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        output.discardBuffered()
+        decodeWake.signal(); outputWake.signal(); eventWake.signal()
+        threadsDone.wait()
+        output.close()
+        continuation.finish()
+    }
+
+    deinit { shutdown() }
+
+    // MARK: - Queue and transport
+
+    /// Replaces the queue and starts playing it at `index`.
+    public func play(_ items: [PlaybackItem], startAt index: Int = 0) {
+        reposition(unpause: true) { s in
+            s.queue = items
+            guard items.indices.contains(index) else { return .stop }
+            s.currentIndex = index
+            return .play(index: index, start: .frame(0))
+        }
+    }
+
+    /// Adds entries at the end of the queue. If the decoder had reached the end, it continues (gaplessly,
+    /// if the last track is still playing).
+    public func enqueue(_ items: [PlaybackItem]) {
+        state.withLock { $0.queue.append(contentsOf: items) }
+        decodeWake.signal()
+    }
+
+    /// The queue as the engine holds it.
+    public var queue: [PlaybackItem] { state.withLock { $0.queue } }
+
+    /// Plays the entry at `index` from its start.
+    public func jump(to index: Int) {
+        reposition(unpause: true) { s in
+            guard s.queue.indices.contains(index) else { return nil }
+            s.currentIndex = index
+            return .play(index: index, start: .frame(0))
+        }
+    }
+
+    /// Skips to the next entry; after the last one, playback stops and `queueFinished` is sent.
+    public func next() {
+        var finishedQueue = false
+        reposition(unpause: true) { s in
+            guard let index = s.currentIndex else { return nil }
+            guard index + 1 < s.queue.count else {
+                finishedQueue = true
+                return .stop
+            }
+            s.currentIndex = index + 1
+            return .play(index: index + 1, start: .frame(0))
+        }
+        if finishedQueue { continuation.yield(.queueFinished) }
+    }
+
+    /// Goes back to the previous entry (the first entry restarts), as cmus's `prev` does.
+    public func previous() {
+        reposition(unpause: true) { s in
+            guard let index = s.currentIndex else { return nil }
+            s.currentIndex = max(index - 1, 0)
+            return .play(index: max(index - 1, 0), start: .frame(0))
+        }
+    }
+
+    /// Stops playback; the queue is kept and `play`/`jump` start again.
+    public func stop() {
+        reposition(unpause: true, endedBy: .stopped) { _ in .stop }
+    }
+
+    public func pause() { setPaused(true) }
+    public func resume() { setPaused(false) }
+    public func togglePause() { setPaused(state.withLock { $0.status == .playing }) }
+
+    private func setPaused(_ wantPaused: Bool) {
+        let event: PlaybackEvent? = state.withLock { s in
+            guard s.status != .stopped, (s.status == .paused) != wantPaused else { return nil }
+            s.status = wantPaused ? .paused : .playing
+            paused.store(wantPaused, ordering: .sequentiallyConsistent)
+            output.setPaused(wantPaused)
+            guard let (record, frame) = heardPlay(in: s) else { return nil }
+            let at = record.seconds(frame)
+            return wantPaused ? .paused(record.item, position: at) : .resumed(record.item, position: at)
+        }
+        outputWake.signal()
+        eventWake.signal()
+        if let event { continuation.yield(event) }
+    }
+
+    /// Moves to `seconds` in the track being heard.
+    public func seek(to seconds: Double) {
+        seek { record, _ in Int64((max(seconds, 0) * Double(record.format.sampleRate)).rounded()) } pending: { .seconds(seconds) }
+    }
+
+    /// Moves by `delta` seconds from where the track is being heard.
+    public func seek(by delta: Double) {
+        seek { record, frame in frame + Int64((delta * Double(record.format.sampleRate)).rounded()) } pending: { .seconds(max(delta, 0)) }
+    }
+
+    /// Moves to an exact frame of the track being heard.
+    public func seek(toFrame frame: Int64) {
+        seek { _, _ in frame } pending: { .frame(frame) }
+    }
+
+    /// - Parameters:
+    ///   - target: the frame to go to, given the heard play and its heard frame.
+    ///   - pending: where to start when nothing has been heard yet (the first chunk is still on its way).
+    private func seek(target: (PlayRecord, Int64) -> Int64, pending: () -> StartPoint) {
+        var event: PlaybackEvent?
+        state.withLock { s in
+            if s.status == .stopped { return }
+            guard let (record, frame) = heardPlay(in: s) else {
+                if case .play(let index, _)? = s.request?.kind { s.request?.kind = .play(index: index, start: pending()) }
+                return
+            }
+            var to = max(target(record, frame), 0)
+            if let count = record.frameCount { to = min(to, count) }
+            event = .seeked(record.item, from: record.seconds(frame), to: record.seconds(to))
+            startEpoch(&s, .seek(serial: record.serial, frame: to))
+        }
+        wakeAfterReposition(unpause: false)
+        if let event { continuation.yield(event) }
+    }
+
+    /// Sets the software volume (0–100 %, cubic). It glides to the new level in `Volume.rampSeconds`.
+    public func setVolume(_ percent: Int) {
+        let clamped = min(max(percent, Volume.range.lowerBound), Volume.range.upperBound)
+        state.withLock { $0.volume = clamped }
+        targetGainBits.store(Volume.linearGain(percent: clamped).bitPattern, ordering: .relaxed)
+    }
+
+    public var volume: Int { state.withLock { $0.volume } }
+
+    /// Changes ReplayGain; the track being heard is re-gained at once (by seeking to where it is).
+    public func setReplayGain(_ settings: ReplayGainSettings) {
+        state.withLock { s in
+            s.replayGain = settings
+            guard s.status != .stopped, let (record, frame) = heardPlay(in: s) else { return }
+            startEpoch(&s, .seek(serial: record.serial, frame: frame))
+        }
+        wakeAfterReposition(unpause: false)
+    }
+
+    public func snapshot() -> PlaybackSnapshot {
+        state.withLock { s in
+            let heard = heardPlay(in: s)
+            return PlaybackSnapshot(status: s.status, item: heard?.record.item, queueIndex: heard?.record.queueIndex ?? s.currentIndex,
+                                    position: heard.map { $0.record.seconds($0.frame) } ?? 0,
+                                    duration: heard?.record.duration, volume: s.volume, outputLost: s.outputLost)
+        }
+    }
+
+    // MARK: - Repositioning
+
+    enum UserEnd { case skipped, stopped }
+
+    /// Starts a new epoch chosen by `choose` (nil: do nothing), ending the heard play as skipped or stopped.
+    private func reposition(unpause: Bool, endedBy reason: UserEnd = .skipped,
+                            _ choose: (inout ControlState) -> Request.Kind?) {
+        let event: PlaybackEvent? = state.withLock { s in
+            guard let kind = choose(&s) else { return nil }
+            let ended = endHeardPlay(&s, reason: reason)
+            startEpoch(&s, kind)
+            if case .stop = kind { s.status = .stopped } else { s.status = .playing }
+            return ended
+        }
+        wakeAfterReposition(unpause: unpause)
+        if let event { continuation.yield(event) }
+    }
+
+    /// Under the state lock: a new epoch, published to the other threads before the lock is released so
+    /// that concurrent calls cannot publish epochs out of order.
+    private func startEpoch(_ s: inout ControlState, _ kind: Request.Kind) {
+        s.epoch += 1
+        s.request = Request(epoch: s.epoch, kind: kind)
+        currentEpoch.store(s.epoch, ordering: .sequentiallyConsistent)
+    }
+
+    private func wakeAfterReposition(unpause: Bool) {
+        if unpause, paused.exchange(false, ordering: .sequentiallyConsistent) {
+            output.setPaused(false)
+        }
+        output.discardBuffered()
+        decodeWake.signal()
+        outputWake.signal()
+        eventWake.signal()
+    }
+
+    /// The play being heard and its frame, if one is heard and has not ended.
+    func heardPlay(in s: ControlState) -> (record: PlayRecord, frame: Int64)? {
+        let heard = position.read()
+        guard let record = s.plays[heard.playSerial], record.started, !record.ended else { return nil }
+        return (record, heard.frame)
+    }
+
+    /// Marks the heard play as ended by the listener and returns the event saying so.
+    private func endHeardPlay(_ s: inout ControlState, reason: UserEnd) -> PlaybackEvent? {
+        guard let (record, frame) = heardPlay(in: s) else { return nil }
+        s.plays[record.serial]?.ended = true
+        let at = record.seconds(frame)
+        return reason == .skipped ? .skipped(record.item, position: at) : .stopped(record.item, position: at)
+    }
+}

@@ -1,0 +1,234 @@
+import CPulse
+import MusicCore
+
+/// Plays through PulseAudio (or PipeWire's PulseAudio server) with the asynchronous API on a threaded
+/// main loop.
+///
+/// Why not `pa_simple`: corking and flushing a stream from another thread while the writer is blocked is
+/// what makes pause and seek take effect within milliseconds, and `pa_simple` cannot do either.
+///
+/// Thread safety: every field is read and written with the main loop's lock held
+/// (`pa_threaded_mainloop_lock`), which is also what the PulseAudio API requires of every call; the
+/// blocked writer waits on the main loop's condition, which releases the lock. Hence `@unchecked Sendable`.
+public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
+    public let name = "pulse"
+
+    /// How much audio the server buffers ahead. Small enough that a volume change is heard at once,
+    /// large enough to cost few wake-ups; pause and seek do not depend on it (cork and flush are instant).
+    public static let defaultTargetLatency = 0.1
+
+    private let mainloop: OpaquePointer
+    private let applicationName: String
+    private let server: String?
+    private let targetLatency: Double
+    private var context: OpaquePointer?
+    private var stream: OpaquePointer?
+    private var format: AudioFormat?
+    /// Set by `discardBuffered` to make a blocked `write` (or `drain`) return.
+    private var interrupted = false
+    private var corked = false
+
+    /// - Parameter server: the server to use; nil means PulseAudio's default (`PULSE_SERVER`, then the
+    ///   user's session). hum never autospawns a server.
+    public init(applicationName: String = "hum", server: String? = nil,
+                targetLatency: Double = PulseAudioOutput.defaultTargetLatency) throws {
+        guard let mainloop = pa_threaded_mainloop_new() else {
+            throw AudioOutputError.failed("cannot create a PulseAudio main loop")
+        }
+        self.mainloop = mainloop
+        self.applicationName = applicationName
+        self.server = server
+        self.targetLatency = targetLatency
+        guard pa_threaded_mainloop_start(mainloop) == 0 else {
+            pa_threaded_mainloop_free(mainloop)
+            throw AudioOutputError.failed("cannot start the PulseAudio main loop")
+        }
+    }
+
+    deinit {
+        withLock {
+            closeStream()
+            disconnect()
+        }
+        pa_threaded_mainloop_stop(mainloop)
+        pa_threaded_mainloop_free(mainloop)
+    }
+
+    /// Connects to the server now, so that a missing server is reported before anything plays.
+    public func connect() throws {
+        try withLock { try connectIfNeeded() }
+    }
+
+    // MARK: AudioOutput
+
+    public func open(format: AudioFormat) throws {
+        try withLock {
+            closeStream()
+            try connectIfNeeded()
+            try openStream(format)
+        }
+    }
+
+    public func write(_ samples: UnsafePointer<Float>, frames: Int) throws -> Int {
+        try withLock {
+            guard let format else { throw AudioOutputError.failed("the PulseAudio stream is not open") }
+            let frameBytes = format.channels * MemoryLayout<Float>.size
+            while true {
+                if interrupted {
+                    interrupted = false
+                    return 0
+                }
+                let stream = try readyStream()
+                let writable = pa_stream_writable_size(stream)
+                guard writable >= 0 else { throw lost() }
+                if writable >= frameBytes {
+                    let count = min(frames, writable / frameBytes)
+                    guard pa_stream_write(stream, samples, count * frameBytes, nil, 0, PA_SEEK_RELATIVE) == 0 else {
+                        throw lost()
+                    }
+                    return count
+                }
+                pa_threaded_mainloop_wait(mainloop)
+            }
+        }
+    }
+
+    public func drain() throws {
+        try withLock {
+            guard !corked, let stream = try? readyStream() else { return }
+            guard let operation = pa_stream_drain(stream, { _, _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
+            else { throw lost() }
+            defer { pa_operation_unref(operation) }
+            while pa_operation_get_state(operation) == PA_OPERATION_RUNNING {
+                if interrupted || corked {
+                    interrupted = false
+                    pa_operation_cancel(operation)
+                    return
+                }
+                _ = try readyStream()
+                pa_threaded_mainloop_wait(mainloop)
+            }
+        }
+    }
+
+    public func setPaused(_ paused: Bool) {
+        withLock {
+            corked = paused
+            if let stream, pa_stream_get_state(stream) == PA_STREAM_READY,
+               let operation = pa_stream_cork(stream, paused ? 1 : 0, nil, nil) {
+                pa_operation_unref(operation)
+            }
+            pa_threaded_mainloop_signal(mainloop, 0)
+        }
+    }
+
+    public func discardBuffered() {
+        withLock {
+            if let stream, pa_stream_get_state(stream) == PA_STREAM_READY,
+               let operation = pa_stream_flush(stream, nil, nil) {
+                pa_operation_unref(operation)
+            }
+            interrupted = true
+            pa_threaded_mainloop_signal(mainloop, 0)
+        }
+    }
+
+    public func close() {
+        withLock { closeStream() }
+    }
+
+    // MARK: Internals (call with the lock held)
+
+    private func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        pa_threaded_mainloop_lock(mainloop)
+        defer { pa_threaded_mainloop_unlock(mainloop) }
+        return try body()
+    }
+
+    private var errorText: String {
+        guard let context else { return "not connected" }
+        return String(cString: pa_strerror(pa_context_errno(context)))
+    }
+
+    private func lost() -> AudioOutputError { .disconnected(errorText) }
+
+    private func connectIfNeeded() throws {
+        if let context, pa_context_get_state(context) == PA_CONTEXT_READY { return }
+        disconnect()
+        guard let context = pa_context_new(pa_threaded_mainloop_get_api(mainloop), applicationName) else {
+            throw AudioOutputError.failed("cannot create a PulseAudio context")
+        }
+        self.context = context
+        pa_context_set_state_callback(context, { _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
+        guard pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else { throw lost() }
+        while true {
+            let state = pa_context_get_state(context)
+            if state == PA_CONTEXT_READY { return }
+            if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED { throw lost() }
+            pa_threaded_mainloop_wait(mainloop)
+        }
+    }
+
+    private func disconnect() {
+        guard let context else { return }
+        pa_context_set_state_callback(context, nil, nil)
+        pa_context_disconnect(context)
+        pa_context_unref(context)
+        self.context = nil
+    }
+
+    private func openStream(_ format: AudioFormat) throws {
+        var spec = pa_sample_spec(format: PA_SAMPLE_FLOAT32LE, rate: UInt32(format.sampleRate),
+                                  channels: UInt8(clamping: format.channels))
+        guard pa_sample_spec_valid(&spec) != 0 else {
+            throw AudioOutputError.failed("PulseAudio cannot play \(format)")
+        }
+        var map = pa_channel_map()
+        pa_channel_map_init_extend(&map, UInt32(format.channels), PA_CHANNEL_MAP_WAVEEX)
+        guard let stream = pa_stream_new(context, applicationName, &spec, &map) else { throw lost() }
+        self.stream = stream
+        self.format = format
+        let loop = UnsafeMutableRawPointer(mainloop)
+        pa_stream_set_state_callback(stream, { _, loop in signal(loop) }, loop)
+        pa_stream_set_write_callback(stream, { _, _, loop in signal(loop) }, loop)
+
+        let bytesPerSecond = Double(format.sampleRate * format.channels * MemoryLayout<Float>.size)
+        var attributes = pa_buffer_attr(maxlength: UInt32.max, tlength: UInt32(bytesPerSecond * targetLatency),
+                                        prebuf: UInt32.max, minreq: UInt32.max, fragsize: UInt32.max)
+        var flags = PA_STREAM_INTERPOLATE_TIMING.rawValue | PA_STREAM_AUTO_TIMING_UPDATE.rawValue
+            | PA_STREAM_ADJUST_LATENCY.rawValue
+        if corked { flags |= PA_STREAM_START_CORKED.rawValue }
+        guard pa_stream_connect_playback(stream, nil, &attributes, pa_stream_flags_t(rawValue: flags), nil, nil) >= 0
+        else { throw lost() }
+        while true {
+            let state = pa_stream_get_state(stream)
+            if state == PA_STREAM_READY { return }
+            if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED { throw lost() }
+            pa_threaded_mainloop_wait(mainloop)
+        }
+    }
+
+    /// The stream, if it and the connection are healthy; otherwise the error to report.
+    private func readyStream() throws -> OpaquePointer {
+        guard let context, pa_context_get_state(context) == PA_CONTEXT_READY,
+              let stream, pa_stream_get_state(stream) == PA_STREAM_READY else { throw lost() }
+        return stream
+    }
+
+    private func closeStream() {
+        guard let stream else { return }
+        pa_stream_set_state_callback(stream, nil, nil)
+        pa_stream_set_write_callback(stream, nil, nil)
+        if pa_stream_get_state(stream) == PA_STREAM_READY { pa_stream_disconnect(stream) }
+        pa_stream_unref(stream)
+        self.stream = nil
+        format = nil
+        interrupted = false
+    }
+}
+
+/// Wakes whoever waits on the main loop; every callback does just this, the waiting code re-reads state.
+private func signal(_ loop: UnsafeMutableRawPointer?) {
+    guard let loop else { return }
+    pa_threaded_mainloop_signal(OpaquePointer(loop), 0)
+}
