@@ -1,0 +1,221 @@
+import Foundation
+import Synchronization
+
+/// Runs a program to completion and reports how it ended and what it cost: exit status or the signal
+/// that killed it, a timeout, its output, CPU time and peak memory (from `wait4`), which Foundation's
+/// `Process` does not give.
+public enum ChildProcess {
+    public struct Result: Sendable {
+        public var status: Int32?
+        /// The signal that ended the process, if one did (a crash, or the timeout's SIGKILL).
+        public var signal: Int32?
+        public var timedOut: Bool
+        public var stdout: String
+        public var stderr: String
+        public var userSeconds: Double
+        public var systemSeconds: Double
+        public var maxResidentKiB: Int
+        public var wallSeconds: Double
+
+        public var cpuSeconds: Double { userSeconds + systemSeconds }
+        public var succeeded: Bool { status == 0 && !timedOut }
+        public var stderrLines: [String] { stderr.split(separator: "\n").map(String.init) }
+        public var stdoutLines: [String] { stdout.split(separator: "\n").map(String.init) }
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Runs `executable` (a path, or a name looked up in PATH) with `arguments`.
+    /// - Parameters:
+    ///   - environment: variables added to (or replacing) this process's environment.
+    ///   - timeout: after this many seconds the process is killed (SIGKILL) and `timedOut` is set.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           stdin: Data? = nil, timeout: Double = 60) throws -> Result {
+        let started = Date()
+        let spawned = try Spawned(executable, arguments, environment: environment)
+        if let stdin { spawned.writeStdin(stdin) }
+        spawned.closeStdin()
+        let (status, signal, timedOut, usage) = spawned.wait(timeout: timeout)
+        return Result(status: status, signal: signal, timedOut: timedOut, stdout: spawned.collectedStdout(),
+                      stderr: spawned.collectedStderr(),
+                      userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
+                      systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
+                      maxResidentKiB: usage.ru_maxrss, wallSeconds: Date().timeIntervalSince(started))
+    }
+
+    /// Runs a shell command line (for tools used to make fixtures) and throws with its stderr if it fails.
+    @discardableResult
+    public static func shell(_ command: String, timeout: Double = 120) throws -> String {
+        let result = try run("/bin/sh", ["-c", command], timeout: timeout)
+        guard result.succeeded else {
+            throw Failure(description: "`\(command)` failed (\(result.status.map { "status \($0)" } ?? "signal \(result.signal ?? 0)")): \(result.stderr)")
+        }
+        return result.stdout
+    }
+
+    /// Whether `name` is an executable on PATH.
+    public static func exists(_ name: String) -> Bool {
+        (try? run("/bin/sh", ["-c", "command -v \(name)"], timeout: 10).succeeded) ?? false
+    }
+}
+
+/// A running child process with pipes, for tests that talk to it while it runs (send commands, read
+/// lines as they come).
+public final class Spawned: @unchecked Sendable {
+    // @unchecked: the mutable buffers are behind `lock`; the pipe descriptors are fixed after init.
+    public let pid: pid_t
+    private let stdinFD: Int32
+    private let lock = NSLock()
+    private var outBuffer = Data()
+    private var errBuffer = Data()
+    private var outLines: [String] = []
+    private var partialLine = Data()
+    private let readers = DispatchGroup()
+    private var reaped: (Int32?, Int32?, rusage)?
+    private let splitsLines: Bool
+
+    /// - Parameter linesFromStdout: split stdout into lines as it arrives (off for binary output).
+    public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                linesFromStdout: Bool = true) throws {
+        splitsLines = linesFromStdout
+        var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
+            throw ChildProcess.Failure(description: "pipe failed")
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, inPipe[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, outPipe[1], 1)
+        posix_spawn_file_actions_adddup2(&actions, errPipe[1], 2)
+        for fd in inPipe + outPipe + errPipe { posix_spawn_file_actions_addclose(&actions, fd) }
+
+        var env = ProcessInfo.processInfo.environment
+        for (key, value) in environment { env[key] = value }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
+        defer { (argv + envp).forEach { free($0) } }
+        var pid: pid_t = 0
+        let status = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
+        guard status == 0 else {
+            close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
+            throw ChildProcess.Failure(description: "cannot start \(executable): \(String(cString: strerror(status)))")
+        }
+        self.pid = pid
+        stdinFD = inPipe[1]
+        startReader(fd: outPipe[0], isStdout: true)
+        startReader(fd: errPipe[0], isStdout: false)
+    }
+
+    private func startReader(fd: Int32, isStdout: Bool) {
+        readers.enter()
+        let thread = Thread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            while true {
+                let count = read(fd, &buffer, buffer.count)
+                if count <= 0 { break }
+                let chunk = Data(buffer[0..<count])
+                lock.lock()
+                if isStdout {
+                    outBuffer.append(chunk)
+                    if splitsLines { partialLine.append(chunk) }
+                    while let newline = partialLine.firstIndex(of: 0x0A) {
+                        outLines.append(String(decoding: partialLine[partialLine.startIndex..<newline], as: UTF8.self))
+                        partialLine = Data(partialLine[(newline + 1)...])
+                    }
+                } else {
+                    errBuffer.append(chunk)
+                }
+                lock.unlock()
+            }
+            close(fd)
+            readers.leave()
+        }
+        thread.start()
+    }
+
+    public func writeStdin(_ data: Data) {
+        data.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let written = write(stdinFD, raw.baseAddress! + offset, raw.count - offset)
+                if written <= 0 { return }
+                offset += written
+            }
+        }
+    }
+
+    /// Sends one command line to the process.
+    public func send(_ line: String) { writeStdin(Data((line + "\n").utf8)) }
+
+    public func closeStdin() { close(stdinFD) }
+
+    /// The complete lines printed on stdout so far.
+    public var stdoutLines: [String] { lock.withLock { outLines } }
+
+    /// Raw stdout so far (for binary output such as `parec`'s).
+    public var stdoutBytes: Data { lock.withLock { outBuffer } }
+    public var stdoutByteCount: Int { lock.withLock { outBuffer.count } }
+
+    public var stderrText: String { lock.withLock { String(decoding: errBuffer, as: UTF8.self) } }
+
+    /// Waits until a stdout line satisfies `predicate`; returns it, or nil after `timeout` seconds.
+    public func waitForLine(timeout: Double, where predicate: (String) -> Bool) -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = stdoutLines.first(where: predicate) { return line }
+            if !isRunning { return stdoutLines.first(where: predicate) }
+            Thread.sleep(forTimeInterval: 0.005)
+        }
+        return nil
+    }
+
+    public var isRunning: Bool {
+        lock.withLock {
+            if reaped != nil { return false }
+            var status: Int32 = 0
+            var usage = rusage()
+            let result = wait4(pid, &status, WNOHANG, &usage)
+            if result == pid { reaped = Self.decode(status, usage) }
+            return result == 0
+        }
+    }
+
+    public func kill(_ signal: Int32 = SIGTERM) { Glibc.kill(pid, signal) }
+
+    /// Waits for the process to end, killing it after `timeout` seconds.
+    public func wait(timeout: Double) -> (status: Int32?, signal: Int32?, timedOut: Bool, usage: rusage) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var timedOut = false
+        while true {
+            if let reaped = lock.withLock({ reaped }) {
+                readers.wait()
+                return (reaped.0, reaped.1, timedOut, reaped.2)
+            }
+            var status: Int32 = 0
+            var usage = rusage()
+            let result = wait4(pid, &status, WNOHANG, &usage)
+            if result == pid {
+                lock.withLock { reaped = Self.decode(status, usage) }
+                continue
+            }
+            if !timedOut && Date() > deadline {
+                timedOut = true
+                Glibc.kill(pid, SIGKILL)
+            }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+    }
+
+    func collectedStdout() -> String { lock.withLock { String(decoding: outBuffer, as: UTF8.self) } }
+    func collectedStderr() -> String { lock.withLock { String(decoding: errBuffer, as: UTF8.self) } }
+
+    private static func decode(_ status: Int32, _ usage: rusage) -> (Int32?, Int32?, rusage) {
+        let signal = status & 0x7F
+        if signal == 0 { return ((status >> 8) & 0xFF, nil, usage) }
+        return (nil, signal, usage)
+    }
+}

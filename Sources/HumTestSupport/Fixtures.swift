@@ -1,0 +1,198 @@
+import Foundation
+
+/// Audio files made for the tests by real encoders (sox, lame, flac, oggenc, opusenc) from the computed
+/// signals in `Signals`, into one temporary folder per test process. Each is made once, on first use.
+///
+/// Nothing here is committed: the encoders are installed by `scripts/install-deps`, and a missing tool
+/// makes the test fail with the command that failed (never a silent skip).
+public enum Fixtures {
+    /// Where fixtures are written (removed when the machine cleans /tmp; unique per process).
+    public static let directory: String = {
+        let path = NSTemporaryDirectory() + "hum-fixtures-\(getpid())"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }()
+
+    private static let lock = NSLock()
+
+    /// The path of fixture `name`, making it with `make(path)` the first time.
+    public static func file(_ name: String, make: (String) throws -> Void) throws -> String {
+        try lock.withLock {
+            let path = directory + "/" + name
+            if !FileManager.default.fileExists(atPath: path) {
+                let partial = path + ".partial." + (URL(fileURLWithPath: name).pathExtension)
+                try make(partial)
+                try FileManager.default.moveItem(atPath: partial, toPath: path)
+            }
+            return path
+        }
+    }
+
+    /// A folder of its own for one test's outputs.
+    public static func scratchDirectory(_ label: String) -> String {
+        let path = directory + "/scratch-\(label)-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    static func q(_ path: String) -> String { "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'" }
+
+    // MARK: Sources (16-bit PCM WAV)
+
+    /// 3 s of `Signals.music`, stereo 44.1 kHz, 16-bit.
+    public static func musicWAV(channels: Int = 2, sampleRate: Int = 44100) throws -> String {
+        try file("music-\(channels)ch-\(sampleRate).wav") { path in
+            try Signals.music(seconds: 3, sampleRate: sampleRate, channels: channels).write16(to: path)
+        }
+    }
+
+    /// The continuous sweep that the gapless tests cut into three parts (6 s, 264600 frames).
+    public static func gaplessWholeWAV() throws -> String {
+        try file("gapless-whole.wav") { path in try Signals.music(seconds: 6).write16(to: path) }
+    }
+
+    /// Where the whole sweep is cut: deliberately not on MP3 frame (1152) or FLAC block boundaries.
+    public static let gaplessCuts = [0, 75_001, 180_013, 264_600]
+
+    /// Part `index` (0–2) of the gapless sweep as a 16-bit WAV.
+    public static func gaplessPartWAV(_ index: Int) throws -> String {
+        try file("gapless-part\(index).wav") { path in
+            let whole = try WavData.read(try gaplessWholeWAV())
+            let range = gaplessCuts[index] * 2..<gaplessCuts[index + 1] * 2
+            try WavData(sampleRate: 44100, channels: 2, samples: Array(whole.samples[range])).write16(to: path)
+        }
+    }
+
+    /// The time-telling chirp (`Signals.clock`) of `seconds`, as FLAC.
+    public static func clockFLAC(seconds: Int = 30) throws -> String {
+        try file("clock-\(seconds)s.flac") { path in
+            let wav = directory + "/clock-\(seconds)s.wav"
+            try Signals.clock(seconds: Double(seconds)).write16(to: wav)
+            try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
+        }
+    }
+
+    /// A 440 Hz tone at half scale (−6.02 dBFS peak, −9.03 dB RMS), 3 s stereo, as FLAC.
+    public static func toneFLAC() throws -> String {
+        try file("tone440.flac") { path in
+            let wav = directory + "/tone440.wav"
+            try Signals.tone(frequency: 440, seconds: 3).write16(to: wav)
+            try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
+        }
+    }
+
+    // MARK: Encoders
+
+    /// Encodes a WAV with the format's usual encoder.
+    public static func encode(_ wav: String, as format: String, to path: String) throws {
+        switch format {
+        case "mp3": try ChildProcess.shell("lame --quiet -b 192 \(q(wav)) \(q(path))")
+        case "flac": try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
+        case "ogg": try ChildProcess.shell("oggenc -Q -q 5 \(q(wav)) -o \(q(path))")
+        case "opus": try ChildProcess.shell("opusenc --quiet --bitrate 160 \(q(wav)) \(q(path))")
+        case "wav": try FileManager.default.copyItem(atPath: wav, toPath: path)
+        default: throw ChildProcess.Failure(description: "no encoder for \(format)")
+        }
+    }
+
+    /// `Signals.music` encoded as `format` ("mp3", "flac", "ogg", "opus", "wav").
+    public static func music(_ format: String, channels: Int = 2, sampleRate: Int = 44100) throws -> String {
+        try file("music-\(channels)ch-\(sampleRate).\(format)") { path in
+            try encode(try musicWAV(channels: channels, sampleRate: sampleRate), as: format, to: path)
+        }
+    }
+
+    /// A 24-bit FLAC of `Signals.music` (a different quantisation than the 16-bit fixtures).
+    public static func music24FLAC() throws -> String {
+        try file("music-24bit.flac") { path in
+            let wav = directory + "/music-24bit.wav"
+            try ChildProcess.shell("sox \(q(try musicWAV())) -b 24 \(q(wav)) vol 0.9")
+            try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
+        }
+    }
+
+    /// Gapless part `index` encoded as `format`.
+    public static func gaplessPart(_ index: Int, _ format: String) throws -> String {
+        try file("gapless-part\(index).\(format)") { path in
+            try encode(try gaplessPartWAV(index), as: format, to: path)
+        }
+    }
+
+    // MARK: Tags
+
+    /// `Signals.music` as `format`, with these tags written by the format's own tool (metaflac, vorbis
+    /// comments through oggenc/opusenc, ID3v2.4 through mutagen). Keys are Vorbis-comment style.
+    public static func tagged(_ format: String, name: String, tags: [(String, String)]) throws -> String {
+        try file("\(name).\(format)") { path in
+            let wav = try musicWAV()
+            switch format {
+            case "flac":
+                try encode(wav, as: "flac", to: path)
+                let args = tags.map { "--set-tag=\(q("\($0.0)=\($0.1)"))" }.joined(separator: " ")
+                try ChildProcess.shell("metaflac \(args) \(q(path))")
+            case "ogg":
+                let args = tags.map { "-c \(q("\($0.0)=\($0.1)"))" }.joined(separator: " ")
+                try ChildProcess.shell("oggenc -Q -q 5 \(args) \(q(wav)) -o \(q(path))")
+            case "opus":
+                let args = tags.map { "--comment \(q("\($0.0)=\($0.1)"))" }.joined(separator: " ")
+                try ChildProcess.shell("opusenc --quiet --bitrate 160 \(args) \(q(wav)) \(q(path))")
+            case "mp3":
+                try encode(wav, as: "mp3", to: path)
+                try stampID3(path, tags: tags)
+            default:
+                throw ChildProcess.Failure(description: "cannot tag \(format)")
+            }
+        }
+    }
+
+    /// Writes ID3v2.4 frames with mutagen: standard keys become their frames, anything else a TXXX frame.
+    static func stampID3(_ path: String, tags: [(String, String)]) throws {
+        let pairs = tags.map { "(\(pythonString($0.0)), \(pythonString($0.1)))" }.joined(separator: ", ")
+        let script = """
+            from mutagen.id3 import ID3, TIT2, TPE1, TPE2, TALB, TRCK, TPOS, TDRC, TCON, TXXX, UFID
+            frames = {'TITLE': TIT2, 'ARTIST': TPE1, 'ALBUMARTIST': TPE2, 'ALBUM': TALB, 'TRACKNUMBER': TRCK,
+                      'DISCNUMBER': TPOS, 'DATE': TDRC, 'GENRE': TCON}
+            tags = ID3()
+            grouped = {}
+            for key, value in [\(pairs)]:
+                grouped.setdefault(key, []).append(value)
+            for key, values in grouped.items():
+                if key in frames:
+                    tags.add(frames[key](encoding=3, text=values))
+                elif key == 'MUSICBRAINZ_TRACKID':
+                    tags.add(UFID(owner='http://musicbrainz.org', data=values[0].encode()))
+                else:
+                    names = {'MUSICBRAINZ_ALBUMID': 'MusicBrainz Album Id', 'MUSICBRAINZ_ARTISTID': 'MusicBrainz Artist Id'}
+                    tags.add(TXXX(encoding=3, desc=names.get(key, key), text=values))
+            tags.save(\(pythonString(path)), v2_version=4)
+            """
+        let scriptPath = path + ".py"
+        try script.write(toFile: scriptPath, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: scriptPath) }
+        try ChildProcess.shell("python3 \(q(scriptPath))")
+    }
+
+    static func pythonString(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+    }
+
+    // MARK: Reference decoders
+
+    /// Decodes `path` with an independent decoder into a WAV and reads it:
+    /// mp3 → `lame --decode` (honours the LAME tag's delay and padding), flac → `flac -d`,
+    /// ogg → `oggdec`, opus → `opusdec --float --rate 48000`, wav → read directly.
+    public static func referenceDecode(_ path: String, format: String) throws -> WavData {
+        let out = path + ".reference.wav"
+        if !FileManager.default.fileExists(atPath: out) {
+            switch format {
+            case "mp3": try ChildProcess.shell("lame --quiet --decode \(q(path)) \(q(out))")
+            case "flac": try ChildProcess.shell("flac -s -d -f \(q(path)) -o \(q(out))")
+            case "ogg": try ChildProcess.shell("oggdec -Q \(q(path)) -o \(q(out))")
+            case "opus": try ChildProcess.shell("opusdec --quiet --float --rate 48000 \(q(path)) \(q(out))")
+            case "wav": return try WavData.read(path)
+            default: throw ChildProcess.Failure(description: "no reference decoder for \(format)")
+            }
+        }
+        return try WavData.read(out)
+    }
+}
