@@ -1,6 +1,7 @@
 import Mpg123Decoding
 import MusicCore
 import SndfileDecoding
+import VorbisDecoding
 
 /// Opens any file hum plays with the decoder that fits its content.
 public enum AudioFileOpener {
@@ -23,7 +24,9 @@ public enum AudioFileOpener {
         switch codec {
         case .mpeg:
             return try Mpg123Decoder(path: path)
-        case .flac, .vorbis, .opus, .wav, .aiff:
+        case .vorbis:
+            return try VorbisFileDecoder(path: path)
+        case .flac, .opus, .wav, .aiff:
             do {
                 return try SndfileDecoder(path: path, codec: codec)
             } catch let error as AudioFileError where codec == .wav {

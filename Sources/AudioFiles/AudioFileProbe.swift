@@ -38,12 +38,13 @@ public struct AudioFileProber: Sendable {
         do {
             let read = try tagReader.readTags(path: path, codec: codec)
             tags = TrackTags(properties: read.properties, codec: codec)
-            bitrate = read.bitrateKbps
+            bitrate = decoder.nominalBitrateKbps ?? read.bitrateKbps
         } catch {
             tagWarning = "\(error)"
         }
         var formatName = codec.displayName
         if codec == .mpeg, let first = Self.firstMPEGHeader(path: path) { formatName = first.formatName }
+        bitrate = bitrate ?? decoder.nominalBitrateKbps
         if bitrate == nil, let frames = decoder.frameCount, frames > 0,
            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int {
             bitrate = Int((Double(size) * 8 / (Double(frames) / Double(decoder.format.sampleRate)) / 1000).rounded())

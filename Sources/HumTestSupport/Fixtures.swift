@@ -13,7 +13,8 @@ public enum Fixtures {
         return path
     }()
 
-    private static let lock = NSLock()
+    /// Recursive: making one fixture often needs another (an encoded file needs its WAV source).
+    private static let lock = NSRecursiveLock()
 
     /// The path of fixture `name`, making it with `make(path)` the first time.
     public static func file(_ name: String, make: (String) throws -> Void) throws -> String {

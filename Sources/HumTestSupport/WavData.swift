@@ -94,15 +94,23 @@ public struct WavData: Sendable {
         return out
     }
 
-    /// Writes 16-bit PCM (what encoders take as input). Samples are rounded and clipped.
+    /// Writes 16-bit PCM (what encoders take as input). Samples are rounded and clipped. More than two
+    /// channels are written as WAVE_FORMAT_EXTENSIBLE with the usual speaker mask, as encoders require.
     public func write16(to path: String) throws {
         var bytes: [UInt8] = []
         func u16(_ v: Int) { bytes += [UInt8(v & 0xFF), UInt8((v >> 8) & 0xFF)] }
         func u32(_ v: Int) { u16(v & 0xFFFF); u16((v >> 16) & 0xFFFF) }
         let dataSize = samples.count * 2
-        bytes += Array("RIFF".utf8); u32(36 + dataSize); bytes += Array("WAVE".utf8)
-        bytes += Array("fmt ".utf8); u32(16); u16(1); u16(channels); u32(sampleRate)
+        let extensible = channels > 2
+        let masks = [3: 0x7, 4: 0x33, 5: 0x37, 6: 0x3F, 7: 0x70F, 8: 0x63F]
+        bytes += Array("RIFF".utf8); u32((extensible ? 60 : 36) + dataSize); bytes += Array("WAVE".utf8)
+        bytes += Array("fmt ".utf8); u32(extensible ? 40 : 16); u16(extensible ? 0xFFFE : 1); u16(channels); u32(sampleRate)
         u32(sampleRate * channels * 2); u16(channels * 2); u16(16)
+        if extensible {
+            u16(22); u16(16); u32(masks[channels] ?? 0)
+            // KSDATAFORMAT_SUBTYPE_PCM {00000001-0000-0010-8000-00aa00389b71}
+            bytes += [0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
+        }
         bytes += Array("data".utf8); u32(dataSize)
         bytes.reserveCapacity(bytes.count + dataSize)
         for sample in samples {

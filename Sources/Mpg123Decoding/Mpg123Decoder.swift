@@ -12,8 +12,9 @@ public final class Mpg123Decoder: AudioDecoder {
     public let codec = AudioCodec.mpeg
     public let format: AudioFormat
     public let frameCount: Int64?
-    /// The bitrate of the first frame, in kbit/s (0 when unknown).
-    public let firstFrameBitrateKbps: Int
+    /// The bitrate of a constant-bitrate stream (nil for VBR and ABR, whose average TagLib reads from
+    /// the Xing header).
+    public let nominalBitrateKbps: Int?
 
     private let handle: OpaquePointer
     private let path: String
@@ -59,7 +60,8 @@ public final class Mpg123Decoder: AudioDecoder {
         frameCount = length >= 0 ? Int64(length) : nil
 
         var frameInfo = mpg123_frameinfo2()
-        firstFrameBitrateKbps = mpg123_info2(handle, &frameInfo) == MPG123_OK.rawValue ? Int(frameInfo.bitrate) : 0
+        let isCBR = mpg123_info2(handle, &frameInfo) == MPG123_OK.rawValue && frameInfo.vbr == MPG123_CBR.rawValue
+        nominalBitrateKbps = isCBR && frameInfo.bitrate > 0 ? Int(frameInfo.bitrate) : nil
         guard format.isPlayable else {
             mpg123_delete(handle)
             throw AudioFileError.corrupt(path: path, reason: "impossible format \(format)")

@@ -19,9 +19,15 @@ public protocol AudioDecoder: AnyObject {
 
     /// Moves so that the next `read` starts exactly at `frame` (counted from the first audible frame).
     func seek(toFrame frame: Int64) throws
+
+    /// The bitrate the stream declares (constant-bitrate MP3, Vorbis's nominal rate), in kbit/s; nil when
+    /// it declares none and an average must be measured instead.
+    var nominalBitrateKbps: Int? { get }
 }
 
 extension AudioDecoder {
+    public var nominalBitrateKbps: Int? { nil }
+
     /// The length in seconds, when known.
     public var duration: Double? {
         frameCount.map { Double($0) / Double(format.sampleRate) }

@@ -2,12 +2,12 @@ import CSndfile
 import Glibc
 import MusicCore
 
-/// Decodes FLAC, Ogg Vorbis, Ogg Opus, WAV and AIFF with libsndfile.
+/// Decodes FLAC, Ogg Opus, WAV and AIFF with libsndfile.
 ///
 /// libsndfile reads integer PCM as float divided by full scale, which is exact for 8–24-bit data, so
-/// lossless files stay bit-exact. Opus is always decoded at 48 kHz with its pre-skip removed.
-/// Vorbis and Opus order surround channels differently from WAV; they are reordered to WAV order here
-/// so that every decoder hands the engine the same layout.
+/// lossless files stay bit-exact. Opus is always decoded at 48 kHz with its pre-skip removed, and its
+/// surround channels (Vorbis order) are reordered to WAV order here. (Ogg Vorbis goes through
+/// libvorbisfile instead: libsndfile 1.2.0 seeks Vorbis up to 52 frames off; see ARCHITECTURE.md.)
 public final class SndfileDecoder: AudioDecoder {
     public let codec: AudioCodec
     public let format: AudioFormat
@@ -15,7 +15,7 @@ public final class SndfileDecoder: AudioDecoder {
 
     private let file: OpaquePointer
     private let path: String
-    /// For Vorbis-family surround: `wavOrder[i]` is the source channel that goes to WAV channel i.
+    /// For Opus surround: `wavOrder[i]` is the source channel that goes to WAV channel i.
     private let reorder: [Int]?
     private var scratch: [Float] = []
 
@@ -34,7 +34,7 @@ public final class SndfileDecoder: AudioDecoder {
             throw AudioFileError.corrupt(path: path, reason: "impossible format \(format)")
         }
         frameCount = info.frames > 0 && info.frames < Int64.max / 2 ? Int64(info.frames) : (info.frames == 0 ? 0 : nil)
-        reorder = (codec == .vorbis || codec == .opus) ? Self.vorbisToWAVOrder(channels: format.channels) : nil
+        reorder = codec == .opus ? ChannelOrder.vorbisToWAV(channels: format.channels) : nil
     }
 
     deinit { sf_close(file) }
@@ -65,20 +65,6 @@ public final class SndfileDecoder: AudioDecoder {
             let base = buffer + frame * channels
             for channel in 0..<channels { scratch[channel] = base[order[channel]] }
             for channel in 0..<channels { base[channel] = scratch[channel] }
-        }
-    }
-
-    /// Vorbis I §4.3.9 channel order → WAV order, for 3 to 8 channels; nil when they already agree.
-    /// Vorbis: 3 = L C R; 5 = FL C FR RL RR; 6 = FL C FR RL RR LFE; 7 = FL C FR SL SR RC LFE;
-    /// 8 = FL C FR SL SR RL RR LFE. WAV puts C and LFE right after FL FR.
-    static func vorbisToWAVOrder(channels: Int) -> [Int]? {
-        switch channels {
-        case 3: [0, 2, 1]
-        case 5: [0, 2, 1, 3, 4]
-        case 6: [0, 2, 1, 5, 3, 4]
-        case 7: [0, 2, 1, 6, 5, 3, 4]
-        case 8: [0, 2, 1, 7, 5, 6, 3, 4]
-        default: nil
         }
     }
 }
