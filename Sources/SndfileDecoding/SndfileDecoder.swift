@@ -18,14 +18,15 @@ public final class SndfileDecoder: AudioDecoder {
     /// For Opus surround: `wavOrder[i]` is the source channel that goes to WAV channel i.
     private let reorder: [Int]?
     private var scratch: [Float] = []
+    /// The next frame `read` returns, to notice a file that ends before its header says it should.
+    private var position: Int64 = 0
 
     public init(path: String, codec: AudioCodec) throws {
         self.path = path
         self.codec = codec
         var info = SF_INFO()
         guard let file = sf_open(path, Int32(SFM_READ), &info) else {
-            let reason = String(cString: sf_strerror(nil))
-            throw AudioFileError.corrupt(path: path, reason: "cannot open as \(codec.displayName): \(reason)")
+            throw AudioFileError.corrupt(path: path, reason: "cannot open as \(codec.displayName): \(Self.message(sf_strerror(nil)))")
         }
         self.file = file
         format = AudioFormat(sampleRate: Int(info.samplerate), channels: Int(info.channels))
@@ -44,18 +45,33 @@ public final class SndfileDecoder: AudioDecoder {
         if got == 0 {
             let error = sf_error(file)
             if error != 0 {
-                throw AudioFileError.corrupt(path: path, reason: String(cString: sf_error_number(error)))
+                throw AudioFileError.corrupt(path: path, reason: Self.message(sf_error_number(error)))
+            }
+            if let frameCount, position < frameCount {
+                let rate = Double(format.sampleRate)
+                throw AudioFileError.corrupt(path: path, reason: "the file ends early, at \(TimeFormat.clock(Double(position) / rate, milliseconds: true)) of \(TimeFormat.clock(Double(frameCount) / rate, milliseconds: true))")
             }
             return 0
         }
+        position += Int64(got)
         if let reorder { applyReorder(reorder, buffer, frames: got) }
         return got
     }
 
     public func seek(toFrame frame: Int64) throws {
-        guard sf_seek(file, sf_count_t(max(frame, 0)), SEEK_SET) >= 0 else {
+        let reached = sf_seek(file, sf_count_t(max(frame, 0)), SEEK_SET)
+        guard reached >= 0 else {
             throw AudioFileError.corrupt(path: path, reason: "cannot seek to frame \(frame)")
         }
+        position = Int64(reached)
+    }
+
+    /// libsndfile's message without its "Error : " prefix and final period.
+    static func message(_ text: UnsafePointer<CChar>?) -> String {
+        var message = text.map { String(cString: $0) } ?? "unknown error"
+        if message.hasPrefix("Error : ") { message.removeFirst(8) }
+        if message.hasSuffix(".") { message.removeLast() }
+        return message
     }
 
     private func applyReorder(_ order: [Int], _ buffer: UnsafeMutablePointer<Float>, frames: Int) {
