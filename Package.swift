@@ -24,6 +24,8 @@ let package = Package(
                        providers: [.apt(["libmpg123-dev"])]),
         .systemLibrary(name: "CSndfile",
                        providers: [.apt(["libsndfile1-dev"])]),
+        .systemLibrary(name: "CFLAC",
+                       providers: [.apt(["libflac-dev"])]),
         .systemLibrary(name: "CVorbisFile",
                        providers: [.apt(["libvorbis-dev"])]),
         .systemLibrary(name: "CPulse",
@@ -37,6 +39,7 @@ let package = Package(
         // MARK: Adapters: one C library each
         .target(name: "Mpg123Decoding", dependencies: ["MusicCore", "CMpg123"], swiftSettings: strict),
         .target(name: "SndfileDecoding", dependencies: ["MusicCore", "CSndfile"], swiftSettings: strict),
+        .target(name: "FLACDecoding", dependencies: ["MusicCore", "CFLAC"], swiftSettings: strict),
         .target(name: "VorbisDecoding", dependencies: ["MusicCore", "CVorbisFile"], swiftSettings: strict),
         .target(name: "TagLibTags", dependencies: ["MusicCore", "TagLibBridge"], swiftSettings: strict),
         .target(name: "PulseOutput", dependencies: ["MusicCore", "CPulse"], swiftSettings: strict),
@@ -45,7 +48,8 @@ let package = Package(
         // MARK: Engine and file handling
         .target(name: "Playback", dependencies: ["MusicCore"], swiftSettings: strict),
         .target(name: "AudioFiles",
-                dependencies: ["MusicCore", "Mpg123Decoding", "SndfileDecoding", "VorbisDecoding", "TagLibTags"],
+                dependencies: ["MusicCore", "Mpg123Decoding", "FLACDecoding", "SndfileDecoding", "VorbisDecoding",
+                               "TagLibTags"],
                 swiftSettings: strict),
 
         // MARK: Executables

@@ -1,3 +1,4 @@
+import FLACDecoding
 import Mpg123Decoding
 import MusicCore
 import SndfileDecoding
@@ -24,9 +25,11 @@ public enum AudioFileOpener {
         switch codec {
         case .mpeg:
             return try Mpg123Decoder(path: path)
+        case .flac:
+            return try LibFLACDecoder(path: path)
         case .vorbis:
             return try VorbisFileDecoder(path: path)
-        case .flac, .opus, .wav, .aiff:
+        case .opus, .wav, .aiff:
             do {
                 return try SndfileDecoder(path: path, codec: codec)
             } catch let error as AudioFileError where codec == .wav {

@@ -2,12 +2,13 @@ import CSndfile
 import Glibc
 import MusicCore
 
-/// Decodes FLAC, Ogg Opus, WAV and AIFF with libsndfile.
+/// Decodes Ogg Opus, WAV and AIFF with libsndfile.
 ///
 /// libsndfile reads integer PCM as float divided by full scale, which is exact for 8–24-bit data, so
 /// lossless files stay bit-exact. Opus is always decoded at 48 kHz with its pre-skip removed, and its
-/// surround channels (Vorbis order) are reordered to WAV order here. (Ogg Vorbis goes through
-/// libvorbisfile instead: libsndfile 1.2.0 seeks Vorbis up to 52 frames off; see ARCHITECTURE.md.)
+/// surround channels (Vorbis order) are reordered to WAV order here. FLAC and Ogg Vorbis have adapters of
+/// their own: libsndfile 1.2.0 refuses 12- and 20-bit FLAC and seeks Vorbis up to 52 frames off (see
+/// ARCHITECTURE.md).
 public final class SndfileDecoder: AudioDecoder {
     public let codec: AudioCodec
     public let format: AudioFormat
