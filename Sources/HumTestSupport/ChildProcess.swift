@@ -72,6 +72,8 @@ public final class Spawned: @unchecked Sendable {
     private var errBuffer = Data()
     private var outLines: [String] = []
     private var partialLine = Data()
+    /// When each piece of stdout arrived: (time, total bytes received by then).
+    private var arrivals: [(time: Date, totalBytes: Int)] = []
     private let readers = DispatchGroup()
     private var reaped: (Int32?, Int32?, rusage)?
     private let splitsLines: Bool
@@ -121,6 +123,7 @@ public final class Spawned: @unchecked Sendable {
                 lock.lock()
                 if isStdout {
                     outBuffer.append(chunk)
+                    arrivals.append((Date(), outBuffer.count))
                     if splitsLines { partialLine.append(chunk) }
                     while let newline = partialLine.firstIndex(of: 0x0A) {
                         outLines.append(String(decoding: partialLine[partialLine.startIndex..<newline], as: UTF8.self))
@@ -155,6 +158,11 @@ public final class Spawned: @unchecked Sendable {
 
     /// The complete lines printed on stdout so far.
     public var stdoutLines: [String] { lock.withLock { outLines } }
+
+    /// When stdout byte `offset` arrived (nil if it has not yet).
+    public func arrivalTime(ofByte offset: Int) -> Date? {
+        lock.withLock { arrivals.first { $0.totalBytes > offset }?.time }
+    }
 
     /// Raw stdout so far (for binary output such as `parec`'s).
     public var stdoutBytes: Data { lock.withLock { outBuffer } }

@@ -53,6 +53,10 @@ public final class SinkRecorder: @unchecked Sendable {
     /// Frames received so far.
     public var frameCount: Int { process.stdoutByteCount / 2 }
 
+    /// The wall-clock time at which recorded frame `frame` reached the test. Audio is heard before it is
+    /// received, so "received at" minus "command sent at" bounds any latency from above.
+    public func arrivalTime(ofFrame frame: Int) -> Date? { process.arrivalTime(ofByte: frame * 2) }
+
     /// Everything received so far, as floats.
     public func samples() -> [Float] {
         let bytes = process.stdoutBytes

@@ -2,9 +2,10 @@ import Foundation
 import MusicCore
 
 extension PlaybackEngine {
-    /// Backoff between reconnection attempts after the output is lost: quick at first, then once a second,
-    /// so sound is back about a second after the server is.
-    static let reconnectDelays: [Double] = [0.1, 0.2, 0.4, 0.8, 1.0]
+    /// Backoff between reconnection attempts after the output is lost: quick at first, then twice a second.
+    /// A failed attempt (no socket yet) costs microseconds, and the cap bounds how long after the server's
+    /// return the sound resumes.
+    static let reconnectDelays: [Double] = [0.1, 0.2, 0.4, 0.5]
 
     /// The output thread. While audio flows it only reads atomics, scales samples in place and calls
     /// `output.write`: no allocation, no lock of ours, no logging. Its rare paths (format change,

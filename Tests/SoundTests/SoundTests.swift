@@ -1,0 +1,180 @@
+import Foundation
+import HumTestSupport
+import Testing
+
+/// hum playing through a real PulseAudio daemon (private, null sink) while `parec` records the sink's
+/// monitor: what the listener would hear. These tests run in real time and alone (`scripts/test` runs
+/// them after the others), so that nothing else competes for the two cores while latency is measured.
+@Suite("Real sound through PulseAudio", .serialized)
+struct SoundTests {
+    static let rate = Double(SinkRecorder.sampleRate)
+    /// An idle null sink holds a new stream back by up to about 2 s (platform recipes): record first.
+    static let sinkWarmUp = 2.2
+    /// Quieter than this is silence: the null sink writes exact zeros when nothing plays.
+    static let silence: Float = 2.0 / 32768
+
+    /// Starts `hum play` on the daemon, reading commands from stdin.
+    func startHum(_ files: [String], daemon: PulseTestDaemon) throws -> Spawned {
+        try Spawned(Repository.humBinary, ["play", "--stdin-commands"] + files,
+                    environment: daemon.environment.merging(["LANG": "C.UTF-8"]) { $1 })
+    }
+
+    /// The track time heard around `frame` of a recording of `Signals.clock`.
+    func heardTime(_ samples: [Float], at frame: Int, window: Int = 2048) -> Double {
+        let slice = samples[max(frame, 0)..<min(frame + window, samples.count)]
+        return ClockSignal.time(atFrequency: SignalAnalysis.dominantFrequency(slice, sampleRate: Int(Self.rate), fftSize: 1 << 15))
+            + Double(window) / 2 / Self.rate
+    }
+
+    @Test("A 440 Hz tone is heard at 440 Hz and at its level")
+    func tone() throws {
+        let daemon = try PulseTestDaemon()
+        let recorder = try SinkRecorder(daemon: daemon)
+        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
+        let hum = try startHum([try Fixtures.toneFLAC()], daemon: daemon)
+        let ended = hum.wait(timeout: 20)
+        Thread.sleep(forTimeInterval: 0.3)
+        recorder.stop()
+        #expect(ended.status == 0, "\(hum.stderrText)")
+
+        let samples = recorder.samples()
+        let start = try #require(SignalAnalysis.firstSound(samples, from: 0, threshold: 0.01), "nothing was heard")
+        let steady = samples[(start + Int(0.5 * Self.rate))..<(start + Int(1.5 * Self.rate))]
+        let frequency = SignalAnalysis.dominantFrequency(steady, sampleRate: Int(Self.rate))
+        let level = SignalAnalysis.rmsDB(steady)
+        let expectedLevel = 20 * log10(0.5 / 2.0.squareRoot())  // a 0.5-amplitude sine: −9.03 dBFS RMS
+        #expect(abs(frequency - 440) <= 2, "heard \(frequency) Hz")
+        #expect(abs(level - expectedLevel) <= 1, "heard \(level) dB, expected \(expectedLevel) dB")
+        let end = SignalAnalysis.firstSilence(samples, from: start, threshold: Self.silence, minimumRun: 4410) ?? samples.count
+        #expect(abs(Double(end - start) / Self.rate - 3.0) < 0.05, "the whole 3 s were heard, no more")
+        print("sound: \(String(format: "%.2f", frequency)) Hz at \(String(format: "%.2f", level)) dB for \(String(format: "%.3f", Double(end - start) / Self.rate)) s")
+    }
+
+    @Test("Silence begins within 50 ms of pause, and resume continues where it paused")
+    func pauseLatency() throws {
+        let daemon = try PulseTestDaemon()
+        let recorder = try SinkRecorder(daemon: daemon)
+        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
+        let hum = try startHum([try Fixtures.clockFLAC()], daemon: daemon)
+        defer { hum.kill(SIGKILL) }
+        #expect(hum.waitForLine(timeout: 10) { $0.hasPrefix("playing") } != nil)
+        Thread.sleep(forTimeInterval: 1.5)
+
+        var latencies: [Double] = []
+        for _ in 0..<3 {
+            // The latency is measured on the wall clock: from sending the command to the moment the first
+            // silent frame reached the test through parec. The sink played it before parec delivered it,
+            // so this bounds the real delay from above.
+            let commandFrame = recorder.frameCount
+            let sent = Date()
+            hum.send("pause")
+            recorder.waitForFrames(commandFrame + Int(0.5 * Self.rate), timeout: 5)
+            let samples = recorder.samples()
+            let quiet = try #require(SignalAnalysis.firstSilence(samples, from: commandFrame - Int(0.2 * Self.rate),
+                                                                  threshold: Self.silence, minimumRun: 441))
+            let silenceArrived = try #require(recorder.arrivalTime(ofFrame: quiet))
+            latencies.append(silenceArrived.timeIntervalSince(sent))
+            let before = heardTime(samples, at: quiet - 2048 - 441)
+
+            hum.send("resume")
+            let resumeFrame = recorder.frameCount
+            recorder.waitForFrames(resumeFrame + Int(0.6 * Self.rate), timeout: 5)
+            let after = recorder.samples()
+            let sound = try #require(SignalAnalysis.firstSound(after, from: resumeFrame, threshold: 0.01))
+            let resumed = heardTime(after, at: sound + 441)
+            #expect(abs(resumed - before) < 0.15, "resumed at \(resumed) s after pausing at \(before) s")
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        for latency in latencies { #expect(latency <= 0.050, "silence began \(Int(latency * 1000)) ms after pause") }
+        print("pause latency (upper bounds): \(latencies.map { "\(Int(($0 * 1000).rounded())) ms" })")
+        hum.send("quit")
+        #expect(hum.wait(timeout: 10).status == 0)
+    }
+
+    @Test("After a seek, the audio heard is the sought position")
+    func seek() throws {
+        let daemon = try PulseTestDaemon()
+        let recorder = try SinkRecorder(daemon: daemon)
+        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
+        let hum = try startHum([try Fixtures.clockFLAC()], daemon: daemon)
+        defer { hum.kill(SIGKILL) }
+        #expect(hum.waitForLine(timeout: 10) { $0.hasPrefix("playing") } != nil)
+        Thread.sleep(forTimeInterval: 1.5)
+
+        for target in [20.0, 7.5] {
+            let commandFrame = recorder.frameCount
+            let sent = Date()
+            hum.send("seek \(target)")
+            recorder.waitForFrames(commandFrame + Int(0.8 * Self.rate), timeout: 5)
+            let samples = recorder.samples()
+            // Walk forward in 10 ms steps until the clock signal tells the new time.
+            var frame = commandFrame - Int(0.1 * Self.rate)
+            while frame < samples.count - 4096, abs(heardTime(samples, at: frame) - target) > 0.3 { frame += 441 }
+            // Wall clock again: when the first window telling the new time had fully reached the test.
+            let arrived = try #require(recorder.arrivalTime(ofFrame: frame + 2048))
+            let latency = arrived.timeIntervalSince(sent)
+            #expect(latency < 0.2, "the new position was heard \(Int(latency * 1000)) ms after the seek")
+            // 100 ms later, the clock must read the target plus the time played since.
+            let later = frame + Int(0.1 * Self.rate)
+            let heard = heardTime(samples, at: later)
+            let firstNew = frame
+            let expected = target + Double(later - firstNew) / Self.rate
+            #expect(abs(heard - expected) < 0.08, "heard \(heard) s, expected about \(expected) s")
+            print("seek to \(target) s: heard after \(Int((latency * 1000).rounded())) ms (upper bound), clock reads \(String(format: "%.3f", heard)) s")
+            Thread.sleep(forTimeInterval: 0.5)
+        }
+        hum.send("quit")
+        #expect(hum.wait(timeout: 10).status == 0)
+    }
+
+    @Test("The sound server dies and comes back: one warning, sound again within 3 s, place kept")
+    func daemonLoss() throws {
+        let daemon = try PulseTestDaemon()
+        var recorder = try SinkRecorder(daemon: daemon)
+        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
+        let hum = try startHum([try Fixtures.clockFLAC()], daemon: daemon)
+        defer { hum.kill(SIGKILL) }
+        #expect(hum.waitForLine(timeout: 10) { $0.hasPrefix("playing") } != nil)
+        Thread.sleep(forTimeInterval: 3)
+
+        try daemon.kill()
+        let beforeKill = recorder.samples()
+        let lastSound = try #require(beforeKill.lastIndex { abs($0) > 0.01 })
+        let heardAtKill = heardTime(beforeKill, at: lastSound - 2048)
+        recorder.stop()
+        Thread.sleep(forTimeInterval: 1.0)
+        #expect(hum.isRunning, "hum survived the loss of its sound server")
+        #expect(hum.stderrText.contains("warning: audio output lost"))
+
+        try daemon.start()
+        let restarted = Date()
+        recorder = try SinkRecorder(daemon: daemon)
+        var soundFrame: Int?
+        var reconnectedAfter: Double?
+        while soundFrame == nil, Date().timeIntervalSince(restarted) < 6 {
+            Thread.sleep(forTimeInterval: 0.01)
+            if reconnectedAfter == nil, hum.stderrText.contains("audio output restored") {
+                reconnectedAfter = Date().timeIntervalSince(restarted)
+            }
+            soundFrame = SignalAnalysis.firstSound(recorder.samples(), from: 0, threshold: 0.01)
+        }
+        let backAfter = Date().timeIntervalSince(restarted)
+        let frame = try #require(soundFrame, "no sound within 6 s of the restart")
+        #expect(backAfter <= 3, "sound came back \(backAfter) s after the server")
+        recorder.waitForFrames(frame + Int(0.3 * Self.rate), timeout: 5)
+        let heardAfter = heardTime(recorder.samples(), at: frame + 441)
+        #expect(abs(heardAfter - heardAtKill) < 0.5, "resumed at \(heardAfter) s, lost the server at \(heardAtKill) s")
+        #expect(hum.isRunning)
+        let warnings = hum.stderrText.split(separator: "\n").filter { $0.contains("audio output lost") }
+        #expect(warnings.count == 1, "one warning, not one per attempt: \(hum.stderrText)")
+        #expect(hum.stderrText.contains("audio output restored"))
+        #expect(!hum.stdoutLines.dropFirst().contains { $0.hasPrefix("playing") }, "the track was not restarted")
+        // Most of the wait is the null sink holding a new stream back while it is idle (platform recipes);
+        // hum itself reconnects within its backoff (≤ 0.5 s).
+        print("daemon loss: heard \(String(format: "%.2f", heardAtKill)) s at the kill, \(String(format: "%.2f", heardAfter)) s after; "
+              + "reconnected \(reconnectedAfter.map { String(format: "%.2f", $0) } ?? "?") s and sound back \(String(format: "%.2f", backAfter)) s after the restart")
+        hum.send("quit")
+        #expect(hum.wait(timeout: 10).status == 0)
+        recorder.stop()
+    }
+}
