@@ -58,7 +58,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
-                          dependencies: ["MusicCore", "AudioFiles", "HumTestSupport",
+                          dependencies: ["AudioFiles", "HumTestSupport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

@@ -14,6 +14,7 @@ public enum ChildProcess {
         public var stderr: String
         public var userSeconds: Double
         public var systemSeconds: Double
+        /// Peak memory of the program itself, measured by GNU time (see `run`).
         public var maxResidentKiB: Int
         public var wallSeconds: Double
 
@@ -27,22 +28,46 @@ public enum ChildProcess {
         public var description: String
     }
 
+    /// GNU time, which reports a program's own peak memory (see `run`).
+    static let gnuTime = "/usr/bin/time"
+
     /// Runs `executable` (a path, or a name looked up in PATH) with `arguments`.
+    ///
+    /// The program runs under GNU time when it is installed, for its peak memory: glibc's posix_spawn
+    /// shares this process's memory until exec, and Linux then counts this process's peak as the child's
+    /// `ru_maxrss`. GNU time forks from its own small image, so its figure is the program's alone. CPU
+    /// times come from `wait4`, which includes the program (GNU time's own cost is negligible).
     /// - Parameters:
     ///   - environment: variables added to (or replacing) this process's environment.
     ///   - timeout: after this many seconds the process is killed (SIGKILL) and `timedOut` is set.
     public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                            stdin: Data? = nil, timeout: Double = 60) throws -> Result {
         let started = Date()
-        let spawned = try Spawned(executable, arguments, environment: environment)
+        let memoryFile = NSTemporaryDirectory() + "hum-maxrss-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: memoryFile) }
+        let timed = FileManager.default.isExecutableFile(atPath: gnuTime)
+        let spawned = timed
+            ? try Spawned(gnuTime, ["-f", "%M", "-o", memoryFile, executable] + arguments, environment: environment)
+            : try Spawned(executable, arguments, environment: environment)
         if let stdin { spawned.writeStdin(stdin) }
         spawned.closeStdin()
-        let (status, signal, timedOut, usage) = spawned.wait(timeout: timeout)
+        var (status, signal, timedOut, usage) = spawned.wait(timeout: timeout)
+        var maxResident = usage.ru_maxrss
+        if timed, let text = try? String(contentsOfFile: memoryFile, encoding: .utf8) {
+            // GNU time reports a program killed by a signal on a line of its own, then the figure.
+            let lines = text.split(separator: "\n")
+            maxResident = lines.last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } ?? maxResident
+            if let line = lines.first(where: { $0.hasPrefix("Command terminated by signal") }),
+               let number = Int32(line.split(separator: " ").last ?? "") {
+                signal = number
+                status = nil
+            }
+        }
         return Result(status: status, signal: signal, timedOut: timedOut, stdout: spawned.collectedStdout(),
                       stderr: spawned.collectedStderr(),
                       userSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6,
                       systemSeconds: Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
-                      maxResidentKiB: usage.ru_maxrss, wallSeconds: Date().timeIntervalSince(started))
+                      maxResidentKiB: maxResident, wallSeconds: Date().timeIntervalSince(started))
     }
 
     /// Runs a shell command line (for tools used to make fixtures) and throws with its stderr if it fails.

@@ -21,6 +21,7 @@ public final class Mpg123Decoder: AudioDecoder {
 
     /// The most junk mpg123 skips looking for the next frame: as far as the sniffer looks for the first one.
     private static let resyncLimitBytes = AudioFileSniffer.headLength
+    private static let readBufferBytes = 1 << 16
 
     public init(path: String) throws {
         self.path = path
@@ -47,7 +48,17 @@ public final class Mpg123Decoder: AudioDecoder {
             mpg123_delete(handle)
             return .corrupt(path: path, reason: "\(what): \(reason)")
         }
-        guard mpg123_open(handle, path) == MPG123_OK.rawValue else { throw fail("cannot open as MPEG audio") }
+        guard let file = fopen(path, "rb") else {
+            mpg123_delete(handle)
+            throw AudioFileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+        }
+        setvbuf(file, nil, _IOFBF, Self.readBufferBytes)
+        guard mpg123_replace_reader_handle(handle, bufferedRead, bufferedSeek, closeFile) == MPG123_OK.rawValue else {
+            fclose(file)
+            throw fail("cannot set up reading")
+        }
+        // From here on mpg123 owns `file`: mpg123_delete calls `closeFile`, even if opening fails.
+        guard mpg123_open_handle(handle, file) == MPG123_OK.rawValue else { throw fail("cannot open as MPEG audio") }
         var rate = 0, channels: Int32 = 0, encoding: Int32 = 0
         guard mpg123_getformat2(handle, &rate, &channels, &encoding, 1) == MPG123_OK.rawValue else {
             throw fail("no decodable MPEG frame")
@@ -107,4 +118,21 @@ public final class Mpg123Decoder: AudioDecoder {
             throw AudioFileError.corrupt(path: path, reason: "cannot seek: \(String(cString: mpg123_strerror(handle)))")
         }
     }
+}
+
+// The stdio-backed reader handed to libmpg123 (C callbacks; the handle is a `FILE *`).
+
+private func bufferedRead(_ handle: UnsafeMutableRawPointer?, _ buffer: UnsafeMutableRawPointer?, _ count: Int) -> Int {
+    let file = handle!.assumingMemoryBound(to: FILE.self)
+    let got = fread(buffer, 1, count, file)
+    return got == 0 && ferror(file) != 0 ? -1 : got
+}
+
+private func bufferedSeek(_ handle: UnsafeMutableRawPointer?, _ offset: off_t, _ whence: Int32) -> off_t {
+    let file = handle!.assumingMemoryBound(to: FILE.self)
+    return fseeko(file, offset, whence) == 0 ? ftello(file) : -1
+}
+
+private func closeFile(_ handle: UnsafeMutableRawPointer?) {
+    if let handle { fclose(handle.assumingMemoryBound(to: FILE.self)) }
 }

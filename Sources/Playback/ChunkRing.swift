@@ -55,4 +55,7 @@ final class ChunkRing: @unchecked Sendable {
     func pop() { headers.pop() }
 
     var isEmpty: Bool { headers.count == 0 }
+
+    /// Chunks waiting to be played.
+    var count: Int { headers.count }
 }

@@ -19,6 +19,18 @@ private final class OpenTrack {
 }
 
 extension PlaybackEngine {
+    /// Hysteresis between the two threads, so they do not wake each other for every chunk (that cost a
+    /// context switch per 46 ms of audio, about a quarter of the CPU hum spent beyond decoding):
+    /// a full ring puts the decoder to sleep until the output has emptied it to half, and a starved output
+    /// sleeps until a few chunks are ready (or the decoder has nothing more to give).
+    var decoderResumeLevel: Int { ring.slotCount / 2 }
+    static let outputWakeLevel = 4
+
+    /// Wakes the output thread if it sleeps waiting for data.
+    func wakeOutputIfWaiting() {
+        if outputWaiting.exchange(false, ordering: .sequentiallyConsistent) { outputWake.signal() }
+    }
+
     /// The decode thread: follows requests, and otherwise keeps the ring full, opening the next track the
     /// moment the current one is fully decoded (seconds before it is heard: that is the gapless hand-off).
     func runDecodeLoop() {
@@ -51,6 +63,7 @@ extension PlaybackEngine {
                 finishedEpoch.store(epoch, ordering: .sequentiallyConsistent)
                 outputWake.signal()
             }
+            wakeOutputIfWaiting()
         }
 
         while !shuttingDown.load(ordering: .relaxed) {
@@ -76,11 +89,16 @@ extension PlaybackEngine {
                     openFrom(last + 1, start: .frame(0))
                     continue
                 }
+                wakeOutputIfWaiting()
                 decodeWake.wait()
                 continue
             }
             guard let buffer = ring.reservableSamples() else {
-                decodeWake.wait()
+                // Full: sleep until the output has drained half. The flag is set before the level is read
+                // again, and the output reads the flag after popping, so one of the two always notices.
+                decoderWaiting.store(true, ordering: .sequentiallyConsistent)
+                if ring.count > decoderResumeLevel { decodeWake.wait() }
+                decoderWaiting.store(false, ordering: .sequentiallyConsistent)
                 continue
             }
             let channels = current.decoder.format.channels
@@ -95,7 +113,7 @@ extension PlaybackEngine {
                                             channels: Int32(channels), startFrame: current.nextFrame,
                                             frames: Int32(frames)))
                     current.nextFrame += Int64(frames)
-                    outputWake.signal()
+                    if ring.count >= Self.outputWakeLevel { wakeOutputIfWaiting() }
                     continue
                 }
                 state.withLock { $0.plays[current.serial]?.endFrame = current.nextFrame }

@@ -22,7 +22,7 @@ extension PlaybackEngine {
             // Chunks decoded before a seek, skip or stop are dropped unheard.
             while let stale = ring.peek(), stale.header.epoch != epoch {
                 ring.pop()
-                decodeWake.signal()
+                wakeDecoderIfWaiting()
             }
             if paused.load(ordering: .sequentiallyConsistent) {
                 outputWake.wait()
@@ -39,7 +39,14 @@ extension PlaybackEngine {
                     }
                     continue
                 }
-                outputWake.wait()
+                // Starved: sleep until the decoder has a few chunks (or nothing more). The flag is set
+                // before the ring is read again, and the decoder reads the flag after committing.
+                outputWaiting.store(true, ordering: .sequentiallyConsistent)
+                if ring.isEmpty && finishedEpoch.load(ordering: .sequentiallyConsistent) != epoch
+                    && currentEpoch.load(ordering: .sequentiallyConsistent) == epoch {
+                    outputWake.wait()
+                }
+                outputWaiting.store(false, ordering: .sequentiallyConsistent)
                 continue
             }
             if writtenEpoch != epoch {
@@ -88,8 +95,16 @@ extension PlaybackEngine {
             }
             if currentEpoch.load(ordering: .sequentiallyConsistent) == epoch || offset == frames {
                 ring.pop()
-                decodeWake.signal()
+                wakeDecoderIfWaiting()
             }
+        }
+    }
+
+    /// Wakes the decoder if it sleeps on a full ring and the ring has drained to half.
+    private func wakeDecoderIfWaiting() {
+        if decoderWaiting.load(ordering: .sequentiallyConsistent), ring.count <= decoderResumeLevel,
+           decoderWaiting.exchange(false, ordering: .sequentiallyConsistent) {
+            decodeWake.signal()
         }
     }
 

@@ -54,6 +54,10 @@ public final class PlaybackEngine: Sendable {
     let currentEpoch = Atomic<UInt64>(0)
     let finishedEpoch = Atomic<UInt64>(0)
     let paused = Atomic<Bool>(false)
+    /// Set by a thread about to sleep for lack of ring space (decoder) or data (output), so the other
+    /// side signals only when it matters: see `PlaybackEngine+Decoding` for the hysteresis.
+    let decoderWaiting = Atomic<Bool>(false)
+    let outputWaiting = Atomic<Bool>(false)
     let targetGainBits: Atomic<UInt32>
     let shuttingDown = Atomic<Bool>(false)
     /// The last output error, written on the output thread's error path only (never while audio flows).
