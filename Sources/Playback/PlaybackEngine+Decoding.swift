@@ -55,12 +55,18 @@ extension PlaybackEngine {
                 }
                 index += 1
             }
-            // The end of the queue (or a newer request): say so once this epoch's audio has been played.
-            if state.withLock({ $0.request == nil }) {
-                state.withLock { $0.trailingFailures[epoch] = pendingFailures }
+            // The end of the queue (unless a newer request came): the output reports it once this epoch's
+            // audio has been played, unless `enqueue` adds more first.
+            let exhausted = state.withLock { s -> Bool in
+                guard s.request == nil else { return false }
+                s.trailingFailures[epoch] = pendingFailures
+                s.exhaustedEpoch = epoch
+                finishedEpoch.store(epoch, ordering: .sequentiallyConsistent)
+                return true
+            }
+            if exhausted {
                 pendingFailures = []
                 exhaustedAfter = index - 1
-                finishedEpoch.store(epoch, ordering: .sequentiallyConsistent)
                 outputWake.signal()
             }
             wakeOutputIfWaiting()
@@ -83,9 +89,12 @@ extension PlaybackEngine {
                 continue
             }
             guard let current = track else {
-                // Idle: stopped, or past the end of the queue (resume if `enqueue` added entries).
-                if let last = exhaustedAfter, state.withLock({ $0.queue.count > last + 1 }) {
-                    finishedEpoch.store(0, ordering: .sequentiallyConsistent)
+                // Idle: stopped, or past the end of the queue. Resume if `enqueue` added entries in time
+                // (it cleared `exhaustedEpoch` before the output reported the end).
+                if let last = exhaustedAfter, state.withLock({ s in
+                    s.request == nil && s.epoch == epoch && s.exhaustedEpoch == nil && s.endedEpoch != epoch
+                        && s.queue.count > last + 1
+                }) {
                     openFrom(last + 1, start: .frame(0))
                     continue
                 }

@@ -18,12 +18,14 @@ extension PlaybackEngine {
         var endReportedEpoch: UInt64 = 0
 
         while !shuttingDown.load(ordering: .relaxed) {
-            let epoch = currentEpoch.load(ordering: .sequentiallyConsistent)
-            // Chunks decoded before a seek, skip or stop are dropped unheard.
-            while let stale = ring.peek(), stale.header.epoch != epoch {
+            // Chunks decoded before a seek, skip or stop are dropped unheard. Only older ones: the epoch
+            // is read afresh for each, since a newer epoch's chunks may already be in the ring.
+            while let stale = ring.peek(), stale.header.epoch < currentEpoch.load(ordering: .sequentiallyConsistent) {
                 ring.pop()
                 wakeDecoderIfWaiting()
             }
+            let epoch = currentEpoch.load(ordering: .sequentiallyConsistent)
+            if let next = ring.peek(), next.header.epoch != epoch { continue }
             if paused.load(ordering: .sequentiallyConsistent) {
                 outputWake.wait()
                 continue
@@ -31,19 +33,16 @@ extension PlaybackEngine {
             guard let (header, samples) = ring.peek() else {
                 if finishedEpoch.load(ordering: .sequentiallyConsistent) == epoch, endReportedEpoch != epoch {
                     if openFormat != nil { try? output.drain() }
-                    // Report only if nothing moved meanwhile (a pause or seek interrupts the drain).
-                    if currentEpoch.load(ordering: .sequentiallyConsistent) == epoch, ring.isEmpty,
-                       !paused.load(ordering: .sequentiallyConsistent) {
-                        notify(.queueEnded(epoch: epoch, lastSerial: writtenEpoch == epoch ? lastSerial : 0))
+                    if reportEndOfQueue(epoch: epoch, lastSerial: writtenEpoch == epoch ? lastSerial : 0) {
                         endReportedEpoch = epoch
                     }
                     continue
                 }
-                // Starved: sleep until the decoder has a few chunks (or nothing more). The flag is set
-                // before the ring is read again, and the decoder reads the flag after committing.
+                // Starved: sleep until the decoder has a few chunks, has nothing more, or a command comes.
+                // The flag is set before the ring is read again, and the decoder reads it after committing.
                 outputWaiting.store(true, ordering: .sequentiallyConsistent)
-                if ring.isEmpty && finishedEpoch.load(ordering: .sequentiallyConsistent) != epoch
-                    && currentEpoch.load(ordering: .sequentiallyConsistent) == epoch {
+                if ring.isEmpty, currentEpoch.load(ordering: .sequentiallyConsistent) == epoch,
+                   finishedEpoch.load(ordering: .sequentiallyConsistent) != epoch || endReportedEpoch == epoch {
                     outputWake.wait()
                 }
                 outputWaiting.store(false, ordering: .sequentiallyConsistent)
@@ -55,6 +54,8 @@ extension PlaybackEngine {
                 if openFormat != nil { output.discardBuffered() }
                 writtenEpoch = epoch
             }
+            // Position first, then the notice: whoever reacts to `started` must already see the new play.
+            position.publish(.init(epoch: epoch, playSerial: header.playSerial, frame: header.startFrame))
             if header.playSerial != lastSerial {
                 notify(.began(serial: header.playSerial, previous: lastSerial))
                 lastSerial = header.playSerial
@@ -72,7 +73,6 @@ extension PlaybackEngine {
             let frames = Int(header.frames), channels = format.channels
             ramp.apply(samples, frames: frames, channels: channels, sampleRate: format.sampleRate,
                        target: Float(bitPattern: targetGainBits.load(ordering: .relaxed)))
-            position.publish(.init(epoch: epoch, playSerial: header.playSerial, frame: header.startFrame))
 
             var offset = 0
             while offset < frames, !shuttingDown.load(ordering: .relaxed),
@@ -106,6 +106,21 @@ extension PlaybackEngine {
            decoderWaiting.exchange(false, ordering: .sequentiallyConsistent) {
             decodeWake.signal()
         }
+    }
+
+    /// After the last chunk was drained: reports the end of the queue, unless something moved meanwhile
+    /// (a pause or seek interrupts the drain; `enqueue` may have given the decoder more to do). Decided
+    /// under the state lock, against `enqueue`, so a late entry is either played or waits, never lost.
+    private func reportEndOfQueue(epoch: UInt64, lastSerial: Int) -> Bool {
+        let ended = state.withLock { s -> Bool in
+            guard s.exhaustedEpoch == epoch, s.epoch == epoch, ring.isEmpty,
+                  !paused.load(ordering: .sequentiallyConsistent) else { return false }
+            s.exhaustedEpoch = nil
+            s.endedEpoch = epoch
+            return true
+        }
+        if ended { notify(.queueEnded(epoch: epoch, lastSerial: lastSerial)) }
+        return ended
     }
 
     private func notify(_ notice: OutputNotice) {

@@ -68,10 +68,18 @@ struct ControlState: Sendable {
     var replayGain: ReplayGainSettings
     var volume: Int
     var outputLost = false
+    /// The last seek asked for, until the output plays its epoch: a second relative seek made before then
+    /// (a held → key) starts from this target, not from the position still being heard.
+    var pendingSeek: (epoch: UInt64, serial: Int, frame: Int64)?
     var nextSerial = 1
     var plays: [Int: PlayRecord] = [:]
     /// Tracks that failed after the last one that played, per epoch: reported when the queue ends.
     var trailingFailures: [UInt64: [FailedOpen]] = [:]
+    /// The epoch in which the decoder ran out of queue while the output still plays its last chunks.
+    /// `enqueue` clears it (the decoder continues, gaplessly); the output clears it when it reports the
+    /// end, setting `endedEpoch`. Both happen under this lock, so exactly one of them wins.
+    var exhaustedEpoch: UInt64?
+    var endedEpoch: UInt64?
 
     init(replayGain: ReplayGainSettings, volume: Int) {
         self.replayGain = replayGain

@@ -118,10 +118,16 @@ public final class PlaybackEngine: Sendable {
         }
     }
 
-    /// Adds entries at the end of the queue. If the decoder had reached the end, it continues (gaplessly,
-    /// if the last track is still playing).
+    /// Adds entries at the end of the queue. While the last track still plays they follow it gaplessly;
+    /// once the queue has finished, they wait to be played (`jump(to:)`), as in cmus.
     public func enqueue(_ items: [PlaybackItem]) {
-        state.withLock { $0.queue.append(contentsOf: items) }
+        state.withLock { s in
+            s.queue.append(contentsOf: items)
+            if s.exhaustedEpoch == s.epoch {
+                s.exhaustedEpoch = nil
+                finishedEpoch.store(0, ordering: .sequentiallyConsistent)
+            }
+        }
         decodeWake.signal()
     }
 
@@ -207,14 +213,21 @@ public final class PlaybackEngine: Sendable {
         var event: PlaybackEvent?
         state.withLock { s in
             if s.status == .stopped { return }
-            guard let (record, frame) = heardPlay(in: s) else {
+            guard let heard = heardPlay(in: s) else {
                 if case .play(let index, _)? = s.request?.kind { s.request?.kind = .play(index: index, start: pending()) }
                 return
+            }
+            let record = heard.record
+            var frame = heard.frame
+            if let previous = s.pendingSeek, previous.epoch == s.epoch, previous.serial == record.serial,
+               position.read().epoch != s.epoch {
+                frame = previous.frame
             }
             var to = max(target(record, frame), 0)
             if let count = record.frameCount { to = min(to, count) }
             event = .seeked(record.item, from: record.seconds(frame), to: record.seconds(to))
             startEpoch(&s, .seek(serial: record.serial, frame: to))
+            s.pendingSeek = (s.epoch, record.serial, to)
         }
         wakeAfterReposition(unpause: false)
         if let event { continuation.yield(event) }

@@ -9,13 +9,12 @@ struct Hum: AsyncParsableCommand {
         commandName: "hum",
         abstract: "A terminal music player that learns your taste on your own machine.",
         discussion: """
-            hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain.
-            Nothing leaves your machine.
+            hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain. Nothing leaves your machine.
 
             Examples:
-              hum play ~/Music/Album                     play a folder, in name order
-              hum play --output wav:out.wav a.flac b.mp3 render what would be heard into a WAV file
-              hum probe --json song.opus                 show format, exact length, tags and gain
+              hum play ~/Music/Album              play a folder, in name order
+              hum play --output wav:out.wav *.mp3 render what would be heard
+              hum probe --json song.opus          format, exact length, tags, gain
             """,
         version: version,
         subcommands: [Play.self, Probe.self])

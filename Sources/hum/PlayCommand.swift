@@ -11,17 +11,15 @@ struct Play: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Play files or folders without the full-screen interface.",
         discussion: """
-            Folders are played recursively in name order. On a terminal, one status line shows what plays;
-            otherwise one line is printed per event (playing, finished, skipped, paused, seeked…).
+            Folders are played recursively in name order. On a terminal, one status line shows what plays; otherwise one line is printed per event (playing, finished, skipped, paused, seeked…).
 
             Keys (when standard input is a terminal):
               space, c    pause / resume          b, n    next track
               z, p        previous track          v       stop
               ← →, h l    seek -/+ 5 seconds      , .     seek -/+ 1 minute
-              + - ↑ ↓     volume -/+ 5 %          q       quit
+              + - ↑ ↓     volume +/- 5 %          q       quit
 
-            With --stdin-commands, one command per line instead: pause, resume, toggle, stop, next, prev,
-            seek 1:30, seek +10, seek -5, vol 50, vol +5, quit.
+            With --stdin-commands, one command per line instead: pause, resume, toggle, stop, next, prev, seek 1:30, seek +10, seek -5, vol 50, vol +5, quit.
 
             The exit status is 1 when any file could not be played; each failure is named on standard error.
             """)
@@ -31,7 +29,8 @@ struct Play: AsyncParsableCommand {
     var output: OutputChoice = .pulse
 
     @Option(name: .customLong("replaygain"),
-            help: "ReplayGain: off, track, album, or auto (album gain while an album plays in order).")
+            help: ArgumentHelp("ReplayGain: off, track, album, or auto (album gain while an album plays in order).",
+                               valueName: "mode"))
     var replayGain: ReplayGainMode = .auto
 
     @Option(help: ArgumentHelp("Gain added to files that carry ReplayGain, in dB.", valueName: "dB"))

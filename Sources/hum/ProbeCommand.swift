@@ -7,8 +7,8 @@ struct Probe: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show format, exact duration, sample rate, channels, bitrate, tags and ReplayGain.",
         discussion: """
-            The duration is exact: MP3 frames are counted and the encoder delay and padding removed, as when
-            playing. With --json, one JSON object is printed per file, one per line.
+            The duration is exact: MP3 frames are counted and the encoder delay and padding removed, as when playing. With --json, one JSON object is printed per file, one per line.
+
             The exit status is 1 when any file could not be read; each failure is named on standard error.
             """)
 

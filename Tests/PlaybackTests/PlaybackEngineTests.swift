@@ -131,6 +131,21 @@ struct PlaybackEngineTests {
         #expect(abs(to - from - 10) < 1e-9)
     }
 
+    @Test("Quick relative seeks add up (a held → key), though the first has not been heard yet")
+    func relativeSeeksAccumulate() async {
+        let harness = EngineHarness(framesPerSecond: 44100) { _ in ScriptedDecoder(frames: 44100 * 60) }
+        defer { harness.shutdown() }
+        harness.engine.play(items(1))
+        #expect(await harness.waitForSamples(22050))
+        let before = harness.engine.snapshot().position
+        for _ in 0..<3 { harness.engine.seek(by: 5) }
+        func isSeek(_ event: PlaybackEvent) -> Bool { if case .seeked = event { true } else { false } }
+        #expect(await harness.waitFor { _ in harness.milestones.filter(isSeek).count == 3 })
+        let seeks = harness.milestones.compactMap { event -> Double? in if case .seeked(_, _, let to) = event { to } else { nil } }
+        #expect(seeks.count == 3)
+        #expect(abs((seeks.last ?? 0) - before - 15) < 0.1, "three seeks of +5 s moved \((seeks.last ?? 0) - before) s")
+    }
+
     @Test("Next skips at the heard position; previous goes back; next on the last track ends the queue")
     func nextAndPrevious() async {
         let harness = EngineHarness(framesPerSecond: 441_000) { item in ScriptedDecoder(frames: 441_000, firstValue: item.id * 1_000_000) }
@@ -245,10 +260,11 @@ struct PlaybackEngineTests {
         #expect(progress.count <= 12, "about 5 Hz, not one per chunk")
     }
 
-    @Test("Entries queued after the end was decoded still play, gaplessly")
-    func enqueueAtEnd() async {
+    @Test("Entries queued while the last track plays follow it gaplessly")
+    func enqueueWhilePlaying() async {
+        // One second of audio at 10× speed: the entry is queued long before the end is heard.
         let harness = EngineHarness(framesPerSecond: 441_000) { item in
-            ScriptedDecoder(frames: 44100, firstValue: (item.id - 1) * 44100)
+            ScriptedDecoder(frames: 441_000, firstValue: (item.id - 1) * 441_000)
         }
         defer { harness.shutdown() }
         harness.engine.play(items(1))
@@ -256,7 +272,22 @@ struct PlaybackEngineTests {
         harness.engine.enqueue([PlaybackItem(id: 2, path: "/scripted/2")])
         #expect(await harness.waitFor { if case .started(_, 1, _) = $0 { true } else { false } })
         #expect(await harness.waitForQueueEnd())
-        #expect(harness.output.samples == ramp(0..<88200))
+        #expect(harness.output.samples == ramp(0..<882_000))
+        #expect(harness.milestones.filter { $0 == .queueFinished }.count == 1)
+    }
+
+    @Test("Entries queued after the queue finished wait to be played, as in cmus")
+    func enqueueAfterEnd() async {
+        let harness = EngineHarness { item in ScriptedDecoder(frames: 1000, firstValue: (item.id - 1) * 1000) }
+        defer { harness.shutdown() }
+        harness.engine.play(items(1))
+        #expect(await harness.waitForQueueEnd())
+        harness.engine.enqueue([PlaybackItem(id: 2, path: "/scripted/2")])
+        await pause(0.2)
+        #expect(harness.output.samples == ramp(0..<1000), "nothing starts by itself")
+        harness.engine.jump(to: 1)
+        #expect(await harness.waitFor { _ in harness.milestones.filter { $0 == .queueFinished }.count == 2 })
+        #expect(harness.output.samples == ramp(0..<2000))
     }
 }
 
