@@ -13,9 +13,10 @@ import MusicCore
 public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     public let name = "pulse"
 
-    /// How much audio the server buffers ahead. Small enough that a volume change is heard at once,
-    /// large enough to cost few wake-ups; pause and seek do not depend on it (cork and flush are instant).
-    public static let defaultTargetLatency = 0.1
+    /// How much audio the server buffers ahead. Pause and seek do not depend on it (cork and flush act
+    /// at once); a volume change is heard after at most this long. Measured on a 30 s MP3 through a null
+    /// sink: 100 ms cost 293 ms of CPU, 250 ms 151 ms (as much as `mpg123 -o pulse`), 500 ms 116 ms.
+    public static let defaultTargetLatency = 0.25
 
     private let mainloop: OpaquePointer
     private let applicationName: String
@@ -193,10 +194,12 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         pa_stream_set_write_callback(stream, { _, _, loop in signal(loop) }, loop)
 
         let bytesPerSecond = Double(format.sampleRate * format.channels * MemoryLayout<Float>.size)
+        // The server asks for audio when half the buffer has played: half as many wake-ups as its default.
         var attributes = pa_buffer_attr(maxlength: UInt32.max, tlength: UInt32(bytesPerSecond * targetLatency),
-                                        prebuf: UInt32.max, minreq: UInt32.max, fragsize: UInt32.max)
-        var flags = PA_STREAM_INTERPOLATE_TIMING.rawValue | PA_STREAM_AUTO_TIMING_UPDATE.rawValue
-            | PA_STREAM_ADJUST_LATENCY.rawValue
+                                        prebuf: UInt32.max, minreq: UInt32(bytesPerSecond * targetLatency / 2),
+                                        fragsize: UInt32.max)
+        // No timing updates: hum does not ask the server for latency, and they cost a round trip each.
+        var flags = PA_STREAM_ADJUST_LATENCY.rawValue
         if corked { flags |= PA_STREAM_START_CORKED.rawValue }
         guard pa_stream_connect_playback(stream, nil, &attributes, pa_stream_flags_t(rawValue: flags), nil, nil) >= 0
         else { throw lost() }
