@@ -70,6 +70,12 @@ public enum ChildProcess {
                       maxResidentKiB: maxResident, wallSeconds: Date().timeIntervalSince(started))
     }
 
+    /// `run`, awaited without holding a thread of the cooperative pool.
+    public static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
+                           stdin: Data? = nil, timeout: Double = 60) async throws -> Result {
+        try await offPool { try run(executable, arguments, environment: environment, stdin: stdin, timeout: timeout) }
+    }
+
     /// Runs a shell command line (for tools used to make fixtures) and throws with its stderr if it fails.
     @discardableResult
     public static func shell(_ command: String, timeout: Double = 120) throws -> String {
@@ -204,6 +210,26 @@ public final class Spawned: @unchecked Sendable {
             Thread.sleep(forTimeInterval: 0.005)
         }
         return nil
+    }
+
+    /// Awaits the next stdout line satisfying `predicate`, polling without holding a pool thread.
+    public func line(timeout: Double, where predicate: @escaping @Sendable (String) -> Bool) async -> String? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = stdoutLines.first(where: predicate) { return line }
+            if !isRunning { return stdoutLines.first(where: predicate) }
+            await sleep(seconds: 0.005)
+        }
+        return nil
+    }
+
+    /// Awaits the end of the process (killing it after `timeout` seconds): its status, or the signal that
+    /// ended it.
+    public func exit(timeout: Double) async -> (status: Int32?, signal: Int32?, timedOut: Bool) {
+        let deadline = Date().addingTimeInterval(timeout)
+        while isRunning, Date() < deadline { await sleep(seconds: 0.01) }
+        let (status, signal, timedOut, _) = wait(timeout: 0)
+        return (status, signal, timedOut)
     }
 
     public var isRunning: Bool {

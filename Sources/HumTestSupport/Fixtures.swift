@@ -14,19 +14,12 @@ public enum Fixtures {
     }()
 
     /// Recursive: making one fixture often needs another (an encoded file needs its WAV source).
-    private static let lock = NSRecursiveLock()
+    private static let store = FixtureStore()
 
-    /// The path of fixture `name`, making it with `make(path)` the first time.
-    public static func file(_ name: String, make: (String) throws -> Void) throws -> String {
-        try lock.withLock {
-            let path = directory + "/" + name
-            if !FileManager.default.fileExists(atPath: path) {
-                let partial = path + ".partial." + (URL(fileURLWithPath: name).pathExtension)
-                try make(partial)
-                try FileManager.default.moveItem(atPath: partial, toPath: path)
-            }
-            return path
-        }
+    /// The path of fixture `name`, making it with `make(path)` the first time (off the cooperative pool;
+    /// concurrent requests for the same fixture wait for one making).
+    public static func file(_ name: String, make: @escaping @Sendable (String) throws -> Void) async throws -> String {
+        try await store.file(atPath: directory + "/" + name, make: make)
     }
 
     /// A folder of its own for one test's outputs.
@@ -41,32 +34,33 @@ public enum Fixtures {
     // MARK: Sources (16-bit PCM WAV)
 
     /// 3 s of `Signals.music`, stereo 44.1 kHz, 16-bit.
-    public static func musicWAV(channels: Int = 2, sampleRate: Int = 44100) throws -> String {
-        try file("music-\(channels)ch-\(sampleRate).wav") { path in
+    public static func musicWAV(channels: Int = 2, sampleRate: Int = 44100) async throws -> String {
+        try await file("music-\(channels)ch-\(sampleRate).wav") { path in
             try Signals.music(seconds: 3, sampleRate: sampleRate, channels: channels).write16(to: path)
         }
     }
 
     /// The continuous sweep that the gapless tests cut into three parts (6 s, 264600 frames).
-    public static func gaplessWholeWAV() throws -> String {
-        try file("gapless-whole.wav") { path in try Signals.music(seconds: 6).write16(to: path) }
+    public static func gaplessWholeWAV() async throws -> String {
+        try await file("gapless-whole.wav") { path in try Signals.music(seconds: 6).write16(to: path) }
     }
 
     /// Where the whole sweep is cut: deliberately not on MP3 frame (1152) or FLAC block boundaries.
     public static let gaplessCuts = [0, 75_001, 180_013, 264_600]
 
     /// Part `index` (0–2) of the gapless sweep as a 16-bit WAV.
-    public static func gaplessPartWAV(_ index: Int) throws -> String {
-        try file("gapless-part\(index).wav") { path in
-            let whole = try WavData.read(try gaplessWholeWAV())
+    public static func gaplessPartWAV(_ index: Int) async throws -> String {
+        let wholePath = try await gaplessWholeWAV()
+        return try await file("gapless-part\(index).wav") { path in
+            let whole = try WavData.read(wholePath)
             let range = gaplessCuts[index] * 2..<gaplessCuts[index + 1] * 2
             try WavData(sampleRate: 44100, channels: 2, samples: Array(whole.samples[range])).write16(to: path)
         }
     }
 
     /// The time-telling chirp (`Signals.clock`) of `seconds`, as FLAC.
-    public static func clockFLAC(seconds: Int = 30) throws -> String {
-        try file("clock-\(seconds)s.flac") { path in
+    public static func clockFLAC(seconds: Int = 30) async throws -> String {
+        try await file("clock-\(seconds)s.flac") { path in
             let wav = directory + "/clock-\(seconds)s.wav"
             try Signals.clock(seconds: Double(seconds)).write16(to: wav)
             try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
@@ -74,8 +68,8 @@ public enum Fixtures {
     }
 
     /// A 440 Hz tone at half scale (−6.02 dBFS peak, −9.03 dB RMS), 3 s stereo, as FLAC.
-    public static func toneFLAC() throws -> String {
-        try file("tone440.flac") { path in
+    public static func toneFLAC() async throws -> String {
+        try await file("tone440.flac") { path in
             let wav = directory + "/tone440.wav"
             try Signals.tone(frequency: 440, seconds: 3).write16(to: wav)
             try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
@@ -97,25 +91,28 @@ public enum Fixtures {
     }
 
     /// `Signals.music` encoded as `format` ("mp3", "flac", "ogg", "opus", "wav").
-    public static func music(_ format: String, channels: Int = 2, sampleRate: Int = 44100) throws -> String {
-        try file("music-\(channels)ch-\(sampleRate).\(format)") { path in
-            try encode(try musicWAV(channels: channels, sampleRate: sampleRate), as: format, to: path)
+    public static func music(_ format: String, channels: Int = 2, sampleRate: Int = 44100) async throws -> String {
+        let wav = try await musicWAV(channels: channels, sampleRate: sampleRate)
+        return try await file("music-\(channels)ch-\(sampleRate).\(format)") { path in
+            try encode(wav, as: format, to: path)
         }
     }
 
     /// A 24-bit FLAC of `Signals.music` (a different quantisation than the 16-bit fixtures).
-    public static func music24FLAC() throws -> String {
-        try file("music-24bit.flac") { path in
+    public static func music24FLAC() async throws -> String {
+        let source = try await musicWAV()
+        return try await file("music-24bit.flac") { path in
             let wav = directory + "/music-24bit.wav"
-            try ChildProcess.shell("sox \(q(try musicWAV())) -b 24 \(q(wav)) vol 0.9")
+            try ChildProcess.shell("sox \(q(source)) -b 24 \(q(wav)) vol 0.9")
             try ChildProcess.shell("flac -s -f \(q(wav)) -o \(q(path))")
         }
     }
 
     /// Gapless part `index` encoded as `format`.
-    public static func gaplessPart(_ index: Int, _ format: String) throws -> String {
-        try file("gapless-part\(index).\(format)") { path in
-            try encode(try gaplessPartWAV(index), as: format, to: path)
+    public static func gaplessPart(_ index: Int, _ format: String) async throws -> String {
+        let wav = try await gaplessPartWAV(index)
+        return try await file("gapless-part\(index).\(format)") { path in
+            try encode(wav, as: format, to: path)
         }
     }
 
@@ -123,9 +120,9 @@ public enum Fixtures {
 
     /// `Signals.music` as `format`, with these tags written by the format's own tool (metaflac, vorbis
     /// comments through oggenc/opusenc, ID3v2.4 through mutagen). Keys are Vorbis-comment style.
-    public static func tagged(_ format: String, name: String, tags: [(String, String)]) throws -> String {
-        try file("\(name).\(format)") { path in
-            let wav = try musicWAV()
+    public static func tagged(_ format: String, name: String, tags: [(String, String)]) async throws -> String {
+        let wav = try await musicWAV()
+        return try await file("\(name).\(format)") { path in
             switch format {
             case "flac":
                 try encode(wav, as: "flac", to: path)
@@ -182,18 +179,40 @@ public enum Fixtures {
     /// Decodes `path` with an independent decoder into a WAV and reads it:
     /// mp3 → `lame --decode` (honours the LAME tag's delay and padding), flac → `flac -d`,
     /// ogg → `oggdec`, opus → `opusdec --float --rate 48000`, wav → read directly.
-    public static func referenceDecode(_ path: String, format: String) throws -> WavData {
-        let out = path + ".reference.wav"
-        if !FileManager.default.fileExists(atPath: out) {
+    public static func referenceDecode(_ path: String, format: String) async throws -> WavData {
+        if format == "wav" { return try await offPool { try WavData.read(path) } }
+        let out = try await store.file(atPath: path + ".reference.wav") { out in
             switch format {
             case "mp3": try ChildProcess.shell("lame --quiet --decode \(q(path)) \(q(out))")
             case "flac": try ChildProcess.shell("flac -s -d -f \(q(path)) -o \(q(out))")
             case "ogg": try ChildProcess.shell("oggdec -Q \(q(path)) -o \(q(out))")
             case "opus": try ChildProcess.shell("opusdec --quiet --float --rate 48000 \(q(path)) \(q(out))")
-            case "wav": return try WavData.read(path)
             default: throw ChildProcess.Failure(description: "no reference decoder for \(format)")
             }
         }
-        return try WavData.read(out)
+        return try await offPool { try WavData.read(out) }
+    }
+}
+
+/// Makes each fixture once: the first request runs `make` off the cooperative pool, later and concurrent
+/// requests for the same path await that same making.
+actor FixtureStore {
+    private var making: [String: Task<String, any Error>] = [:]
+
+    func file(atPath path: String, make: @escaping @Sendable (String) throws -> Void) async throws -> String {
+        if let task = making[path] { return try await task.value }
+        let task = Task<String, any Error> {
+            try await offPool {
+                if !FileManager.default.fileExists(atPath: path) {
+                    let partial = path + ".partial." + URL(fileURLWithPath: path).pathExtension
+                    try? FileManager.default.removeItem(atPath: partial)
+                    try make(partial)
+                    try FileManager.default.moveItem(atPath: partial, toPath: path)
+                }
+                return path
+            }
+        }
+        making[path] = task
+        return try await task.value
     }
 }

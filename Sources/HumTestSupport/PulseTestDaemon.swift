@@ -76,6 +76,16 @@ public final class SinkRecorder: @unchecked Sendable {
         return true
     }
 
+    /// Awaits at least `frames` recorded frames (false after `timeout`), without holding a pool thread.
+    public func frames(atLeast frames: Int, timeout: Double) async -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while frameCount < frames {
+            if Date() > deadline || !process.isRunning { return false }
+            await sleep(seconds: 0.002)
+        }
+        return true
+    }
+
     public var isRunning: Bool { process.isRunning }
 
     public func stop() {

@@ -5,36 +5,36 @@ import Testing
 @Suite("hum's command line: help, probe, errors and exit status")
 struct CommandLineBehaviourTests {
     @Test("hum --help lists the subcommands; hum play --help documents keys and options")
-    func help() throws {
-        let top = try hum(["--help"])
+    func help() async throws {
+        let top = try await hum(["--help"])
         #expect(top.succeeded)
         #expect(top.stdout.contains("play") && top.stdout.contains("probe"))
-        let play = try hum(["play", "--help"])
+        let play = try await hum(["play", "--help"])
         #expect(play.stdout.contains("--output") && play.stdout.contains("--replaygain") && play.stdout.contains("--volume"))
         #expect(play.stdout.contains("seek -/+ 5 seconds"))
-        #expect(try hum(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true)
+        #expect(try await hum(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true)
     }
 
     @Test("Bad option values are refused with a message naming them")
-    func badOptions() throws {
-        let file = try Fixtures.music("flac")
-        let volume = try hum(["play", "--volume", "150", "--output", "null", file])
+    func badOptions() async throws {
+        let file = try await Fixtures.music("flac")
+        let volume = try await hum(["play", "--volume", "150", "--output", "null", file])
         #expect(volume.status == 64)
         #expect(volume.stderr.contains("--volume"))
-        let output = try hum(["play", "--output", "speakers", file])
+        let output = try await hum(["play", "--output", "speakers", file])
         #expect(output.status == 64)
         #expect(output.stderr.contains("speakers"))
-        let mode = try hum(["play", "--replaygain", "loud", "--output", "null", file])
+        let mode = try await hum(["play", "--replaygain", "loud", "--output", "null", file])
         #expect(mode.status == 64)
     }
 
     @Test("hum probe prints format, exact duration, tags and ReplayGain")
-    func probeText() throws {
-        let file = try Fixtures.tagged("flac", name: "probe-text", tags: [
+    func probeText() async throws {
+        let file = try await Fixtures.tagged("flac", name: "probe-text", tags: [
             ("TITLE", "Probe Me"), ("ARTIST", "Somebody"), ("ALBUM", "Tests"), ("TRACKNUMBER", "2/9"),
             ("REPLAYGAIN_TRACK_GAIN", "-3.21 dB"), ("REPLAYGAIN_TRACK_PEAK", "0.5"),
         ])
-        let result = try hum(["probe", file])
+        let result = try await hum(["probe", file])
         #expect(result.succeeded)
         for expected in ["FLAC, 44100 Hz, 2 channels", "0:03.000 (132300 frames)", "Probe Me", "Somebody", "2/9",
                          "track -3.21 dB (peak 0.500000)"] {
@@ -43,9 +43,9 @@ struct CommandLineBehaviourTests {
     }
 
     @Test("hum probe --json prints one JSON object per file with exact frames")
-    func probeJSON() throws {
-        let files = [try Fixtures.music("mp3"), try Fixtures.music("opus"), try Fixtures.music("ogg")]
-        let result = try hum(["probe", "--json"] + files)
+    func probeJSON() async throws {
+        let files = [try await Fixtures.music("mp3"), try await Fixtures.music("opus"), try await Fixtures.music("ogg")]
+        let result = try await hum(["probe", "--json"] + files)
         #expect(result.succeeded)
         let objects = try result.stdoutLines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
         #expect(objects.count == 3)
@@ -56,13 +56,13 @@ struct CommandLineBehaviourTests {
     }
 
     @Test("Every failure is named on its own line, the other files still play, and the exit status is 1")
-    func failuresAreNamed() throws {
+    func failuresAreNamed() async throws {
         let scratch = Fixtures.scratchDirectory("failures")
         let m4a = scratch + "/song.m4a", noise = scratch + "/noise.bin", missing = scratch + "/missing.mp3"
         try Data([0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [UInt8](repeating: 0, count: 64)).write(to: URL(fileURLWithPath: m4a))
         try Data((0..<4096).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 7) }).write(to: URL(fileURLWithPath: noise))
-        let good = try Fixtures.music("flac"), alsoGood = try Fixtures.music("mp3")
-        let result = try hum(["play", "--output", "null", good, m4a, noise, missing, alsoGood])
+        let good = try await Fixtures.music("flac"), alsoGood = try await Fixtures.music("mp3")
+        let result = try await hum(["play", "--output", "null", good, m4a, noise, missing, alsoGood])
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 3, "\(result.stderr)")
         #expect(result.stderrLines.contains("hum: unsupported format: \(m4a) (MP4/M4A container (AAC or ALAC))"))
@@ -71,39 +71,39 @@ struct CommandLineBehaviourTests {
         #expect(result.stdoutLines.filter { $0.hasPrefix("finished:") }.count == 2)
         #expect(result.stdoutLines.last == "end of queue")
 
-        let probe = try hum(["probe", good, m4a])
+        let probe = try await hum(["probe", good, m4a])
         #expect(probe.status == 1)
         #expect(probe.stderrLines == ["hum: unsupported format: \(m4a) (MP4/M4A container (AAC or ALAC))"])
         #expect(probe.stdout.contains("0:03.000"))
     }
 
     @Test("A truncated file plays what it can, is reported once, and the queue moves on")
-    func truncated() throws {
-        let whole = try Fixtures.music("flac")
+    func truncated() async throws {
+        let whole = try await Fixtures.music("flac")
         let cut = Fixtures.scratchDirectory("truncated") + "/cut.flac"
         let bytes = try Data(contentsOf: URL(fileURLWithPath: whole))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: cut))
-        let next = try Fixtures.music("mp3")
-        let (ours, result) = try playToWav([cut, next], label: "truncated")
+        let next = try await Fixtures.music("mp3")
+        let (ours, result) = try await playToWav([cut, next], label: "truncated")
         #expect(result.status == 1)
         #expect(result.stderrLines.count == 1)
         #expect(result.stderrLines.first?.hasPrefix("hum: broken audio in \(cut):") == true)
-        let reference = try Fixtures.referenceDecode(whole, format: "flac")
-        let nextFrames = try Fixtures.referenceDecode(next, format: "mp3").frames
+        let reference = try await Fixtures.referenceDecode(whole, format: "flac")
+        let nextFrames = try await Fixtures.referenceDecode(next, format: "mp3").frames
         let played = ours.frames - nextFrames
         #expect(played > 44100 && played < reference.frames, "about half of the file played")
         #expect(Array(ours.samples[..<(played * 2)]) == Array(reference.samples[..<(played * 2)]))
     }
 
     @Test("Folders are played recursively in name order, skipping other files")
-    func folders() throws {
+    func folders() async throws {
         let folder = Fixtures.scratchDirectory("folder")
         try FileManager.default.createDirectory(atPath: folder + "/CD2", withIntermediateDirectories: true)
-        try FileManager.default.copyItem(atPath: try Fixtures.music("flac"), toPath: folder + "/10 ten.flac")
-        try FileManager.default.copyItem(atPath: try Fixtures.music("ogg"), toPath: folder + "/2 two.ogg")
-        try FileManager.default.copyItem(atPath: try Fixtures.music("mp3"), toPath: folder + "/CD2/1 one.mp3")
+        try FileManager.default.copyItem(atPath: try await Fixtures.music("flac"), toPath: folder + "/10 ten.flac")
+        try FileManager.default.copyItem(atPath: try await Fixtures.music("ogg"), toPath: folder + "/2 two.ogg")
+        try FileManager.default.copyItem(atPath: try await Fixtures.music("mp3"), toPath: folder + "/CD2/1 one.mp3")
         try Data("cover".utf8).write(to: URL(fileURLWithPath: folder + "/cover.jpg"))
-        let result = try hum(["play", "--output", "null", folder])
+        let result = try await hum(["play", "--output", "null", folder])
         #expect(result.succeeded, "\(result.stderr)")
         #expect(result.stdoutLines.filter { $0.hasPrefix("playing") } == [
             "playing 1/3: 2 two.ogg [0:03.000]", "playing 2/3: 10 ten.flac [0:03.000]", "playing 3/3: 1 one.mp3 [0:03.000]",

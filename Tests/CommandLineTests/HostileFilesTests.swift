@@ -56,11 +56,11 @@ struct HostileFilesTests {
     }
 
     @Test("No crash, no hang, bounded memory; a result or one error line naming the file")
-    func everyFile() {
+    func everyFile() async throws {
         let files = Self.corpusFiles()
         #expect(files.count > 100, "the corpora hold hundreds of files")
         let jobs = files.flatMap { [($0, ["probe"]), ($0, ["play", "--output", "null"])] }
-        let verdicts = ConcurrentMap.run(jobs, workers: 3) { Self.judge($0.0, $0.1) }
+        let verdicts = try await offPool { ConcurrentMap.run(jobs, workers: 3) { Self.judge($0.0, $0.1) } }
         for verdict in verdicts {
             #expect(verdict.problem == nil, "hum \(verdict.command) \(verdict.file): \(verdict.problem ?? "")")
         }

@@ -104,10 +104,10 @@ struct MutagenConformanceTests {
     }
 
     @Test("Every file mutagen parses and hum plays has the same tags and length, but for the reasoned exceptions")
-    func agrees() throws {
+    func agrees() async throws {
         let root = try #require(Repository.corpora)
         let tool = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("tools/mutagen_reference.py").path
-        let dump = try ChildProcess.run("python3", [tool, root], timeout: 300)
+        let dump = try await ChildProcess.run("python3", [tool, root], timeout: 300)
         #expect(dump.succeeded, "mutagen_reference.py failed (is mutagen installed?): \(dump.stderr)")
         // Rows of other types carry other shapes (WavPack's "channels": true): look at the type first.
         struct TypeOnly: Decodable { var type: String? }
@@ -117,7 +117,7 @@ struct MutagenConformanceTests {
             .filter { $0.error == nil }
         #expect(references.count > 150)
 
-        let probeRun = try hum(["probe", "--json"] + references.map { root + "/" + $0.path }, timeout: 300)
+        let probeRun = try await hum(["probe", "--json"] + references.map { root + "/" + $0.path }, timeout: 300)
         let probes = try probeRun.stdoutLines.map { try JSONDecoder().decode(Probe.self, from: Data($0.utf8)) }
         let byPath = Dictionary(probes.map { (String($0.path.dropFirst(root.count + 1)), $0) }, uniquingKeysWith: { a, _ in a })
 

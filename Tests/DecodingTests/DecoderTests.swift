@@ -48,10 +48,10 @@ struct DecoderTests {
     static let formats = ["mp3", "flac", "ogg", "opus", "wav"]
 
     @Test("Every format decodes to the reference's exact length and samples", arguments: formats)
-    func matchesReference(format: String) throws {
-        let file = try Fixtures.music(format)
+    func matchesReference(format: String) async throws {
+        let file = try await Fixtures.music(format)
         let ours = try decodeAll(file)
-        let reference = try Fixtures.referenceDecode(file, format: format)
+        let reference = try await Fixtures.referenceDecode(file, format: format)
         #expect(ours.sampleRate == reference.sampleRate)
         #expect(ours.channels == reference.channels)
         #expect(ours.frames == reference.frames)
@@ -59,17 +59,17 @@ struct DecoderTests {
     }
 
     @Test("The length is known exactly before decoding (MP3: from the frame scan and the LAME tag)", arguments: formats)
-    func exactLength(format: String) throws {
-        let file = try Fixtures.music(format)
+    func exactLength(format: String) async throws {
+        let file = try await Fixtures.music(format)
         let decoder = try AudioFileOpener.openDecoder(path: file)
-        #expect(decoder.frameCount == Int64(try Fixtures.referenceDecode(file, format: format).frames))
+        #expect(decoder.frameCount == Int64(try await Fixtures.referenceDecode(file, format: format).frames))
     }
 
     @Test("Seeking is frame-exact: what follows a seek equals the reference from that frame",
           arguments: formats, [1, 20_000, 54_321, 88_888, 100_000, 120_000, 131_000])
-    func exactSeek(format: String, target: Int) throws {
-        let file = try Fixtures.music(format)
-        let reference = try Fixtures.referenceDecode(file, format: format)
+    func exactSeek(format: String, target: Int) async throws {
+        let file = try await Fixtures.music(format)
+        let reference = try await Fixtures.referenceDecode(file, format: format)
         let ours = try decodeAll(file, startingAt: Int64(target), maxFrames: 8192)
         let channels = reference.channels
         let expected = reference.samples[(target * channels)...].prefix(ours.samples.count)
@@ -79,18 +79,18 @@ struct DecoderTests {
     }
 
     @Test("24-bit FLAC is bit-exact")
-    func twentyFourBit() throws {
-        let file = try Fixtures.music24FLAC()
+    func twentyFourBit() async throws {
+        let file = try await Fixtures.music24FLAC()
         let ours = try decodeAll(file)
-        let reference = try Fixtures.referenceDecode(file, format: "flac")
+        let reference = try await Fixtures.referenceDecode(file, format: "flac")
         #expect(ours.samples == reference.samples)
     }
 
     @Test("Mono files decode as one channel", arguments: ["mp3", "flac", "ogg", "opus"])
-    func mono(format: String) throws {
-        let file = try Fixtures.music(format, channels: 1)
+    func mono(format: String) async throws {
+        let file = try await Fixtures.music(format, channels: 1)
         let ours = try decodeAll(file)
-        let reference = try Fixtures.referenceDecode(file, format: format)
+        let reference = try await Fixtures.referenceDecode(file, format: format)
         #expect(ours.channels == 1)
         #expect(ours.frames == reference.frames)
         #expect(maxDifference(ours.samples[...], reference.samples[...]) <= Tolerance.against(format))
@@ -98,9 +98,9 @@ struct DecoderTests {
 
     @Test("Surround files come out in WAV channel order, whatever the codec's own order",
           arguments: ["flac", "ogg", "opus", "wav"])
-    func surroundOrder(format: String) throws {
+    func surroundOrder(format: String) async throws {
         // Channel c of the source is a tone of 200 + 150·c Hz (c ≥ 2); FL and FR carry the sweep.
-        let ours = try decodeAll(try Fixtures.music(format, channels: 6, sampleRate: 48000))
+        let ours = try decodeAll(try await Fixtures.music(format, channels: 6, sampleRate: 48000))
         #expect(ours.channels == 6)
         for channel in [2, 4, 5] {  // FC, BL, BR (LFE is low-passed by lossy encoders)
             let frequency = SignalAnalysis.dominantFrequency(ours.channel(channel)[4800..<52800], sampleRate: 48000)
@@ -109,11 +109,11 @@ struct DecoderTests {
     }
 
     @Test("Sample rates other than 44.1 kHz are kept", arguments: ["mp3", "flac", "ogg"])
-    func otherRates(format: String) throws {
-        let file = try Fixtures.music(format, sampleRate: 32000)
+    func otherRates(format: String) async throws {
+        let file = try await Fixtures.music(format, sampleRate: 32000)
         let ours = try decodeAll(file)
         #expect(ours.sampleRate == 32000)
-        #expect(ours.frames == (try Fixtures.referenceDecode(file, format: format)).frames)
+        #expect(ours.frames == (try await Fixtures.referenceDecode(file, format: format)).frames)
     }
 }
 
@@ -126,7 +126,7 @@ struct UnsupportedFileTests {
     }
 
     @Test("Other formats are refused with one line naming the file and what it is")
-    func refused() throws {
+    func refused() async throws {
         let m4a = try write([0, 0, 0, 0x20] + Array("ftypM4A ".utf8) + [UInt8](repeating: 0, count: 100), "song.m4a")
         #expect(throws: AudioFileError.unsupportedFormat(path: m4a, found: "MP4/M4A container (AAC or ALAC)")) {
             try AudioFileOpener.openDecoder(path: m4a)
@@ -143,7 +143,7 @@ struct UnsupportedFileTests {
     }
 
     @Test("A missing file and a folder are named in the error")
-    func unreadable() throws {
+    func unreadable() async throws {
         #expect(throws: AudioFileError.unreadable(path: "/nonexistent/x.mp3", reason: "no such file")) {
             try AudioFileOpener.openDecoder(path: "/nonexistent/x.mp3")
         }

@@ -23,8 +23,8 @@ struct TagTests {
     }
 
     @Test("Every tag hum uses is read from FLAC, Vorbis, Opus and ID3v2.4", arguments: ["flac", "ogg", "opus", "mp3"])
-    func fullTagSet(format: String) throws {
-        let tags = try read(try Fixtures.tagged(format, name: "full-tags", tags: Self.fullTags))
+    func fullTagSet(format: String) async throws {
+        let tags = try read(try await Fixtures.tagged(format, name: "full-tags", tags: Self.fullTags))
         #expect(tags.title == "Café Ünïcødé 東京")
         #expect(tags.artists == ["First Artist", "Second Artist"])
         #expect(tags.albumArtist == "Various")
@@ -40,16 +40,16 @@ struct TagTests {
     }
 
     @Test("Opus R128 gains are read and converted to ReplayGain's reference")
-    func opusR128() throws {
-        let path = try Fixtures.tagged("opus", name: "r128", tags: [("R128_TRACK_GAIN", "-2816"), ("R128_ALBUM_GAIN", "-512")])
+    func opusR128() async throws {
+        let path = try await Fixtures.tagged("opus", name: "r128", tags: [("R128_TRACK_GAIN", "-2816"), ("R128_ALBUM_GAIN", "-512")])
         let gain = try read(path).replayGain
         #expect(gain.trackGain == -6)
         #expect(gain.albumGain == 3)
     }
 
     @Test("The prober reports exact duration, format and bitrate with the tags")
-    func probe() throws {
-        let probe = try AudioFileProber().probe(path: try Fixtures.tagged("mp3", name: "full-tags", tags: Self.fullTags))
+    func probe() async throws {
+        let probe = try AudioFileProber().probe(path: try await Fixtures.tagged("mp3", name: "full-tags", tags: Self.fullTags))
         #expect(probe.codec == .mpeg)
         #expect(probe.formatName == "MPEG-1 Layer III")
         #expect(probe.format == AudioFormat(sampleRate: 44100, channels: 2))

@@ -20,10 +20,14 @@ final class EngineHarness: Sendable {
         engine = PlaybackEngine(output: output, configuration: configuration, openDecoder: decoders)
         let events = engine.events
         let received = self.received
-        listener = Task {
+        // The listener runs on an executor of its own: however busy the cooperative pool is with other
+        // tests, events are recorded as they come.
+        listener = Task(executorPreference: Self.listenerExecutor) {
             for await event in events { received.events.withLock { $0.append(event) } }
         }
     }
+
+    static let listenerExecutor = DedicatedExecutor(label: "engine-harness-events")
 
     var events: [PlaybackEvent] { received.events.withLock { $0 } }
 
@@ -34,7 +38,7 @@ final class EngineHarness: Sendable {
 
     /// Waits until an event matches (true), or `timeout` seconds pass (false).
     @discardableResult
-    func waitFor(timeout: Double = 10, _ predicate: (PlaybackEvent) -> Bool) async -> Bool {
+    func waitFor(timeout: Double = 30, _ predicate: (PlaybackEvent) -> Bool) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if events.contains(where: predicate) { return true }
@@ -43,13 +47,13 @@ final class EngineHarness: Sendable {
         return false
     }
 
-    func waitForQueueEnd(timeout: Double = 10) async -> Bool {
+    func waitForQueueEnd(timeout: Double = 30) async -> Bool {
         await waitFor(timeout: timeout) { $0 == .queueFinished }
     }
 
     /// Waits until the output holds at least `count` samples.
     @discardableResult
-    func waitForSamples(_ count: Int, timeout: Double = 10) async -> Bool {
+    func waitForSamples(_ count: Int, timeout: Double = 30) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)
         while output.samples.count < count {
             if Date() > deadline { return false }
@@ -83,7 +87,4 @@ final class EventBox: Sendable {
     let events = Mutex<[PlaybackEvent]>([])
 }
 
-/// Sleeps without holding a thread of the cooperative pool (which has only as many threads as cores).
-func pause(_ seconds: Double) async {
-    try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
-}
+func pause(_ seconds: Double) async { await sleep(seconds: seconds) }

@@ -164,7 +164,7 @@ struct PlaybackEngineTests {
         #expect(await harness.waitForQueueEnd())
         let skips = harness.milestones.compactMap { event -> Double? in if case .skipped(_, let at) = event { at } else { nil } }
         #expect(skips.count == 4, "next, previous, jump, next")
-        #expect(skips[0] >= 0.1, "the first skip happened after 44100 frames had been written at 10× speed")
+        #expect((skips.first ?? 0) >= 0.1, "the first skip happened after 44100 frames had been written at 10× speed")
         #expect(!harness.milestones.contains { if case .finished = $0 { true } else { false } }, "nothing played to its end")
     }
 
@@ -254,10 +254,13 @@ struct PlaybackEngineTests {
         harness.engine.play(items(1))
         #expect(await harness.waitForSamples(4410))
         let start = harness.events.count
+        let began = Date()
         await pause(2)
+        let elapsed = Date().timeIntervalSince(began)
         let progress = harness.events[start...].filter { if case .progressed = $0 { true } else { false } }
-        #expect(progress.count >= 8, "at least 4 Hz")
-        #expect(progress.count <= 12, "about 5 Hz, not one per chunk")
+        let rate = Double(progress.count) / elapsed
+        #expect(rate >= 4, "at least 4 Hz: \(rate)")
+        #expect(rate <= 6.5, "about 5 Hz, not one per chunk: \(rate)")
     }
 
     @Test("Entries queued while the last track plays follow it gaplessly")

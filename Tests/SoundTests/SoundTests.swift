@@ -27,13 +27,13 @@ struct SoundTests {
     }
 
     @Test("A 440 Hz tone is heard at 440 Hz and at its level")
-    func tone() throws {
-        let daemon = try PulseTestDaemon()
+    func tone() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
         let recorder = try SinkRecorder(daemon: daemon)
-        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
-        let hum = try startHum([try Fixtures.toneFLAC()], daemon: daemon)
-        let ended = hum.wait(timeout: 20)
-        Thread.sleep(forTimeInterval: 0.3)
+        await sleep(seconds: Self.sinkWarmUp)
+        let hum = try startHum([try await Fixtures.toneFLAC()], daemon: daemon)
+        let ended = await hum.exit(timeout: 20)
+        await sleep(seconds: 0.3)
         recorder.stop()
         #expect(ended.status == 0, "\(hum.stderrText)")
 
@@ -51,14 +51,14 @@ struct SoundTests {
     }
 
     @Test("Silence begins within 50 ms of pause, and resume continues where it paused")
-    func pauseLatency() throws {
-        let daemon = try PulseTestDaemon()
+    func pauseLatency() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
         let recorder = try SinkRecorder(daemon: daemon)
-        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
-        let hum = try startHum([try Fixtures.clockFLAC()], daemon: daemon)
+        await sleep(seconds: Self.sinkWarmUp)
+        let hum = try startHum([try await Fixtures.clockFLAC()], daemon: daemon)
         defer { hum.kill(SIGKILL) }
-        #expect(hum.waitForLine(timeout: 10) { $0.hasPrefix("playing") } != nil)
-        Thread.sleep(forTimeInterval: 1.5)
+        #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
+        await sleep(seconds: 1.5)
 
         var latencies: [Double] = []
         for _ in 0..<3 {
@@ -68,7 +68,7 @@ struct SoundTests {
             let commandFrame = recorder.frameCount
             let sent = Date()
             hum.send("pause")
-            recorder.waitForFrames(commandFrame + Int(0.5 * Self.rate), timeout: 5)
+            _ = await recorder.frames(atLeast: commandFrame + Int(0.5 * Self.rate), timeout: 5)
             let samples = recorder.samples()
             let quiet = try #require(SignalAnalysis.firstSilence(samples, from: commandFrame - Int(0.2 * Self.rate),
                                                                   threshold: Self.silence, minimumRun: 441))
@@ -78,34 +78,34 @@ struct SoundTests {
 
             hum.send("resume")
             let resumeFrame = recorder.frameCount
-            recorder.waitForFrames(resumeFrame + Int(0.6 * Self.rate), timeout: 5)
+            _ = await recorder.frames(atLeast: resumeFrame + Int(0.6 * Self.rate), timeout: 5)
             let after = recorder.samples()
             let sound = try #require(SignalAnalysis.firstSound(after, from: resumeFrame, threshold: 0.01))
             let resumed = heardTime(after, at: sound + 441)
             #expect(abs(resumed - before) < 0.15, "resumed at \(resumed) s after pausing at \(before) s")
-            Thread.sleep(forTimeInterval: 0.5)
+            await sleep(seconds: 0.5)
         }
         for latency in latencies { #expect(latency <= 0.050, "silence began \(Int(latency * 1000)) ms after pause") }
         print("pause latency (upper bounds): \(latencies.map { "\(Int(($0 * 1000).rounded())) ms" })")
         hum.send("quit")
-        #expect(hum.wait(timeout: 10).status == 0)
+        #expect(await hum.exit(timeout: 10).status == 0)
     }
 
     @Test("After a seek, the audio heard is the sought position")
-    func seek() throws {
-        let daemon = try PulseTestDaemon()
+    func seek() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
         let recorder = try SinkRecorder(daemon: daemon)
-        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
-        let hum = try startHum([try Fixtures.clockFLAC()], daemon: daemon)
+        await sleep(seconds: Self.sinkWarmUp)
+        let hum = try startHum([try await Fixtures.clockFLAC()], daemon: daemon)
         defer { hum.kill(SIGKILL) }
-        #expect(hum.waitForLine(timeout: 10) { $0.hasPrefix("playing") } != nil)
-        Thread.sleep(forTimeInterval: 1.5)
+        #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
+        await sleep(seconds: 1.5)
 
         for target in [20.0, 7.5] {
             let commandFrame = recorder.frameCount
             let sent = Date()
             hum.send("seek \(target)")
-            recorder.waitForFrames(commandFrame + Int(0.8 * Self.rate), timeout: 5)
+            _ = await recorder.frames(atLeast: commandFrame + Int(0.8 * Self.rate), timeout: 5)
             let samples = recorder.samples()
             // Walk forward in 10 ms steps until the clock signal tells the new time.
             var frame = commandFrame - Int(0.1 * Self.rate)
@@ -121,28 +121,28 @@ struct SoundTests {
             let expected = target + Double(later - firstNew) / Self.rate
             #expect(abs(heard - expected) < 0.08, "heard \(heard) s, expected about \(expected) s")
             print("seek to \(target) s: heard after \(Int((latency * 1000).rounded())) ms (upper bound), clock reads \(String(format: "%.3f", heard)) s")
-            Thread.sleep(forTimeInterval: 0.5)
+            await sleep(seconds: 0.5)
         }
         hum.send("quit")
-        #expect(hum.wait(timeout: 10).status == 0)
+        #expect(await hum.exit(timeout: 10).status == 0)
     }
 
     @Test("The sound server dies and comes back: one warning, sound again within 3 s, place kept")
-    func daemonLoss() throws {
-        let daemon = try PulseTestDaemon()
+    func daemonLoss() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
         var recorder = try SinkRecorder(daemon: daemon)
-        Thread.sleep(forTimeInterval: Self.sinkWarmUp)
-        let hum = try startHum([try Fixtures.clockFLAC()], daemon: daemon)
+        await sleep(seconds: Self.sinkWarmUp)
+        let hum = try startHum([try await Fixtures.clockFLAC()], daemon: daemon)
         defer { hum.kill(SIGKILL) }
-        #expect(hum.waitForLine(timeout: 10) { $0.hasPrefix("playing") } != nil)
-        Thread.sleep(forTimeInterval: 3)
+        #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
+        await sleep(seconds: 3)
 
         try daemon.kill()
         let beforeKill = recorder.samples()
         let lastSound = try #require(beforeKill.lastIndex { abs($0) > 0.01 })
         let heardAtKill = heardTime(beforeKill, at: lastSound - 2048)
         recorder.stop()
-        Thread.sleep(forTimeInterval: 1.0)
+        await sleep(seconds: 1.0)
         #expect(hum.isRunning, "hum survived the loss of its sound server")
         #expect(hum.stderrText.contains("warning: audio output lost"))
 
@@ -152,7 +152,7 @@ struct SoundTests {
         var soundFrame: Int?
         var reconnectedAfter: Double?
         while soundFrame == nil, Date().timeIntervalSince(restarted) < 6 {
-            Thread.sleep(forTimeInterval: 0.01)
+            await sleep(seconds: 0.01)
             if reconnectedAfter == nil, hum.stderrText.contains("audio output restored") {
                 reconnectedAfter = Date().timeIntervalSince(restarted)
             }
@@ -161,7 +161,7 @@ struct SoundTests {
         let backAfter = Date().timeIntervalSince(restarted)
         let frame = try #require(soundFrame, "no sound within 6 s of the restart")
         #expect(backAfter <= 3, "sound came back \(backAfter) s after the server")
-        recorder.waitForFrames(frame + Int(0.3 * Self.rate), timeout: 5)
+        _ = await recorder.frames(atLeast: frame + Int(0.3 * Self.rate), timeout: 5)
         let heardAfter = heardTime(recorder.samples(), at: frame + 441)
         #expect(abs(heardAfter - heardAtKill) < 0.5, "resumed at \(heardAfter) s, lost the server at \(heardAtKill) s")
         #expect(hum.isRunning)
@@ -174,7 +174,7 @@ struct SoundTests {
         print("daemon loss: heard \(String(format: "%.2f", heardAtKill)) s at the kill, \(String(format: "%.2f", heardAfter)) s after; "
               + "reconnected \(reconnectedAfter.map { String(format: "%.2f", $0) } ?? "?") s and sound back \(String(format: "%.2f", backAfter)) s after the restart")
         hum.send("quit")
-        #expect(hum.wait(timeout: 10).status == 0)
+        #expect(await hum.exit(timeout: 10).status == 0)
         recorder.stop()
     }
 }
