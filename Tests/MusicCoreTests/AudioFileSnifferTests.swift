@@ -56,6 +56,19 @@ struct AudioFileSnifferTests {
             == .unsupported("no MPEG audio frames found"))
     }
 
+    @Test("Random bytes are never taken for MP3, even when named .mp3 or behind an ID3 tag")
+    func randomBytesAreRefused() {
+        var state: UInt64 = 42
+        func byte() -> UInt8 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(truncatingIfNeeded: state >> 56)
+        }
+        for _ in 0..<200 {
+            let head = (0..<AudioFileSniffer.headLength).map { _ in byte() }
+            #expect(AudioFileSniffer.classify(head: head, hadID3v2: true, fileExtension: "mp3") != .audio(.mpeg))
+        }
+    }
+
     @Test("Container magic picks the codec")
     func containers() {
         func classify(_ text: String, _ extra: [UInt8] = []) -> SniffResult {
