@@ -111,6 +111,33 @@ struct PlayToWavTests {
         #expect(abs(difference - -6.0) <= 0.05, "measured \(difference) dB")
     }
 
+    @Test("ReplayGain auto: album gain for an album played in order, track gain for a track on its own")
+    func replayGainAuto() async throws {
+        func track(_ number: Int) async throws -> String {
+            try await Fixtures.tagged("flac", name: "album-track\(number)", tags: [
+                ("ALBUM", "Gain Album"), ("ALBUMARTIST", "Gain Artist"), ("TRACKNUMBER", "\(number)"),
+                ("REPLAYGAIN_TRACK_GAIN", "-3.00 dB"), ("REPLAYGAIN_ALBUM_GAIN", "-9.00 dB"),
+            ])
+        }
+        let (first, second) = (try await track(1), try await track(2))
+        let (plain, _) = try await playToWav([first], options: ["--replaygain", "off"], label: "auto-off")
+        let (album, _) = try await playToWav([first, second], options: ["--replaygain", "auto"], label: "auto-album")
+        let (single, _) = try await playToWav([second], options: ["--replaygain", "auto"], label: "auto-single")
+        let reference = SignalAnalysis.rmsDB(plain.samples)
+        #expect(abs(SignalAnalysis.rmsDB(album.samples) - reference - -9) <= 0.05, "album in order: album gain")
+        #expect(abs(SignalAnalysis.rmsDB(single.samples) - reference - -3) <= 0.05, "alone: track gain")
+    }
+
+    @Test("Surround: a 5.1 FLAC comes out as a 6-channel WAV equal to flac -d, bit for bit")
+    func surround() async throws {
+        let file = try await Fixtures.music("flac", channels: 6, sampleRate: 48000)
+        let (ours, result) = try await playToWav([file], label: "surround")
+        #expect(result.succeeded, "\(result.stderr)")
+        let reference = try await Fixtures.referenceDecode(file, format: "flac")
+        #expect(ours.channels == 6 && ours.sampleRate == 48000)
+        #expect(ours.samples == reference.samples)
+    }
+
     @Test("The tagged peak stops ReplayGain from clipping")
     func clippingPrevention() async throws {
         // +12 dB would take the 0.45-peak signal to 1.8; the tagged peak (0.5) limits the gain to 2×.

@@ -19,6 +19,35 @@ struct SoundTests {
                     environment: daemon.environment.merging(["LANG": "C.UTF-8"]) { $1 })
     }
 
+    /// A private daemon, its sink being recorded (after the warm-up an idle null sink needs), and `hum
+    /// play` started on `file` with commands on stdin.
+    struct Session {
+        var daemon: PulseTestDaemon
+        var recorder: SinkRecorder
+        var hum: Spawned
+    }
+
+    /// Starts a session; with `waitUntilPlaying`, returns once hum has said it plays and `settle` seconds
+    /// of audio have gone by.
+    func startSession(_ file: String, waitUntilPlaying: Bool = true, settle: Double = 1.5) async throws -> Session {
+        let daemon = try await offPool { try PulseTestDaemon() }
+        let recorder = try SinkRecorder(daemon: daemon)
+        await sleep(seconds: Self.sinkWarmUp)
+        let hum = try startHum([file], daemon: daemon)
+        if waitUntilPlaying {
+            #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
+            await sleep(seconds: settle)
+        }
+        return Session(daemon: daemon, recorder: recorder, hum: hum)
+    }
+
+    /// Ends a session with `quit`, which must exit hum cleanly.
+    func quit(_ session: Session) async {
+        session.hum.send("quit")
+        #expect(await session.hum.exit(timeout: 10).status == 0)
+        session.recorder.stop()
+    }
+
     /// The track time heard around `frame` of a recording of `Signals.clock`.
     func heardTime(_ samples: [Float], at frame: Int, window: Int = 2048) -> Double {
         let slice = samples[max(frame, 0)..<min(frame + window, samples.count)]
@@ -28,10 +57,8 @@ struct SoundTests {
 
     @Test("A 440 Hz tone is heard at 440 Hz and at its level")
     func tone() async throws {
-        let daemon = try await offPool { try PulseTestDaemon() }
-        let recorder = try SinkRecorder(daemon: daemon)
-        await sleep(seconds: Self.sinkWarmUp)
-        let hum = try startHum([try await Fixtures.toneFLAC()], daemon: daemon)
+        let session = try await startSession(try await Fixtures.toneFLAC(), waitUntilPlaying: false)
+        let (hum, recorder) = (session.hum, session.recorder)
         let ended = await hum.exit(timeout: 20)
         await sleep(seconds: 0.3)
         recorder.stop()
@@ -52,13 +79,9 @@ struct SoundTests {
 
     @Test("Silence begins within 50 ms of pause, and resume continues where it paused")
     func pauseLatency() async throws {
-        let daemon = try await offPool { try PulseTestDaemon() }
-        let recorder = try SinkRecorder(daemon: daemon)
-        await sleep(seconds: Self.sinkWarmUp)
-        let hum = try startHum([try await Fixtures.clockFLAC()], daemon: daemon)
+        let session = try await startSession(try await Fixtures.clockFLAC())
+        let (hum, recorder) = (session.hum, session.recorder)
         defer { hum.kill(SIGKILL) }
-        #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
-        await sleep(seconds: 1.5)
 
         var latencies: [Double] = []
         for _ in 0..<3 {
@@ -87,19 +110,14 @@ struct SoundTests {
         }
         for latency in latencies { #expect(latency <= 0.050, "silence began \(Int(latency * 1000)) ms after pause") }
         print("pause latency (upper bounds): \(latencies.map { "\(Int(($0 * 1000).rounded())) ms" })")
-        hum.send("quit")
-        #expect(await hum.exit(timeout: 10).status == 0)
+        await quit(session)
     }
 
     @Test("After a seek, the audio heard is the sought position")
     func seek() async throws {
-        let daemon = try await offPool { try PulseTestDaemon() }
-        let recorder = try SinkRecorder(daemon: daemon)
-        await sleep(seconds: Self.sinkWarmUp)
-        let hum = try startHum([try await Fixtures.clockFLAC()], daemon: daemon)
+        let session = try await startSession(try await Fixtures.clockFLAC())
+        let (hum, recorder) = (session.hum, session.recorder)
         defer { hum.kill(SIGKILL) }
-        #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
-        await sleep(seconds: 1.5)
 
         for target in [20.0, 7.5] {
             let commandFrame = recorder.frameCount
@@ -123,19 +141,15 @@ struct SoundTests {
             print("seek to \(target) s: heard after \(Int((latency * 1000).rounded())) ms (upper bound), clock reads \(String(format: "%.3f", heard)) s")
             await sleep(seconds: 0.5)
         }
-        hum.send("quit")
-        #expect(await hum.exit(timeout: 10).status == 0)
+        await quit(session)
     }
 
     @Test("The sound server dies and comes back: one warning, sound again within 3 s, place kept")
     func daemonLoss() async throws {
-        let daemon = try await offPool { try PulseTestDaemon() }
-        var recorder = try SinkRecorder(daemon: daemon)
-        await sleep(seconds: Self.sinkWarmUp)
-        let hum = try startHum([try await Fixtures.clockFLAC()], daemon: daemon)
+        let session = try await startSession(try await Fixtures.clockFLAC(), settle: 3)
+        let (daemon, hum) = (session.daemon, session.hum)
+        var recorder = session.recorder
         defer { hum.kill(SIGKILL) }
-        #expect(await hum.line(timeout: 10) { $0.hasPrefix("playing") } != nil)
-        await sleep(seconds: 3)
 
         try daemon.kill()
         let beforeKill = recorder.samples()
