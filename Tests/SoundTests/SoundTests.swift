@@ -77,13 +77,14 @@ struct SoundTests {
         print("sound: \(String(format: "%.2f", frequency)) Hz at \(String(format: "%.2f", level)) dB for \(String(format: "%.3f", Double(end - start) / Self.rate)) s")
     }
 
-    @Test("Silence begins within 50 ms of pause, and resume continues where it paused")
+    @Test("Silence begins within 50 ms of pause; sound returns within 50 ms of resume, where it paused")
     func pauseLatency() async throws {
         let session = try await startSession(try await Fixtures.clockFLAC())
         let (hum, recorder) = (session.hum, session.recorder)
         defer { hum.kill(SIGKILL) }
 
         var latencies: [Double] = []
+        var resumeLatencies: [Double] = []
         for _ in 0..<3 {
             // The latency is measured on the wall clock: from sending the command to the moment the first
             // silent frame reached the test through parec. The sink played it before parec delivered it,
@@ -99,17 +100,21 @@ struct SoundTests {
             latencies.append(silenceArrived.timeIntervalSince(sent))
             let before = heardTime(samples, at: quiet - 2048 - 441)
 
-            hum.send("resume")
             let resumeFrame = recorder.frameCount
+            let resumeSent = Date()
+            hum.send("resume")
             _ = await recorder.frames(atLeast: resumeFrame + Int(0.6 * Self.rate), timeout: 5)
             let after = recorder.samples()
             let sound = try #require(SignalAnalysis.firstSound(after, from: resumeFrame, threshold: 0.01))
+            resumeLatencies.append(try #require(recorder.arrivalTime(ofFrame: sound)).timeIntervalSince(resumeSent))
             let resumed = heardTime(after, at: sound + 441)
             #expect(abs(resumed - before) < 0.15, "resumed at \(resumed) s after pausing at \(before) s")
             await sleep(seconds: 0.5)
         }
         for latency in latencies { #expect(latency <= 0.050, "silence began \(Int(latency * 1000)) ms after pause") }
-        print("pause latency (upper bounds): \(latencies.map { "\(Int(($0 * 1000).rounded())) ms" })")
+        for latency in resumeLatencies { #expect(latency <= 0.050, "sound came back \(Int(latency * 1000)) ms after resume") }
+        func milliseconds(_ values: [Double]) -> String { values.map { "\(Int(($0 * 1000).rounded())) ms" }.joined(separator: ", ") }
+        print("pause latency (upper bounds): \(milliseconds(latencies)); resume: \(milliseconds(resumeLatencies))")
         await quit(session)
     }
 
