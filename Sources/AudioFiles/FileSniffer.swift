@@ -29,7 +29,7 @@ public enum FileSniffer {
             let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
             return AudioFileSniffer.classify(head: head, hadID3v2: hadID3, fileExtension: ext)
         } catch {
-            throw AudioFileError.unreadable(path: path, reason: "\(error.localizedDescription)")
+            throw AudioFileError.unreadable(path: path, reason: "\(error)")
         }
     }
 }

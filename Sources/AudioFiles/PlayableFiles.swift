@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 
 /// Turns the paths a user typed into the files to play: files as given, folders walked recursively in
 /// name order (hidden entries skipped, symbolic-link loops avoided).
@@ -25,7 +26,7 @@ public enum PlayableFiles {
         let real = folder.resolvingSymlinksInPath().path
         guard visited.insert(real).inserted else { return }
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return }
-        for name in names.sorted(by: { $0.localizedStandardCompare($1) == .orderedAscending }) where !name.hasPrefix(".") {
+        for name in names.sorted(by: NaturalOrder.areInIncreasingOrder) where !name.hasPrefix(".") {
             let url = folder.appendingPathComponent(name)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { continue }

@@ -31,3 +31,21 @@ public enum TimeFormat {
         return sign * total
     }
 }
+
+/// Fixed-point number text ("+1.50", "0.988312") without Foundation's `String(format:)`, which pulls
+/// in ICU (see `NaturalOrder`).
+public enum FixedPoint {
+    public static func fixed(_ value: Double, places: Int, sign: Bool = false) -> String {
+        guard value.isFinite else { return "\(value)" }
+        var scale = 1.0
+        for _ in 0..<places { scale *= 10 }
+        let scaled = (abs(value) * scale).rounded()
+        let whole = Int(scaled / scale)
+        let fraction = Int(scaled - Double(whole) * scale)
+        var digits = String(fraction)
+        while digits.count < places { digits = "0" + digits }
+        let negative = value < 0 && scaled != 0
+        let prefix = negative ? "-" : (sign ? "+" : "")
+        return prefix + String(whole) + (places > 0 ? "." + digits : "")
+    }
+}

@@ -132,7 +132,7 @@ enum ProbeText {
 
     static func gainText(_ gain: ReplayGainInfo) -> String? {
         func one(_ label: String, _ value: Double?, _ peak: Double?) -> String? {
-            value.map { "\(label) \(String(format: "%+.2f", $0)) dB" + (peak.map { String(format: " (peak %.6f)", $0) } ?? "") }
+            value.map { "\(label) \(FixedPoint.fixed($0, places: 2, sign: true)) dB" + (peak.map { " (peak \(FixedPoint.fixed($0, places: 6)))" } ?? "") }
         }
         let parts = [one("track", gain.trackGain, gain.trackPeak), one("album", gain.albumGain, gain.albumPeak)].compactMap { $0 }
         return parts.isEmpty ? nil : parts.joined(separator: ", ")

@@ -102,3 +102,21 @@ struct TimeFormatTests {
         #expect(TimeFormat.parseSeconds(text) == nil)
     }
 }
+
+@Suite("Natural order and fixed-point text")
+struct NaturalOrderTests {
+    @Test("File names sort as people number them")
+    func naturalOrder() {
+        let names = ["10 ten.flac", "2 two.ogg", "CD2", "cd10", "1 one.mp3", "Track 01.mp3", "track 1.mp3", "b", "A"]
+        #expect(names.sorted(by: NaturalOrder.areInIncreasingOrder)
+            == ["1 one.mp3", "2 two.ogg", "10 ten.flac", "A", "b", "CD2", "cd10", "Track 01.mp3", "track 1.mp3"])
+    }
+
+    @Test("Fixed-point text", arguments: [
+        (-6.0, 2, true, "-6.00"), (1.5, 2, true, "+1.50"), (0.9883125, 6, false, "0.988313"), (-0.001, 2, true, "+0.00"),
+        (12.345, 0, false, "12"),
+    ])
+    func fixed(value: Double, places: Int, sign: Bool, text: String) {
+        #expect(FixedPoint.fixed(value, places: places, sign: sign) == text)
+    }
+}
