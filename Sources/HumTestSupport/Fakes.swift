@@ -57,6 +57,8 @@ public final class RecordingOutput: AudioOutput, @unchecked Sendable {
     private var _closes = 0
     private var _failuresLeft = 0
     private var _disconnectAtSample: Int?
+    private var _brokenForGood: String?
+    private var _openAttempts = 0
     private var interrupted = false
     /// Sample indices (into `samples`) where a discard happened.
     private var _discardMarks: [Int] = []
@@ -75,6 +77,11 @@ public final class RecordingOutput: AudioOutput, @unchecked Sendable {
     public var discardCount: Int { lock.withLock { _discards } }
     public var discardMarks: [Int] { lock.withLock { _discardMarks } }
 
+    /// Every open throws `failed(message)`, as an output that can never work (an unwritable file).
+    public func breakForGood(_ message: String) { lock.withLock { _brokenForGood = message } }
+
+    public var openAttempts: Int { lock.withLock { _openAttempts } }
+
     /// The next write after `sample` samples throws `disconnected`, and the next `failures` opens fail.
     public func disconnect(atSample sample: Int, failingOpens failures: Int) {
         lock.withLock {
@@ -85,6 +92,8 @@ public final class RecordingOutput: AudioOutput, @unchecked Sendable {
 
     public func open(format: AudioFormat) throws {
         try lock.withLock {
+            _openAttempts += 1
+            if let message = _brokenForGood { throw AudioOutputError.failed(message) }
             if _failuresLeft > 0 && _disconnectAtSample == nil {
                 _failuresLeft -= 1
                 throw AudioOutputError.disconnected("scripted: server away")

@@ -16,11 +16,14 @@ extension PlaybackEngine {
         var writtenEpoch: UInt64 = 0
         var lastSerial = 0
         var endReportedEpoch: UInt64 = 0
+        /// The epoch in which the output failed for good: its chunks are dropped until the next command.
+        var brokenEpoch: UInt64?
 
         while !shuttingDown.load(ordering: .relaxed) {
             // Chunks decoded before a seek, skip or stop are dropped unheard. Only older ones: the epoch
             // is read afresh for each, since a newer epoch's chunks may already be in the ring.
-            while let stale = ring.peek(), stale.header.epoch < currentEpoch.load(ordering: .sequentiallyConsistent) {
+            while let stale = ring.peek(), stale.header.epoch < currentEpoch.load(ordering: .sequentiallyConsistent)
+                    || stale.header.epoch == brokenEpoch {
                 ring.pop()
                 wakeDecoderIfWaiting()
             }
@@ -54,12 +57,6 @@ extension PlaybackEngine {
                 if openFormat != nil { output.discardBuffered() }
                 writtenEpoch = epoch
             }
-            // Position first, then the notice: whoever reacts to `started` must already see the new play.
-            position.publish(.init(epoch: epoch, playSerial: header.playSerial, frame: header.startFrame))
-            if header.playSerial != lastSerial {
-                notify(.began(serial: header.playSerial, previous: lastSerial))
-                lastSerial = header.playSerial
-            }
             let format = header.format
             if openFormat != format {
                 if openFormat != nil {
@@ -67,8 +64,17 @@ extension PlaybackEngine {
                     output.close()
                     openFormat = nil
                 }
-                guard openOutput(format) else { continue }
+                guard openOutput(format) else {
+                    brokenEpoch = epoch
+                    continue
+                }
                 openFormat = format
+            }
+            // Position first, then the notice: whoever reacts to `started` must already see the new play.
+            position.publish(.init(epoch: epoch, playSerial: header.playSerial, frame: header.startFrame))
+            if header.playSerial != lastSerial {
+                notify(.began(serial: header.playSerial, previous: lastSerial))
+                lastSerial = header.playSerial
             }
             let frames = Int(header.frames), channels = format.channels
             ramp.apply(samples, frames: frames, channels: channels, sampleRate: format.sampleRate,
@@ -86,10 +92,15 @@ extension PlaybackEngine {
                     position.publish(.init(epoch: epoch, playSerial: header.playSerial,
                                            frame: header.startFrame + Int64(offset)))
                 } catch AudioOutputError.disconnected(let why) {
-                    if !reconnect(format, after: why) { openFormat = nil; break }
+                    if !reconnect(format, after: why) {
+                        openFormat = nil
+                        brokenEpoch = epoch
+                        break
+                    }
                 } catch {
                     fail(with: "\(error)")
                     openFormat = nil
+                    brokenEpoch = epoch
                     break
                 }
             }

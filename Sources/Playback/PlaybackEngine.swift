@@ -15,6 +15,8 @@ import Synchronization
 /// Every control call (`pause`, `seek`, `next`…) may come from any thread. Calls that change what is
 /// heard start a new *epoch*: chunks decoded for an older epoch are dropped unheard, and the output's
 /// buffer is discarded, so the change is heard within milliseconds whatever the ring holds.
+///
+/// The threads keep the engine alive: call `shutdown()` when done (it also finalises a WAV output).
 public final class PlaybackEngine: Sendable {
     /// How often `progressed` events are sent while playing (5 Hz: a smooth clock, no flood).
     public static let progressInterval = 0.2
@@ -103,8 +105,6 @@ public final class PlaybackEngine: Sendable {
         output.close()
         continuation.finish()
     }
-
-    deinit { shutdown() }
 
     // MARK: - Queue and transport
 

@@ -107,6 +107,11 @@ struct Play: AsyncParsableCommand {
         case .null:
             return NullAudioOutput()
         case .wav(let path):
+            // Refuse a path that cannot be written before anything plays.
+            guard FileManager.default.createFile(atPath: path, contents: nil) else {
+                printError("cannot write \(path): \(String(cString: strerror(errno)))")
+                throw ExitCode.failure
+            }
             return WavFileOutput(path: path)
         case .pulse:
             let pulse = try PulseAudioOutput()

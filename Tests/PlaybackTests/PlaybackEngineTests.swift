@@ -247,6 +247,20 @@ struct PlaybackEngineTests {
         #expect(harness.output.openedFormats.count == 2, "opened at start and once more after three failed attempts")
     }
 
+    @Test("An output that cannot work is reported once, nothing is said to play, and playback stops")
+    func outputBrokenForGood() async {
+        let harness = EngineHarness { _ in ScriptedDecoder(frames: 441_000) }
+        defer { harness.shutdown() }
+        harness.output.breakForGood("cannot write /nowhere/out.wav")
+        harness.engine.play(items(2))
+        #expect(await harness.waitFor { $0 == .outputFailed("audio output failed: cannot write /nowhere/out.wav") })
+        await pause(0.3)
+        #expect(harness.milestones.filter { if case .outputFailed = $0 { true } else { false } }.count == 1)
+        #expect(!harness.milestones.contains { if case .started = $0 { true } else { false } })
+        #expect(harness.engine.snapshot().status == .stopped)
+        #expect(harness.output.openAttempts == 1, "no retrying an output that failed for good")
+    }
+
     @Test("Progress is published at least 4 times a second while playing, and not flooded")
     func progressRate() async {
         let harness = EngineHarness(framesPerSecond: 44100) { _ in ScriptedDecoder(frames: 44100 * 10) }
