@@ -23,6 +23,20 @@ struct HostileFilesTests {
             .sorted()
     }
 
+    @Test("Formats hum does not play are refused as `unsupported format: <path> (<what was found>)`")
+    func otherFormatsRefused() async throws {
+        let refusedExtensions: Set = ["m4a", "wma", "ape", "wv", "mpc", "dsf"]
+        let files = Self.corpusFiles().filter { refusedExtensions.contains(URL(fileURLWithPath: $0).pathExtension.lowercased()) }
+        #expect(files.count >= 50)
+        let result = try await ChildProcess.run(Repository.humBinary, ["probe"] + files, timeout: 120)
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty, "nothing was taken for audio: \(result.stdout)")
+        #expect(result.stderrLines.count == files.count)
+        for (file, line) in zip(files, result.stderrLines) {
+            #expect(line.hasPrefix("hum: unsupported format: \(file) ("), "\(line)")
+        }
+    }
+
     struct Verdict: Sendable {
         var file: String
         var command: String
