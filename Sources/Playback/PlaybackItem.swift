@@ -11,15 +11,18 @@ public struct PlaybackItem: Sendable, Equatable, Hashable {
     public var replayGain: ReplayGainInfo
     /// Whether this entry is played as part of its album, in order (ReplayGain `auto` then uses album gain).
     public var albumInOrder: Bool
+    /// The format, when whoever queued the file already identified it (saves reading its head again).
+    public var codec: AudioCodec?
 
     public init(id: Int, path: String, title: String? = nil, artist: String? = nil,
-                replayGain: ReplayGainInfo = ReplayGainInfo(), albumInOrder: Bool = false) {
+                replayGain: ReplayGainInfo = ReplayGainInfo(), albumInOrder: Bool = false, codec: AudioCodec? = nil) {
         self.id = id
         self.path = path
         self.title = title
         self.artist = artist
         self.replayGain = replayGain
         self.albumInOrder = albumInOrder
+        self.codec = codec
     }
 
     public static func == (a: PlaybackItem, b: PlaybackItem) -> Bool { a.id == b.id && a.path == b.path }

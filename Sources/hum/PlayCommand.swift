@@ -62,7 +62,10 @@ struct Play: AsyncParsableCommand {
             configuration: .init(replayGain: ReplayGainSettings(mode: replayGain, preampDB: preamp,
                                                                 preventClipping: !allowClipping),
                                  volume: volume),
-            openDecoder: { item in try AudioFileOpener.openDecoder(path: item.path) })
+            openDecoder: { item in
+                if let codec = item.codec { return try AudioFileOpener.openDecoder(path: item.path, codec: codec) }
+                return try AudioFileOpener.openDecoder(path: item.path)
+            })
         let console = Console(interactive: isatty(STDOUT_FILENO) == 1, queueCount: queue.count)
         let quit = QuitSignal()
 
