@@ -39,8 +39,8 @@ public final class LibFLACDecoder: AudioDecoder {
         }
         format = AudioFormat(sampleRate: info.sampleRate, channels: info.channels)
         frameCount = info.totalFrames > 0 ? info.totalFrames : nil
+        // Fully initialised from here: a throw runs `deinit`, which frees the decoder.
         guard format.isPlayable else {
-            FLAC__stream_decoder_delete(decoder)
             throw AudioFileError.corrupt(path: path, reason: "impossible format \(format)")
         }
         // Errors met in metadata that libFLAC recovered from do not condemn the audio.

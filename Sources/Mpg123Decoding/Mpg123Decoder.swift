@@ -73,8 +73,8 @@ public final class Mpg123Decoder: AudioDecoder {
         var frameInfo = mpg123_frameinfo2()
         let isCBR = mpg123_info2(handle, &frameInfo) == MPG123_OK.rawValue && frameInfo.vbr == MPG123_CBR.rawValue
         nominalBitrateKbps = isCBR && frameInfo.bitrate > 0 ? Int(frameInfo.bitrate) : nil
+        // Fully initialised from here: a throw runs `deinit`, which closes and deletes the handle.
         guard format.isPlayable else {
-            mpg123_delete(handle)
             throw AudioFileError.corrupt(path: path, reason: "impossible format \(format)")
         }
     }

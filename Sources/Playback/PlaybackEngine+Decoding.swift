@@ -24,7 +24,8 @@ extension PlaybackEngine {
     /// a full ring puts the decoder to sleep until the output has emptied it to half, and a starved output
     /// sleeps until a few chunks are ready (or the decoder has nothing more to give).
     var decoderResumeLevel: Int { ring.slotCount / 2 }
-    static let outputWakeLevel = 4
+    /// Four chunks, or fewer in a tiny ring (which could never hold four, and the output would sleep on).
+    var outputWakeLevel: Int { max(1, min(4, ring.slotCount / 2)) }
 
     /// Wakes the output thread if it sleeps waiting for data.
     func wakeOutputIfWaiting() {
@@ -122,7 +123,7 @@ extension PlaybackEngine {
                                             channels: Int32(channels), startFrame: current.nextFrame,
                                             frames: Int32(frames)))
                     current.nextFrame += Int64(frames)
-                    if ring.count >= Self.outputWakeLevel { wakeOutputIfWaiting() }
+                    if ring.count >= outputWakeLevel { wakeOutputIfWaiting() }
                     continue
                 }
                 state.withLock { $0.plays[current.serial]?.endFrame = current.nextFrame }
@@ -141,7 +142,8 @@ extension PlaybackEngine {
                       failedBefore: inout [FailedOpen]) -> OpenTrack? {
         do {
             let decoder = try openDecoder(item)
-            let frame = start.frame(at: decoder.format.sampleRate)
+            var frame = start.frame(at: decoder.format.sampleRate)
+            if let count = decoder.frameCount { frame = min(frame, count) }
             if frame > 0 { try decoder.seek(toFrame: frame) }
             let failures = failedBefore
             failedBefore = []

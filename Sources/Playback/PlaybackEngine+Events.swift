@@ -1,6 +1,7 @@
 extension PlaybackEngine {
     /// The event thread: turns the output thread's notices into `PlaybackEvent`s, and while playing
     /// sends the position every `progressInterval`. It sleeps without a timeout when nothing plays.
+    /// Events are sent under the state lock, like the control calls' own, so they keep one order.
     func runEventLoop() {
         var lastProgress: PublishedPosition.Value?
         while !shuttingDown.load(ordering: .relaxed) {
@@ -11,56 +12,58 @@ extension PlaybackEngine {
             }
             while let (_, notice) = notices.peek() {
                 notices.pop()
-                let happened = events(for: notice)
-                for event in happened { continuation.yield(event) }
-                if case .outputFailed? = happened.last { stop() }
+                let outputFailed = state.withLock { s -> Bool in
+                    let happened = events(for: notice, in: &s)
+                    for event in happened { continuation.yield(event) }
+                    if case .outputFailed? = happened.last { return true }
+                    return false
+                }
+                if outputFailed { stop() }
             }
             let heard = position.read()
             guard heard != lastProgress else { continue }
-            let progress: PlaybackEvent? = state.withLock { s in
+            state.withLock { s in
                 guard s.status == .playing, let record = s.plays[heard.playSerial], record.started, !record.ended
-                else { return nil }
-                return .progressed(record.item, position: record.seconds(heard.frame), duration: record.duration)
-            }
-            if let progress {
+                else { return }
                 lastProgress = heard
-                continuation.yield(progress)
+                continuation.yield(.progressed(record.item, position: record.seconds(heard.frame), duration: record.duration))
             }
         }
     }
 
     /// The events one notice means, decided under the state lock so that a play ends exactly once.
-    private func events(for notice: OutputNotice) -> [PlaybackEvent] {
+    private func events(for notice: OutputNotice, in s: inout ControlState) -> [PlaybackEvent] {
         var events: [PlaybackEvent] = []
-        state.withLock { s in
-            switch notice {
-            case .began(let serial, let previous):
-                events += endNaturally(&s, serial: previous)
-                guard var record = s.plays[serial] else { return }
-                events += record.failedBefore.map { .failed($0.item, message: $0.message, position: nil) }
-                record.failedBefore = []
-                record.started = true
-                s.plays[serial] = record
-                s.currentIndex = record.queueIndex
-                events.append(.started(record.item, queueIndex: record.queueIndex, duration: record.duration))
-            case .queueEnded(let epoch, let lastSerial):
-                events += endNaturally(&s, serial: lastSerial)
-                events += (s.trailingFailures.removeValue(forKey: epoch) ?? [])
-                    .map { .failed($0.item, message: $0.message, position: nil) }
-                if epoch == s.epoch {
-                    s.status = .stopped
-                    events.append(.queueFinished)
-                }
-            case .outputLost:
-                s.outputLost = true
-                events.append(.outputLost(outputError.withLock { $0 }))
-            case .outputRestored:
-                s.outputLost = false
-                events.append(.outputRestored)
-            case .outputFailed:
-                guard s.status != .stopped else { return }
-                events.append(.outputFailed(outputError.withLock { $0 }))
+        switch notice {
+        case .began(let serial, let previous):
+            events += endNaturally(&s, serial: previous)
+            guard var record = s.plays[serial] else { return events }
+            events += record.failedBefore.map { .failed($0.item, message: $0.message, position: nil) }
+            record.failedBefore = []
+            record.started = true
+            events.append(.started(record.item, queueIndex: record.queueIndex, duration: record.duration))
+            // The listener moved on before this play was announced: say so right after `started`.
+            if let end = record.pendingEnd { events.append(end) }
+            record.pendingEnd = nil
+            s.plays[serial] = record
+            s.currentIndex = record.queueIndex
+        case .queueEnded(let epoch, let lastSerial):
+            events += endNaturally(&s, serial: lastSerial)
+            events += (s.trailingFailures.removeValue(forKey: epoch) ?? [])
+                .map { .failed($0.item, message: $0.message, position: nil) }
+            if epoch == s.epoch {
+                s.status = .stopped
+                events.append(.queueFinished)
             }
+        case .outputLost:
+            s.outputLost = true
+            events.append(.outputLost(outputError.withLock { $0 }))
+        case .outputRestored:
+            s.outputLost = false
+            events.append(.outputRestored)
+        case .outputFailed:
+            guard s.status != .stopped else { return events }
+            events.append(.outputFailed(outputError.withLock { $0 }))
         }
         return events
     }

@@ -36,7 +36,9 @@ extension PlaybackEngine {
             guard let (header, samples) = ring.peek() else {
                 if finishedEpoch.load(ordering: .sequentiallyConsistent) == epoch, endReportedEpoch != epoch {
                     if openFormat != nil { try? output.drain() }
-                    if reportEndOfQueue(epoch: epoch, lastSerial: writtenEpoch == epoch ? lastSerial : 0) {
+                    // The last play written, even in an earlier epoch (a seek to the very end writes nothing
+                    // new); `endNaturally` ignores it if the listener already ended it.
+                    if reportEndOfQueue(epoch: epoch, lastSerial: lastSerial) {
                         endReportedEpoch = epoch
                     }
                     continue
@@ -60,7 +62,7 @@ extension PlaybackEngine {
             let format = header.format
             if openFormat != format {
                 if openFormat != nil {
-                    try? output.drain()
+                    drainBeforeClosing(epoch: epoch)
                     output.close()
                     openFormat = nil
                 }
@@ -108,6 +110,17 @@ extension PlaybackEngine {
                 ring.pop()
                 wakeDecoderIfWaiting()
             }
+        }
+    }
+
+    /// Lets the previous track's tail be heard before the stream closes for a new format. A pause stops
+    /// the drain (the stream is corked): wait for the resume and drain again, unless the listener moves on.
+    private func drainBeforeClosing(epoch: UInt64) {
+        while !shuttingDown.load(ordering: .relaxed) {
+            try? output.drain()
+            guard paused.load(ordering: .sequentiallyConsistent),
+                  currentEpoch.load(ordering: .sequentiallyConsistent) == epoch else { return }
+            outputWake.wait()
         }
     }
 
@@ -162,6 +175,7 @@ extension PlaybackEngine {
         while !shuttingDown.load(ordering: .relaxed) {
             sleep(seconds: Self.reconnectDelays[min(attempt, Self.reconnectDelays.count - 1)])
             attempt += 1
+            if shuttingDown.load(ordering: .relaxed) { break }
             output.close()
             do {
                 try output.open(format: format)

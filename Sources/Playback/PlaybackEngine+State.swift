@@ -9,9 +9,16 @@ enum StartPoint: Equatable, Sendable {
     func frame(at sampleRate: Int) -> Int64 {
         switch self {
         case .frame(let frame): max(frame, 0)
-        case .seconds(let seconds): max(Int64((seconds * Double(sampleRate)).rounded()), 0)
+        case .seconds(let seconds): max(framesIn(seconds, at: sampleRate), 0)
         }
     }
+}
+
+/// `seconds` as a frame count at `sampleRate`, clamped far inside Int64 so that no input can trap.
+func framesIn(_ seconds: Double, at sampleRate: Int) -> Int64 {
+    guard seconds.isFinite else { return 0 }
+    let limit = Double(1 << 50)
+    return Int64(min(max((seconds * Double(sampleRate)).rounded(), -limit), limit))
 }
 
 /// What the decode thread must do next; replaced (not queued) by newer requests.
@@ -51,6 +58,8 @@ struct PlayRecord: Sendable {
     var endFrame: Int64?
     var started = false
     var ended = false
+    /// How the listener ended a play before it was announced; sent right after its `started`.
+    var pendingEnd: PlaybackEvent?
 
     func seconds(_ frame: Int64) -> Double { Double(frame) / Double(format.sampleRate) }
     var duration: Double? { frameCount.map(seconds) }
@@ -86,9 +95,10 @@ struct ControlState: Sendable {
         self.volume = volume
     }
 
-    /// Forgets plays long gone, so a day of playback does not grow the table.
+    /// Forgets plays long gone, so a day of playback does not grow the table; the play being heard is
+    /// kept however old it is.
     mutating func prunePlays(keepingAbove floor: Int) {
-        plays = plays.filter { $0.key > floor }
+        plays = plays.filter { $0.key > floor || ($0.value.started && !$0.value.ended) }
     }
 }
 

@@ -69,6 +69,7 @@ public final class PlaybackEngine: Sendable {
     let outputWake = Wakeup()
     let eventWake = Wakeup()
     let threadsDone = DispatchGroup()
+    let shutdownDone = DispatchGroup()
 
     public init(output: any AudioOutput, configuration: Configuration = Configuration(),
                 openDecoder: @escaping DecoderFactory) {
@@ -79,6 +80,7 @@ public final class PlaybackEngine: Sendable {
         let volume = min(max(configuration.volume, 0), 100)
         targetGainBits = Atomic(Volume.linearGain(percent: volume).bitPattern)
         state = Mutex(ControlState(replayGain: configuration.replayGain, volume: volume))
+        shutdownDone.enter()
         startThreads()
     }
 
@@ -97,13 +99,18 @@ public final class PlaybackEngine: Sendable {
     }
 
     /// Stops the threads and closes the output (finalising a WAV file). The engine cannot be used after.
+    /// Any number of threads may call it; each returns once the output is closed.
     public func shutdown() {
-        guard !shuttingDown.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        guard !shuttingDown.exchange(true, ordering: .sequentiallyConsistent) else {
+            shutdownDone.wait()
+            return
+        }
         output.discardBuffered()
         decodeWake.signal(); outputWake.signal(); eventWake.signal()
         threadsDone.wait()
         output.close()
         continuation.finish()
+        shutdownDone.leave()
     }
 
     // MARK: - Queue and transport
@@ -112,9 +119,9 @@ public final class PlaybackEngine: Sendable {
     public func play(_ items: [PlaybackItem], startAt index: Int = 0) {
         reposition(unpause: true) { s in
             s.queue = items
-            guard items.indices.contains(index) else { return .stop }
+            guard items.indices.contains(index) else { return Decision(.stop) }
             s.currentIndex = index
-            return .play(index: index, start: .frame(0))
+            return Decision(.play(index: index, start: .frame(0)))
         }
     }
 
@@ -139,23 +146,18 @@ public final class PlaybackEngine: Sendable {
         reposition(unpause: true) { s in
             guard s.queue.indices.contains(index) else { return nil }
             s.currentIndex = index
-            return .play(index: index, start: .frame(0))
+            return Decision(.play(index: index, start: .frame(0)))
         }
     }
 
     /// Skips to the next entry; after the last one, playback stops and `queueFinished` is sent.
     public func next() {
-        var finishedQueue = false
         reposition(unpause: true) { s in
             guard let index = s.currentIndex else { return nil }
-            guard index + 1 < s.queue.count else {
-                finishedQueue = true
-                return .stop
-            }
+            guard index + 1 < s.queue.count else { return Decision(.stop, then: .queueFinished) }
             s.currentIndex = index + 1
-            return .play(index: index + 1, start: .frame(0))
+            return Decision(.play(index: index + 1, start: .frame(0)))
         }
-        if finishedQueue { continuation.yield(.queueFinished) }
     }
 
     /// Goes back to the previous entry (the first entry restarts), as cmus's `prev` does.
@@ -163,13 +165,13 @@ public final class PlaybackEngine: Sendable {
         reposition(unpause: true) { s in
             guard let index = s.currentIndex else { return nil }
             s.currentIndex = max(index - 1, 0)
-            return .play(index: max(index - 1, 0), start: .frame(0))
+            return Decision(.play(index: max(index - 1, 0), start: .frame(0)))
         }
     }
 
     /// Stops playback; the queue is kept and `play`/`jump` start again.
     public func stop() {
-        reposition(unpause: true, endedBy: .stopped) { _ in .stop }
+        reposition(unpause: true, endedBy: .stopped) { _ in Decision(.stop) }
     }
 
     public func pause() { setPaused(true) }
@@ -177,28 +179,27 @@ public final class PlaybackEngine: Sendable {
     public func togglePause() { setPaused(state.withLock { $0.status == .playing }) }
 
     private func setPaused(_ wantPaused: Bool) {
-        let event: PlaybackEvent? = state.withLock { s in
-            guard s.status != .stopped, (s.status == .paused) != wantPaused else { return nil }
+        state.withLock { s in
+            guard s.status != .stopped, (s.status == .paused) != wantPaused else { return }
             s.status = wantPaused ? .paused : .playing
             paused.store(wantPaused, ordering: .sequentiallyConsistent)
             output.setPaused(wantPaused)
-            guard let (record, frame) = heardPlay(in: s) else { return nil }
+            guard let (record, frame) = heardPlay(in: s), record.started else { return }
             let at = record.seconds(frame)
-            return wantPaused ? .paused(record.item, position: at) : .resumed(record.item, position: at)
+            continuation.yield(wantPaused ? .paused(record.item, position: at) : .resumed(record.item, position: at))
         }
         outputWake.signal()
         eventWake.signal()
-        if let event { continuation.yield(event) }
     }
 
     /// Moves to `seconds` in the track being heard.
     public func seek(to seconds: Double) {
-        seek { record, _ in Int64((max(seconds, 0) * Double(record.format.sampleRate)).rounded()) } pending: { .seconds(seconds) }
+        seek { record, _ in framesIn(max(seconds, 0), at: record.format.sampleRate) } pending: { .seconds(seconds) }
     }
 
     /// Moves by `delta` seconds from where the track is being heard.
     public func seek(by delta: Double) {
-        seek { record, frame in frame + Int64((delta * Double(record.format.sampleRate)).rounded()) } pending: { .seconds(max(delta, 0)) }
+        seek { record, frame in frame + framesIn(delta, at: record.format.sampleRate) } pending: { .seconds(max(delta, 0)) }
     }
 
     /// Moves to an exact frame of the track being heard.
@@ -210,12 +211,11 @@ public final class PlaybackEngine: Sendable {
     ///   - target: the frame to go to, given the heard play and its heard frame.
     ///   - pending: where to start when nothing has been heard yet (the first chunk is still on its way).
     private func seek(target: (PlayRecord, Int64) -> Int64, pending: () -> StartPoint) {
-        var event: PlaybackEvent?
-        state.withLock { s in
-            if s.status == .stopped { return }
+        let moved = state.withLock { s -> Bool in
+            if s.status == .stopped { return false }
             guard let heard = heardPlay(in: s) else {
                 if case .play(let index, _)? = s.request?.kind { s.request?.kind = .play(index: index, start: pending()) }
-                return
+                return false
             }
             let record = heard.record
             var frame = heard.frame
@@ -225,12 +225,14 @@ public final class PlaybackEngine: Sendable {
             }
             var to = max(target(record, frame), 0)
             if let count = record.frameCount { to = min(to, count) }
-            event = .seeked(record.item, from: record.seconds(frame), to: record.seconds(to))
-            startEpoch(&s, .seek(serial: record.serial, frame: to))
+            if record.started {
+                continuation.yield(.seeked(record.item, from: record.seconds(frame), to: record.seconds(to)))
+            }
+            startEpoch(&s, .seek(serial: record.serial, frame: to), unpause: false)
             s.pendingSeek = (s.epoch, record.serial, to)
+            return true
         }
-        wakeAfterReposition(unpause: false)
-        if let event { continuation.yield(event) }
+        if moved { wakeAfterReposition() }
     }
 
     /// Sets the software volume (0–100 %, cubic). It glides to the new level in `Volume.rampSeconds`.
@@ -244,12 +246,13 @@ public final class PlaybackEngine: Sendable {
 
     /// Changes ReplayGain; the track being heard is re-gained at once (by seeking to where it is).
     public func setReplayGain(_ settings: ReplayGainSettings) {
-        state.withLock { s in
+        let moved = state.withLock { s -> Bool in
             s.replayGain = settings
-            guard s.status != .stopped, let (record, frame) = heardPlay(in: s) else { return }
-            startEpoch(&s, .seek(serial: record.serial, frame: frame))
+            guard s.status != .stopped, let (record, frame) = heardPlay(in: s) else { return false }
+            startEpoch(&s, .seek(serial: record.serial, frame: frame), unpause: false)
+            return true
         }
-        wakeAfterReposition(unpause: false)
+        if moved { wakeAfterReposition() }
     }
 
     public func snapshot() -> PlaybackSnapshot {
@@ -265,50 +268,73 @@ public final class PlaybackEngine: Sendable {
 
     enum UserEnd { case skipped, stopped }
 
-    /// Starts a new epoch chosen by `choose` (nil: do nothing), ending the heard play as skipped or stopped.
-    private func reposition(unpause: Bool, endedBy reason: UserEnd = .skipped,
-                            _ choose: (inout ControlState) -> Request.Kind?) {
-        let event: PlaybackEvent? = state.withLock { s in
-            guard let kind = choose(&s) else { return nil }
-            let ended = endHeardPlay(&s, reason: reason)
-            startEpoch(&s, kind)
-            if case .stop = kind { s.status = .stopped } else { s.status = .playing }
-            return ended
+    /// What a transport call decided: the request for the decode thread, and an event to send after the
+    /// end of the heard play (`queueFinished` when `next` runs off the end).
+    struct Decision {
+        var kind: Request.Kind
+        var then: PlaybackEvent?
+
+        init(_ kind: Request.Kind, then: PlaybackEvent? = nil) {
+            self.kind = kind
+            self.then = then
         }
-        wakeAfterReposition(unpause: unpause)
-        if let event { continuation.yield(event) }
+    }
+
+    /// Starts a new epoch chosen by `choose` (nil: do nothing), ending the heard play as skipped or stopped.
+    /// Events are sent under the state lock, so they keep the order of the changes they describe.
+    private func reposition(unpause: Bool, endedBy reason: UserEnd = .skipped,
+                            _ choose: (inout ControlState) -> Decision?) {
+        let moved = state.withLock { s -> Bool in
+            guard let decision = choose(&s) else { return false }
+            if let ended = endHeardPlay(&s, reason: reason) { continuation.yield(ended) }
+            startEpoch(&s, decision.kind, unpause: unpause)
+            if case .stop = decision.kind { s.status = .stopped } else { s.status = .playing }
+            if let then = decision.then { continuation.yield(then) }
+            return true
+        }
+        if moved { wakeAfterReposition() }
     }
 
     /// Under the state lock: a new epoch, published to the other threads before the lock is released so
-    /// that concurrent calls cannot publish epochs out of order.
-    private func startEpoch(_ s: inout ControlState, _ kind: Request.Kind) {
+    /// that concurrent calls cannot publish epochs out of order; with `unpause`, the output is uncorked in
+    /// the same critical section, so a `pause` racing with it cannot be lost.
+    private func startEpoch(_ s: inout ControlState, _ kind: Request.Kind, unpause: Bool) {
         s.epoch += 1
         s.request = Request(epoch: s.epoch, kind: kind)
+        s.pendingSeek = nil
         currentEpoch.store(s.epoch, ordering: .sequentiallyConsistent)
-    }
-
-    private func wakeAfterReposition(unpause: Bool) {
         if unpause, paused.exchange(false, ordering: .sequentiallyConsistent) {
             output.setPaused(false)
         }
+    }
+
+    /// After a new epoch: drop what the output holds and wake every thread.
+    private func wakeAfterReposition() {
         output.discardBuffered()
         decodeWake.signal()
         outputWake.signal()
         eventWake.signal()
     }
 
-    /// The play being heard and its frame, if one is heard and has not ended.
+    /// The play being heard and its frame, if it has not ended. That includes a play whose first audio
+    /// the output has just written but the event thread has not yet announced.
     func heardPlay(in s: ControlState) -> (record: PlayRecord, frame: Int64)? {
         let heard = position.read()
-        guard let record = s.plays[heard.playSerial], record.started, !record.ended else { return nil }
+        guard let record = s.plays[heard.playSerial], !record.ended else { return nil }
         return (record, heard.frame)
     }
 
-    /// Marks the heard play as ended by the listener and returns the event saying so.
+    /// Marks the heard play as ended by the listener and returns the event saying so. For a play not yet
+    /// announced, the event waits in the record: the event thread sends it right after `started`.
     private func endHeardPlay(_ s: inout ControlState, reason: UserEnd) -> PlaybackEvent? {
         guard let (record, frame) = heardPlay(in: s) else { return nil }
-        s.plays[record.serial]?.ended = true
         let at = record.seconds(frame)
-        return reason == .skipped ? .skipped(record.item, position: at) : .stopped(record.item, position: at)
+        let event: PlaybackEvent = reason == .skipped ? .skipped(record.item, position: at) : .stopped(record.item, position: at)
+        s.plays[record.serial]?.ended = true
+        guard record.started else {
+            s.plays[record.serial]?.pendingEnd = event
+            return nil
+        }
+        return event
     }
 }

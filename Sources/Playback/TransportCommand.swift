@@ -15,6 +15,9 @@ public enum TransportCommand: Sendable, Equatable {
     case volume(percent: Int, relative: Bool)
     case quit
 
+    /// The longest seek a command may ask for (a week): longer is a typo, and would overflow frame counts.
+    public static let maximumSeekSeconds = 7.0 * 24 * 3600
+
     /// Reads a command line such as `seek +10`, `seek 1:30`, `vol -5`, `next`. cmus's names are accepted
     /// too (`player-pause`, `player-next`, `player-prev`, `player-stop`, `player-play`).
     public static func parse(_ line: String) throws(TransportCommandError) -> TransportCommand {
@@ -35,12 +38,13 @@ public enum TransportCommand: Sendable, Equatable {
         case "prev", "previous", "player-prev": return try noArgument(.previous)
         case "quit", "q": return try noArgument(.quit)
         case "seek":
-            guard let argument, let seconds = TimeFormat.parseSeconds(argument) else { throw .badValue(line) }
+            guard let argument, let seconds = TimeFormat.parseSeconds(argument), abs(seconds) <= maximumSeekSeconds
+            else { throw .badValue(line) }
             return .seek(seconds: seconds, relative: argument.hasPrefix("+") || argument.hasPrefix("-"))
         case "vol", "volume":
             guard let argument else { throw .badValue(line) }
             let digits = argument.hasSuffix("%") ? String(argument.dropLast()) : argument
-            guard let percent = Int(digits) else { throw .badValue(line) }
+            guard let percent = Int(digits), abs(percent) <= 100 else { throw .badValue(line) }
             return .volume(percent: percent, relative: argument.hasPrefix("+") || argument.hasPrefix("-"))
         default:
             throw .unknown(verb)
@@ -122,7 +126,9 @@ extension PlaybackEngine {
         case .next: next()
         case .previous: previous()
         case .seek(let seconds, let relative): relative ? seek(by: seconds) : seek(to: seconds)
-        case .volume(let percent, let relative): setVolume(relative ? volume + percent : percent)
+        case .volume(let percent, let relative):
+            let change = min(max(percent, -100), 100)
+            setVolume(relative ? volume + change : change)
         case .quit: break
         }
     }

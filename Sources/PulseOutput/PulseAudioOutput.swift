@@ -1,4 +1,5 @@
 import CPulse
+import Dispatch
 import MusicCore
 
 /// Plays through PulseAudio (or PipeWire's PulseAudio server) with the asynchronous API on a threaded
@@ -27,7 +28,14 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     private var format: AudioFormat?
     /// Set by `discardBuffered` to make a blocked `write` (or `drain`) return.
     private var interrupted = false
+    /// Set by `discardBuffered` too, to abandon a connection attempt under way (a shutdown must not wait
+    /// on a server that does not answer). Cleared when an attempt begins: a flush from before it (every
+    /// seek flushes) must not stop it.
+    private var abortConnecting = false
     private var corked = false
+
+    /// How long to wait for a server to accept a connection or a stream before trying again later.
+    static let answerTimeout = 5.0
 
     /// - Parameter server: the server to use; nil means PulseAudio's default (`PULSE_SERVER`, then the
     ///   user's session). hum never autospawns a server.
@@ -57,13 +65,17 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
 
     /// Connects to the server now, so that a missing server is reported before anything plays.
     public func connect() throws {
-        try withLock { try connectIfNeeded() }
+        try withLock {
+            abortConnecting = false
+            try connectIfNeeded()
+        }
     }
 
     // MARK: AudioOutput
 
     public func open(format: AudioFormat) throws {
         try withLock {
+            abortConnecting = false
             closeStream()
             try connectIfNeeded()
             try openStream(format)
@@ -130,6 +142,7 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
                 pa_operation_unref(operation)
             }
             interrupted = true
+            abortConnecting = true
             pa_threaded_mainloop_signal(mainloop, 0)
         }
     }
@@ -162,10 +175,28 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         self.context = context
         pa_context_set_state_callback(context, { _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
         guard pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else { throw lost() }
-        while true {
+        try waitForServer {
             let state = pa_context_get_state(context)
-            if state == PA_CONTEXT_READY { return }
             if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED { throw lost() }
+            return state == PA_CONTEXT_READY
+        }
+    }
+
+    /// Waits on the main loop until `ready` says so, giving up after `answerTimeout` or when
+    /// `discardBuffered` asks (both throw `disconnected`, so the engine tries again later or shuts down).
+    private func waitForServer(until ready: () throws -> Bool) throws {
+        let deadline = DispatchTime.now() + Self.answerTimeout
+        // Wakes the wait at the deadline; it keeps this object alive until it has run or is cancelled.
+        let alarm = DispatchWorkItem { [self] in withLock { pa_threaded_mainloop_signal(mainloop, 0) } }
+        DispatchQueue.global().asyncAfter(deadline: deadline, execute: alarm)
+        defer { alarm.cancel() }
+        while try !ready() {
+            if abortConnecting {
+                throw AudioOutputError.disconnected("interrupted while waiting for the sound server")
+            }
+            if DispatchTime.now() >= deadline {
+                throw AudioOutputError.disconnected("the sound server did not answer within \(Int(Self.answerTimeout)) s")
+            }
             pa_threaded_mainloop_wait(mainloop)
         }
     }
@@ -203,11 +234,10 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         if corked { flags |= PA_STREAM_START_CORKED.rawValue }
         guard pa_stream_connect_playback(stream, nil, &attributes, pa_stream_flags_t(rawValue: flags), nil, nil) >= 0
         else { throw lost() }
-        while true {
+        try waitForServer {
             let state = pa_stream_get_state(stream)
-            if state == PA_STREAM_READY { return }
             if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED { throw lost() }
-            pa_threaded_mainloop_wait(mainloop)
+            return state == PA_STREAM_READY
         }
     }
 

@@ -22,7 +22,7 @@ final class Console {
             } else if line.isProblem {
                 printError(line.text)
             } else {
-                FileHandle.standardOutput.write(Data((line.text + "\n").utf8))
+                writeOut(line.text + "\n")
             }
         }
         status.update(with: event)
@@ -32,7 +32,7 @@ final class Console {
     /// Prints a message above the status line.
     func message(_ text: String) {
         if interactive {
-            FileHandle.standardOutput.write(Data("\r\u{1B}[K".utf8))
+            writeOut("\r\u{1B}[K")
             printError(text)
             redraw()
         } else {
@@ -42,12 +42,12 @@ final class Console {
 
     /// Ends the status line so the shell prompt starts on a fresh line.
     func finish() {
-        if interactive { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        if interactive { writeOut("\n") }
     }
 
     private func redraw() {
         let text = TerminalText.fit(status.text(queueCount: queueCount), columns: TerminalText.columns())
-        FileHandle.standardOutput.write(Data("\r\u{1B}[K\(text)".utf8))
+        writeOut("\r\u{1B}[K\(text)")
     }
 }
 

@@ -22,5 +22,15 @@ struct Hum: AsyncParsableCommand {
 
 /// Writes one line to standard error, prefixed with the program name.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("hum: \(message)\n".utf8))
+    writeErr("hum: \(message)\n")
+}
+
+/// Writes to standard output, ignoring a closed pipe or terminal (`hum play | head -1`, a hang-up):
+/// the player goes on, and a WAV output still gets finished.
+func writeOut(_ text: String) {
+    try? FileHandle.standardOutput.write(contentsOf: Data(text.utf8))
+}
+
+func writeErr(_ text: String) {
+    try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
 }

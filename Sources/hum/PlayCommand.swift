@@ -83,7 +83,7 @@ struct Play: AsyncParsableCommand {
         }
         let signals = SignalHandlers.install { signal in
             TerminalInput.restore()
-            quit.request(exitCode: 128 + signal, engine: engine)
+            quit.request(exitCode: 128 + signal, engine: engine, bySignal: true)
         }
         defer { _ = signals }
 
@@ -136,14 +136,21 @@ final class QuitSignal: Sendable {
 
     var exitCode: Int32? { code.withLock { $0 } }
 
-    /// Stops playback (so the listening log sees a stop) and ends the event stream.
-    func request(exitCode: Int32, engine: PlaybackEngine) {
+    /// Stops playback (so the listening log sees a stop) and ends the event stream. A second signal (a
+    /// second Ctrl-C while something hangs) exits at once, terminal restored.
+    func request(exitCode: Int32, engine: PlaybackEngine, bySignal: Bool = false) {
         let first = code.withLock { current -> Bool in
             guard current == nil else { return false }
             current = exitCode
             return true
         }
-        guard first else { return }
+        guard first else {
+            if bySignal {
+                TerminalInput.restore()
+                _exit(exitCode)
+            }
+            return
+        }
         engine.stop()
         engine.shutdown()
     }

@@ -77,6 +77,23 @@ struct CommandLineBehaviourTests {
         #expect(probe.stdout.contains("0:03.000"))
     }
 
+    @Test("A FLAC whose header claims an impossible sample rate is refused in one line, no crash",
+          arguments: [0, 500_000])
+    func impossibleSampleRate(rate: Int) async throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: try await Fixtures.music("flac"))))
+        // STREAMINFO's 20-bit sample rate starts at byte 18 (after "fLaC", the block header, 10 bytes).
+        bytes[18] = UInt8((rate >> 12) & 0xFF)
+        bytes[19] = UInt8((rate >> 4) & 0xFF)
+        bytes[20] = UInt8((rate & 0xF) << 4) | (bytes[20] & 0x0F)
+        let path = Fixtures.scratchDirectory("rate") + "/rate\(rate).flac"
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        for arguments in [["probe", path], ["play", "--output", "null", path]] {
+            let result = try await hum(arguments)
+            #expect(result.signal == nil && result.status == 1, "\(arguments[0]): \(result.stderr)")
+            #expect(result.stderrLines == ["hum: broken audio in \(path): impossible format \(rate) Hz, 2 ch"])
+        }
+    }
+
     @Test("A truncated file plays what it can, is reported once, and the queue moves on")
     func truncated() async throws {
         let whole = try await Fixtures.music("flac")

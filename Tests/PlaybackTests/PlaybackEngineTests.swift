@@ -117,6 +117,40 @@ struct PlaybackEngineTests {
         #expect(harness.milestones.contains { if case .seeked(_, _, let to) = $0 { to == 300_001.0 / 44100 } else { false } })
     }
 
+    @Test("Seeking the last track to its very end still finishes it, and the queue")
+    func seekToTheEnd() async {
+        let harness = EngineHarness(framesPerSecond: 441_000) { _ in ScriptedDecoder(frames: 441_000) }
+        defer { harness.shutdown() }
+        let queue = items(1)
+        harness.engine.play(queue)
+        #expect(await harness.waitForSamples(44100))
+        harness.engine.seek(toFrame: 441_000)
+        #expect(await harness.waitForQueueEnd())
+        #expect(harness.milestones.contains(.finished(queue[0], position: 10)))
+    }
+
+    @Test("A ring of one or two chunks still plays everything", arguments: [1, 2])
+    func tinyRing(chunks: Int) async {
+        var configuration = PlaybackEngine.Configuration()
+        configuration.chunks = chunks
+        let harness = EngineHarness(configuration: configuration, decoders: Self.continuingRamps)
+        defer { harness.shutdown() }
+        harness.engine.play(items(3))
+        #expect(await harness.waitForQueueEnd())
+        #expect(firstDifference(harness.output.samples, ramp(0..<Self.lengths.reduce(0, +))) == nil)
+    }
+
+    @Test("Calls that change nothing do not throw away buffered audio")
+    func noNeedlessFlush() async {
+        let harness = EngineHarness { _ in ScriptedDecoder(frames: 1000) }
+        defer { harness.shutdown() }
+        harness.engine.seek(to: 5)
+        harness.engine.setReplayGain(ReplayGainSettings(mode: .album))
+        harness.engine.jump(to: 7)
+        harness.engine.next()
+        #expect(harness.output.discardCount == 0)
+    }
+
     @Test("Relative seeks move from where playback is heard")
     func relativeSeek() async {
         let harness = EngineHarness(framesPerSecond: 44100) { _ in ScriptedDecoder(frames: 44100 * 30) }
@@ -349,6 +383,10 @@ struct TransportCommandTests {
         #expect(throws: TransportCommandError.badValue("seek soon")) { try TransportCommand.parse("seek soon") }
         #expect(throws: TransportCommandError.unexpectedArgument("next 3")) { try TransportCommand.parse("next 3") }
         #expect(throws: TransportCommandError.empty) { try TransportCommand.parse("   ") }
+        #expect(throws: TransportCommandError.badValue("seek 1e300")) { try TransportCommand.parse("seek 1e300") }
+        #expect(throws: TransportCommandError.badValue("vol +9223372036854775807")) {
+            try TransportCommand.parse("vol +9223372036854775807")
+        }
     }
 
     @Test("Keys follow cmus, arrows included")
