@@ -196,4 +196,34 @@ struct SoundTests {
         #expect(await hum.exit(timeout: 10).status == 0)
         recorder.stop()
     }
+
+    @Test("Ctrl-C ends hum promptly even while a sound server accepts connections but never answers")
+    func quitWhileServerHangs() async throws {
+        let session = try await startSession(try await Fixtures.clockFLAC(), settle: 0.5)
+        let (daemon, hum) = (session.daemon, session.hum)
+        defer { hum.kill(SIGKILL) }
+        try daemon.kill()
+        session.recorder.stop()
+        // A listener on the daemon's socket that accepts and stays silent: hum's reconnection hangs there.
+        let socket = daemon.directory + "/native"
+        try? FileManager.default.removeItem(atPath: socket)
+        let silent = try Spawned("python3", ["-c", """
+            import socket, time
+            s = socket.socket(socket.AF_UNIX); s.bind('\(socket)'); s.listen(8); s.settimeout(0.2); held = []
+            end = time.time() + 30
+            while time.time() < end:
+                try: held.append(s.accept()[0])
+                except Exception: pass
+            """])
+        defer { silent.kill(SIGKILL) }
+        await sleep(seconds: 2)
+        #expect(hum.isRunning)
+        let sent = Date()
+        hum.kill(SIGINT)
+        let ended = await hum.exit(timeout: 10)
+        let took = Date().timeIntervalSince(sent)
+        #expect(!ended.timedOut && ended.status == 130, "ended by the signal's exit status, not killed")
+        #expect(took < 3, "hum took \(took) s to quit")
+        print("quit while the server hangs: \(String(format: "%.2f", took)) s")
+    }
 }
