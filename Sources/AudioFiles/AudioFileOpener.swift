@@ -15,8 +15,14 @@ public enum AudioFileOpener {
 
     /// The codec of `path`, or `AudioFileError.unsupportedFormat` saying what it is instead.
     public static func identify(path: String) throws -> AudioCodec {
-        switch try FileSniffer.sniff(path: path) {
-        case .audio(let codec): return codec
+        try identifyWithHead(path: path).codec
+    }
+
+    /// The codec and the bytes where the audio starts (for callers that look further, like the prober).
+    public static func identifyWithHead(path: String) throws -> (codec: AudioCodec, head: [UInt8]) {
+        let (result, head) = try FileSniffer.sniffWithHead(path: path)
+        switch result {
+        case .audio(let codec): return (codec, head)
         case .unsupported(let found): throw AudioFileError.unsupportedFormat(path: path, found: found)
         }
     }

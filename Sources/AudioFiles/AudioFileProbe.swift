@@ -30,7 +30,7 @@ public struct AudioFileProber: Sendable {
     }
 
     public func probe(path: String) throws -> AudioFileProbe {
-        let codec = try AudioFileOpener.identify(path: path)
+        let (codec, head) = try AudioFileOpener.identifyWithHead(path: path)
         let decoder = try AudioFileOpener.openDecoder(path: path, codec: codec)
         var tags = TrackTags()
         var tagWarning: String?
@@ -43,7 +43,7 @@ public struct AudioFileProber: Sendable {
             tagWarning = "\(error)"
         }
         var formatName = codec.displayName
-        if codec == .mpeg, let first = Self.firstMPEGHeader(path: path) { formatName = first.formatName }
+        if codec == .mpeg, let first = AudioFileSniffer.firstMPEGHeader(in: head) { formatName = first.formatName }
         bitrate = bitrate ?? decoder.nominalBitrateKbps
         if bitrate == nil, let frames = decoder.frameCount, frames > 0,
            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size]) as? Int {
@@ -51,25 +51,5 @@ public struct AudioFileProber: Sendable {
         }
         return AudioFileProbe(path: path, codec: codec, formatName: formatName, format: decoder.format,
                               frameCount: decoder.frameCount, bitrateKbps: bitrate, tags: tags, tagWarning: tagWarning)
-    }
-
-    /// Reads the first MPEG frame header after the tags, to name the layer and version.
-    static func firstMPEGHeader(path: String) -> MPEGAudioFrameHeader? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
-        defer { try? handle.close() }
-        var offset: UInt64 = 0
-        while let header = try? handle.read(upToCount: 10), let size = AudioFileSniffer.id3v2TagSize([UInt8](header)) {
-            offset += UInt64(size)
-            try? handle.seek(toOffset: offset)
-        }
-        try? handle.seek(toOffset: offset)
-        guard let data = try? handle.read(upToCount: AudioFileSniffer.headLength) else { return nil }
-        let bytes = [UInt8](data)
-        var index = 0
-        while index + 4 <= bytes.count {
-            if let header = MPEGAudioFrameHeader(bytes, at: index) { return header }
-            index += 1
-        }
-        return nil
     }
 }

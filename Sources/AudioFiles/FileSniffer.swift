@@ -5,6 +5,11 @@ import MusicCore
 /// possibly megabytes of cover art) and reads what follows.
 public enum FileSniffer {
     public static func sniff(path: String) throws -> SniffResult {
+        try sniffWithHead(path: path).result
+    }
+
+    /// The verdict and the bytes it was made from (where the audio data starts, after any ID3v2 tags).
+    public static func sniffWithHead(path: String) throws -> (result: SniffResult, head: [UInt8]) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
             throw AudioFileError.unreadable(path: path, reason: "no such file")
@@ -27,7 +32,7 @@ public enum FileSniffer {
             try handle.seek(toOffset: offset)
             let head = [UInt8](try handle.read(upToCount: AudioFileSniffer.headLength) ?? Data())
             let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-            return AudioFileSniffer.classify(head: head, hadID3v2: hadID3, fileExtension: ext)
+            return (AudioFileSniffer.classify(head: head, hadID3v2: hadID3, fileExtension: ext), head)
         } catch {
             throw AudioFileError.unreadable(path: path, reason: "\(error)")
         }

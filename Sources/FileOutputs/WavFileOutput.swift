@@ -21,9 +21,6 @@ public final class WavFileOutput: AudioOutput, Sendable {
         self.path = path
     }
 
-    /// The files written so far, in order.
-    public var writtenPaths: [String] { segments.withLock { $0 } }
-
     public func open(format: AudioFormat) throws {
         try file.withLock { writer in
             writer?.finish()

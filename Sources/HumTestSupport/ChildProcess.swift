@@ -85,11 +85,6 @@ public enum ChildProcess {
         }
         return result.stdout
     }
-
-    /// Whether `name` is an executable on PATH.
-    public static func exists(_ name: String) -> Bool {
-        (try? run("/bin/sh", ["-c", "command -v \(name)"], timeout: 10).succeeded) ?? false
-    }
 }
 
 /// A running child process with pipes, for tests that talk to it while it runs (send commands, read
@@ -200,17 +195,6 @@ public final class Spawned: @unchecked Sendable {
     public var stdoutByteCount: Int { lock.withLock { outBuffer.count } }
 
     public var stderrText: String { lock.withLock { String(decoding: errBuffer, as: UTF8.self) } }
-
-    /// Waits until a stdout line satisfies `predicate`; returns it, or nil after `timeout` seconds.
-    public func waitForLine(timeout: Double, where predicate: (String) -> Bool) -> String? {
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let line = stdoutLines.first(where: predicate) { return line }
-            if !isRunning { return stdoutLines.first(where: predicate) }
-            Thread.sleep(forTimeInterval: 0.005)
-        }
-        return nil
-    }
 
     /// Awaits the next stdout line satisfying `predicate`, polling without holding a pool thread.
     public func line(timeout: Double, where predicate: @escaping @Sendable (String) -> Bool) async -> String? {

@@ -65,17 +65,6 @@ public final class SinkRecorder: @unchecked Sendable {
         }
     }
 
-    /// Waits until the recording holds at least `frames` frames (false after `timeout`).
-    @discardableResult
-    public func waitForFrames(_ frames: Int, timeout: Double) -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
-        while frameCount < frames {
-            if Date() > deadline || !process.isRunning { return false }
-            Thread.sleep(forTimeInterval: 0.002)
-        }
-        return true
-    }
-
     /// Awaits at least `frames` recorded frames (false after `timeout`), without holding a pool thread.
     public func frames(atLeast frames: Int, timeout: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(timeout)

@@ -19,12 +19,4 @@ public enum AudioCodec: String, Sendable, Hashable, Codable, CaseIterable {
         case .aiff: "AIFF"
         }
     }
-
-    /// Whether the codec reproduces its input exactly (so tests may demand bit-exact output).
-    public var isLossless: Bool {
-        switch self {
-        case .flac, .wav, .aiff: true
-        case .mpeg, .vorbis, .opus: false
-        }
-    }
 }

@@ -76,6 +76,16 @@ public enum AudioFileSniffer {
         return true
     }
 
+    /// The first MPEG frame header in `head` (to name the layer and version of a file known to be MPEG).
+    public static func firstMPEGHeader(in head: [UInt8]) -> MPEGAudioFrameHeader? {
+        var offset = 0
+        while offset + 4 <= head.count {
+            if let header = MPEGAudioFrameHeader(head, at: offset) { return header }
+            offset += 1
+        }
+        return nil
+    }
+
     /// The codec inside an Ogg stream, from the first packet of its first page.
     static func classifyOgg(_ head: [UInt8]) -> SniffResult {
         guard head.count > 27 else { return .unsupported("truncated Ogg page") }
