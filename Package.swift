@@ -17,6 +17,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // MARK: C libraries (system modules and one C++ bridge)
@@ -52,13 +53,22 @@ let package = Package(
                                "TagLibTags"],
                 swiftSettings: strict),
 
+        // MARK: The library: store, listening log, scanner
+        .target(name: "MusicLibrary",
+                dependencies: ["MusicCore", "Playback", .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strict),
+        .target(name: "LibraryScanning",
+                dependencies: ["MusicCore", "MusicLibrary", "AudioFiles", "TagLibTags", "Mpg123Decoding"],
+                swiftSettings: strict),
+
         // MARK: Executables
         .executableTarget(name: "hum",
                           dependencies: ["MusicCore", "Playback", "AudioFiles", "TagLibTags", "PulseOutput", "FileOutputs",
+                                         "MusicLibrary", "LibraryScanning",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
-                          dependencies: ["AudioFiles", "HumTestSupport",
+                          dependencies: ["AudioFiles", "HumTestSupport", "MusicLibrary", "LibraryScanning",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 
@@ -73,6 +83,8 @@ let package = Package(
                                    "HumTestSupport"],
                     swiftSettings: strict),
         .testTarget(name: "CommandLineTests", dependencies: ["hum", "HumTestSupport"], swiftSettings: strict),
+        .testTarget(name: "LibraryTests",
+                    dependencies: ["MusicLibrary", "LibraryScanning", "HumTestSupport"], swiftSettings: strict),
         .testTarget(name: "SoundTests",
                     dependencies: ["hum", "PulseOutput", "HumTestSupport"], swiftSettings: strict),
     ]

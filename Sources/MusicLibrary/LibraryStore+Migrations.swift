@@ -1,0 +1,209 @@
+import GRDB
+
+/// The schema, one migration per released version. Never edit a migration once it has shipped: add one.
+/// Migrations use plain SQL names (not the record types) so that they keep meaning what they meant.
+extension LibraryStore {
+    /// Every migration, oldest first. `LibraryTests` builds a database at each of them and upgrades it.
+    public static let migrationIdentifiers = ["v1-library", "v2-search"]
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-library", migrate: createLibrary)
+        migrator.registerMigration("v2-search", migrate: createSearch)
+        return migrator
+    }
+
+    /// Builds a database that stops at `identifier` (for migration tests).
+    public static func createDatabase(at path: String, upTo identifier: String) throws {
+        let queue = try DatabaseQueue(path: path)
+        try migrator.migrate(queue, upTo: identifier)
+        try queue.close()
+    }
+
+    /// v1: tracks, playlists, the listening log, derived stats, settings and the features table.
+    private static func createLibrary(_ db: Database) throws {
+        try db.execute(sql: """
+            -- One row per file hum has known. A deleted file keeps its row (removed_at set) so its history
+            -- stays attached; a file with the same content key found later brings the row back.
+            CREATE TABLE tracks (
+                id INTEGER PRIMARY KEY,
+                path TEXT NOT NULL,            -- UTF-8; names that are not UTF-8 are shown escaped (\\xNN)
+                raw_path BLOB,                 -- the exact bytes of a name that is not UTF-8
+                size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL,
+                content_key TEXT NOT NULL,     -- size + hash of the first and last 64 KiB
+                format TEXT NOT NULL,          -- mpeg, flac, vorbis, opus, wav, aiff
+                format_name TEXT,
+                duration REAL,                 -- seconds
+                duration_exact INTEGER NOT NULL DEFAULT 0,
+                sample_rate INTEGER,
+                channels INTEGER,
+                bitrate INTEGER,               -- kbit/s
+                title TEXT,
+                artist TEXT,                   -- every artist, joined for display
+                artists TEXT NOT NULL DEFAULT '[]', -- JSON array, in credit order
+                album_artist TEXT,
+                album TEXT,
+                disc_number INTEGER,
+                disc_total INTEGER,
+                track_number INTEGER,
+                track_total INTEGER,
+                date TEXT,
+                year INTEGER,
+                genre TEXT,                    -- every genre, joined with "; "
+                mb_recording_id TEXT,
+                mb_release_track_id TEXT,
+                mb_release_id TEXT,
+                mb_release_group_id TEXT,
+                mb_artist_ids TEXT NOT NULL DEFAULT '[]',
+                mb_album_artist_ids TEXT NOT NULL DEFAULT '[]',
+                rg_track_gain REAL,
+                rg_track_peak REAL,
+                rg_album_gain REAL,
+                rg_album_peak REAL,
+                tag_warning TEXT,
+                added_at INTEGER NOT NULL,     -- unix milliseconds
+                updated_at INTEGER NOT NULL,
+                removed_at INTEGER
+            );
+            CREATE UNIQUE INDEX tracks_present_path ON tracks(path) WHERE removed_at IS NULL;
+            CREATE INDEX tracks_content_key ON tracks(content_key);
+            CREATE INDEX tracks_mb_recording ON tracks(mb_recording_id) WHERE mb_recording_id IS NOT NULL;
+            CREATE INDEX tracks_album ON tracks(album_artist, album);
+
+            CREATE TABLE track_artists (
+                track_id INTEGER NOT NULL REFERENCES tracks(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                name TEXT NOT NULL,
+                PRIMARY KEY (track_id, position)
+            ) WITHOUT ROWID;
+            CREATE INDEX track_artists_name ON track_artists(name);
+
+            CREATE VIEW albums AS
+                SELECT COALESCE(album_artist, artist) AS artist, album, COUNT(*) AS tracks,
+                       SUM(duration) AS duration, MIN(year) AS year, MIN(id) AS first_track_id
+                FROM tracks WHERE removed_at IS NULL AND album IS NOT NULL
+                GROUP BY COALESCE(album_artist, artist), album;
+            CREATE VIEW artists AS
+                SELECT a.name AS name, COUNT(DISTINCT a.track_id) AS tracks
+                FROM track_artists a JOIN tracks t ON t.id = a.track_id
+                WHERE t.removed_at IS NULL GROUP BY a.name;
+
+            -- Files that could not be read, so an unchanged bad file is not opened again on every scan.
+            CREATE TABLE scan_failures (
+                path TEXT PRIMARY KEY,
+                size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL,
+                reason TEXT NOT NULL
+            );
+            CREATE TABLE scan_folders (
+                path TEXT PRIMARY KEY,
+                added_at INTEGER NOT NULL
+            );
+
+            CREATE TABLE playlists (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE playlist_items (
+                playlist_id INTEGER NOT NULL REFERENCES playlists(id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                track_id INTEGER NOT NULL REFERENCES tracks(id),
+                PRIMARY KEY (playlist_id, position)
+            ) WITHOUT ROWID;
+
+            -- One row per listen: written when the track starts, completed when it ends.
+            CREATE TABLE listens (
+                id INTEGER PRIMARY KEY,
+                track_id INTEGER NOT NULL REFERENCES tracks(id),
+                started_at INTEGER NOT NULL,   -- unix milliseconds
+                ended_at INTEGER,
+                utc_offset_minutes INTEGER NOT NULL,
+                local_hour INTEGER NOT NULL,   -- 0–23, local time
+                weekday INTEGER NOT NULL,      -- 1 Monday … 7 Sunday, local time
+                duration REAL,
+                position_reached REAL NOT NULL DEFAULT 0,
+                seconds_heard REAL NOT NULL DEFAULT 0,
+                end_reason TEXT,               -- completed, skipped, stopped, failed, interrupted, imported; NULL while playing
+                outcome TEXT,                  -- play, skip, early_skip, partial
+                source TEXT NOT NULL,          -- album, playlist, queue, shuffle, smart_shuffle, radio, imported
+                source_name TEXT,
+                previous_track_id INTEGER,
+                session_id TEXT NOT NULL
+            );
+            CREATE INDEX listens_track ON listens(track_id);
+            CREATE INDEX listens_started ON listens(started_at);
+
+            -- Everything else the listener does: seek, pause, resume, like, unlike, dislike, queue and
+            -- playlist edits.
+            CREATE TABLE listening_events (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,
+                kind TEXT NOT NULL,
+                track_id INTEGER REFERENCES tracks(id),
+                session_id TEXT,
+                position REAL,
+                detail TEXT
+            );
+            CREATE INDEX listening_events_track ON listening_events(track_id);
+            CREATE INDEX listening_events_at ON listening_events(at);
+
+            -- Like (1) or dislike, "never play this" (-1): the listener's standing opinion of a track.
+            CREATE TABLE track_opinions (
+                track_id INTEGER PRIMARY KEY REFERENCES tracks(id),
+                opinion INTEGER NOT NULL CHECK (opinion IN (-1, 1)),
+                at INTEGER NOT NULL
+            );
+
+            -- Derived from listens (see ListenRules); rebuilt for the tracks a write or a forget touches.
+            CREATE TABLE track_stats (
+                track_id INTEGER PRIMARY KEY REFERENCES tracks(id),
+                listens INTEGER NOT NULL,
+                plays INTEGER NOT NULL,
+                skips INTEGER NOT NULL,
+                early_skips INTEGER NOT NULL,
+                completion_ratio REAL,         -- mean share of the track heard
+                last_played_at INTEGER
+            );
+            CREATE VIEW artist_stats AS
+                SELECT COALESCE(t.album_artist, t.artist) AS artist, SUM(s.listens) AS listens, SUM(s.plays) AS plays,
+                       SUM(s.skips) AS skips, SUM(s.early_skips) AS early_skips, AVG(s.completion_ratio) AS completion_ratio,
+                       MAX(s.last_played_at) AS last_played_at
+                FROM track_stats s JOIN tracks t ON t.id = s.track_id GROUP BY COALESCE(t.album_artist, t.artist);
+            CREATE VIEW album_stats AS
+                SELECT COALESCE(t.album_artist, t.artist) AS artist, t.album AS album, SUM(s.listens) AS listens,
+                       SUM(s.plays) AS plays, SUM(s.skips) AS skips, SUM(s.early_skips) AS early_skips,
+                       AVG(s.completion_ratio) AS completion_ratio, MAX(s.last_played_at) AS last_played_at
+                FROM track_stats s JOIN tracks t ON t.id = s.track_id WHERE t.album IS NOT NULL
+                GROUP BY COALESCE(t.album_artist, t.artist), t.album;
+
+            CREATE TABLE settings (
+                key TEXT PRIMARY KEY,
+                value TEXT NOT NULL
+            );
+
+            -- Filled by the recommender's audio analysis (a later version); empty until then.
+            CREATE TABLE track_features (
+                track_id INTEGER PRIMARY KEY REFERENCES tracks(id),
+                analyzer_version INTEGER NOT NULL,
+                features BLOB NOT NULL,
+                analyzed_at INTEGER NOT NULL
+            );
+            """)
+    }
+
+    /// v2: full-text search over title, artist, album and genre, folding case and accents ("cafe" finds
+    /// "Café"), kept in step with `tracks` by triggers.
+    private static func createSearch(_ db: Database) throws {
+        try db.create(virtualTable: "track_search", using: FTS5()) { t in
+            t.synchronize(withTable: "tracks")
+            t.tokenizer = .unicode61(diacritics: .remove)
+            t.column("title")
+            t.column("artist")
+            t.column("album")
+            t.column("genre")
+        }
+    }
+}

@@ -1,0 +1,207 @@
+import Foundation
+import GRDB
+import MusicCore
+
+/// The scanner's writes and the library's track reads.
+extension LibraryStore {
+    /// Every file in the library now, by path (what a rescan compares the disk with).
+    public func presentFiles() throws -> [String: KnownFile] {
+        try pool.read { db in
+            var files: [String: KnownFile] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, path, size, mtime_ns, content_key FROM tracks WHERE removed_at IS NULL")
+            while let row = try rows.next() {
+                let file = KnownFile(id: row[0], path: row[1], size: row[2], mtimeNs: row[3], contentKey: row[4])
+                files[file.path] = file
+            }
+            return files
+        }
+    }
+
+    /// Files that failed to read before, by path, so an unchanged bad file is not opened again.
+    public func knownFailures() throws -> [String: KnownFailure] {
+        try pool.read { db in
+            var failures: [String: KnownFailure] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime_ns, reason FROM scan_failures")
+            while let row = try rows.next() {
+                failures[row[0]] = KnownFailure(size: row[1], mtimeNs: row[2], reason: row[3])
+            }
+            return failures
+        }
+    }
+
+    /// Writes one batch of scanned files in one transaction.
+    ///
+    /// A file at a path the library has updates that track. Otherwise a track with the same content key
+    /// is looked for among `movable` (tracks whose file left its path during this scan: a move) and then
+    /// among removed tracks (a re-add); the first match takes the new path and keeps its history. Only
+    /// then is a new track added. Claimed ids leave `movable`.
+    public func saveScannedFiles(_ files: [(TrackFile, TrackMetadata)], movable: inout Set<Int64>) throws -> [ScanOutcome] {
+        let now = Self.nowMilliseconds()
+        do {
+            return try pool.write { db in
+                var outcomes: [ScanOutcome] = []
+                outcomes.reserveCapacity(files.count)
+                for (file, metadata) in files {
+                    let outcome = try Self.saveScannedFile(db, file: file, metadata: metadata, movable: &movable, now: now)
+                    outcomes.append(outcome)
+                }
+                return outcomes
+            }
+        } catch {
+            throw LibraryError.cannotWrite(path: path, reason: LibraryError.describe(error))
+        }
+    }
+
+    /// Remembers files that could not be read, with why.
+    public func saveScanFailures(_ failures: [(TrackFile, String)]) throws {
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: """
+                INSERT INTO scan_failures (path, size, mtime_ns, reason) VALUES (?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, reason = excluded.reason
+                """)
+            for (file, reason) in failures {
+                try statement.execute(arguments: [file.path, file.size, file.mtimeNs, reason])
+            }
+        }
+    }
+
+    /// Takes tracks out of the library (their files are gone); their listening history stays.
+    /// Also forgets failures recorded for paths that no longer exist.
+    public func markRemoved(trackIDs: [Int64], failedPaths: [String] = []) throws {
+        let now = Self.nowMilliseconds()
+        try pool.write { db in
+            let statement = try db.cachedStatement(sql: "UPDATE tracks SET removed_at = ? WHERE id = ? AND removed_at IS NULL")
+            for id in trackIDs { try statement.execute(arguments: [now, id]) }
+            let failure = try db.cachedStatement(sql: "DELETE FROM scan_failures WHERE path = ?")
+            for path in failedPaths { try failure.execute(arguments: [path]) }
+        }
+    }
+
+    /// Folders `hum scan` walks when given none.
+    public func scanFolders() throws -> [String] {
+        try pool.read { db in try String.fetchAll(db, sql: "SELECT path FROM scan_folders ORDER BY path") }
+    }
+
+    public func rememberScanFolders(_ folders: [String]) throws {
+        let now = Self.nowMilliseconds()
+        try pool.write { db in
+            for folder in folders {
+                try db.execute(sql: "INSERT OR IGNORE INTO scan_folders (path, added_at) VALUES (?, ?)", arguments: [folder, now])
+            }
+        }
+    }
+
+    /// The number of tracks in the library (files present).
+    public func trackCount() throws -> Int {
+        try pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracks WHERE removed_at IS NULL") ?? 0 }
+    }
+
+    /// The track stored for `path`, present or not.
+    public func track(path: String) throws -> LibraryTrack? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.trackColumns) FROM tracks WHERE path = ? ORDER BY removed_at IS NOT NULL, id DESC LIMIT 1",
+                             arguments: [path]).map(Self.libraryTrack)
+        }
+    }
+
+    public func track(id: Int64) throws -> LibraryTrack? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT \(Self.trackColumns) FROM tracks WHERE id = ?", arguments: [id]).map(Self.libraryTrack)
+        }
+    }
+
+    /// Every track in the library, in artist / album / disc / track order.
+    public func allTracks(includingRemoved: Bool = false) throws -> [LibraryTrack] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.trackColumns) FROM tracks \(includingRemoved ? "" : "WHERE removed_at IS NULL")
+                ORDER BY COALESCE(album_artist, artist), album, disc_number, track_number, path
+                """).map(Self.libraryTrack)
+        }
+    }
+
+    // MARK: - Rows
+
+    static let trackColumns = """
+        id, path, raw_path, format, duration, title, artists, album_artist, album, disc_number, track_number, year, genre,
+        mb_recording_id, mb_release_id, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, removed_at
+        """
+
+    static func libraryTrack(_ row: Row) -> LibraryTrack {
+        let rawPath: Data? = row["raw_path"]
+        return LibraryTrack(
+            id: row["id"], path: row["path"], rawPath: rawPath.map { [UInt8]($0) }, format: row["format"],
+            duration: row["duration"], title: row["title"], artists: decodeList(row["artists"]),
+            albumArtist: row["album_artist"], album: row["album"], discNumber: row["disc_number"],
+            trackNumber: row["track_number"], year: row["year"], genre: row["genre"],
+            musicBrainzRecordingID: row["mb_recording_id"], musicBrainzReleaseID: row["mb_release_id"],
+            replayGain: ReplayGainInfo(trackGain: row["rg_track_gain"], trackPeak: row["rg_track_peak"],
+                                       albumGain: row["rg_album_gain"], albumPeak: row["rg_album_peak"]),
+            isPresent: (row["removed_at"] as Int64?) == nil)
+    }
+
+    private static func saveScannedFile(_ db: Database, file: TrackFile, metadata: TrackMetadata,
+                                        movable: inout Set<Int64>, now: Int64) throws -> ScanOutcome {
+        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM tracks WHERE path = ? AND removed_at IS NULL", arguments: [file.path]) {
+            try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
+            return .updated(id)
+        }
+        let candidates = try Row.fetchAll(db, sql: "SELECT id, path, removed_at FROM tracks WHERE content_key = ? ORDER BY id",
+                                          arguments: [metadata.contentKey])
+        if let moved = candidates.first(where: { movable.contains($0["id"]) }) {
+            let id: Int64 = moved["id"]
+            movable.remove(id)
+            try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
+            return .moved(id, from: moved["path"])
+        }
+        if let removed = candidates.first(where: { ($0["removed_at"] as Int64?) != nil }) {
+            let id: Int64 = removed["id"]
+            try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
+            return .reconnected(id)
+        }
+        try db.cachedStatement(sql: "INSERT INTO tracks (path, size, mtime_ns, content_key, format, added_at, updated_at) VALUES (?, 0, 0, '', '', ?, ?)")
+            .execute(arguments: [file.path, now, now])
+        let id = db.lastInsertedRowID
+        try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
+        return .added(id)
+    }
+
+    private static func writeTrack(_ db: Database, id: Int64, file: TrackFile, metadata: TrackMetadata, now: Int64) throws {
+        let tags = metadata.tags
+        let gain = tags.replayGain
+        let arguments: [(any DatabaseValueConvertible)?] = [
+            file.path, file.rawPath.map { Data($0) }, file.size, file.mtimeNs, metadata.contentKey, metadata.codec.rawValue,
+            metadata.formatName, metadata.duration, metadata.durationExact, metadata.sampleRate, metadata.channels,
+            metadata.bitrateKbps, tags.title, tags.artistLine, encodeList(tags.artists), tags.albumArtist, tags.album,
+            tags.discNumber, tags.discTotal, tags.trackNumber, tags.trackTotal, tags.date, tags.year,
+            tags.genres.isEmpty ? nil : tags.genres.joined(separator: "; "),
+            tags.musicBrainz.recordingID, tags.musicBrainz.releaseTrackID, tags.musicBrainz.releaseID,
+            tags.musicBrainz.releaseGroupID, encodeList(tags.musicBrainz.artistIDs), encodeList(tags.musicBrainz.albumArtistIDs),
+            gain.trackGain, gain.trackPeak, gain.albumGain, gain.albumPeak, metadata.tagWarning, now, id,
+        ]
+        try db.cachedStatement(sql: """
+            UPDATE tracks SET path = ?, raw_path = ?, size = ?, mtime_ns = ?, content_key = ?, format = ?, format_name = ?,
+                duration = ?, duration_exact = ?, sample_rate = ?, channels = ?, bitrate = ?, title = ?, artist = ?,
+                artists = ?, album_artist = ?, album = ?, disc_number = ?, disc_total = ?, track_number = ?,
+                track_total = ?, date = ?, year = ?, genre = ?, mb_recording_id = ?, mb_release_track_id = ?,
+                mb_release_id = ?, mb_release_group_id = ?, mb_artist_ids = ?, mb_album_artist_ids = ?,
+                rg_track_gain = ?, rg_track_peak = ?, rg_album_gain = ?, rg_album_peak = ?, tag_warning = ?,
+                updated_at = ?, removed_at = NULL
+            WHERE id = ?
+            """).execute(arguments: StatementArguments(arguments))
+        try db.cachedStatement(sql: "DELETE FROM track_artists WHERE track_id = ?").execute(arguments: [id])
+        let artist = try db.cachedStatement(sql: "INSERT INTO track_artists (track_id, position, name) VALUES (?, ?, ?)")
+        for (position, name) in tags.artists.enumerated() {
+            try artist.execute(arguments: [id, position, name])
+        }
+        try db.cachedStatement(sql: "DELETE FROM scan_failures WHERE path = ?").execute(arguments: [file.path])
+    }
+
+    // MARK: - Helpers
+
+    static func nowMilliseconds() -> Int64 { Int64((Date().timeIntervalSince1970 * 1000).rounded()) }
+
+    static func encodeList(_ values: [String]) -> String { JSONStringList.encode(values) }
+
+    static func decodeList(_ text: String?) -> [String] { text.flatMap(JSONStringList.decode) ?? [] }
+}

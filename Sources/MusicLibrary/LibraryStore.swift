@@ -1,0 +1,97 @@
+import Foundation
+import GRDB
+
+/// hum's one SQLite file: the library, the listening log, playlists and settings.
+///
+/// Owns a GRDB `DatabasePool` in WAL mode, so readers (the UI, search, export) never wait for the
+/// listening log's writes and a crash never leaves a half-written transaction. The schema is built and
+/// upgraded by `LibraryStore.migrator`. Writes are named after intentions (`recordListens`,
+/// `savePlaylist`, `forget`…); reads return Sendable values, never GRDB rows.
+public final class LibraryStore: Sendable {
+    public let path: String
+    let pool: DatabasePool
+
+    /// Opens (creating folders and file if needed) and upgrades the database at `path`.
+    /// - Throws: `LibraryError.cannotOpen`, naming the file.
+    public init(path: String) throws {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {
+            try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            // Erased rows are overwritten with zeros, so `hum forget` leaves no readable trace in the file.
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            // WAL + NORMAL: a commit survives a killed process (the WAL is in the OS cache); only a power
+            // cut can lose the last transactions, never corrupt the file.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        configuration.busyMode = .timeout(5)
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            try Self.migrator.migrate(pool)
+            try pool.write { db in try Self.closeInterruptedListens(db) }
+        } catch {
+            throw LibraryError.cannotOpen(path: path, reason: LibraryError.describe(error))
+        }
+    }
+
+    /// Where the library lives: `$XDG_DATA_HOME/hum/hum.sqlite`, by default `~/.local/share/hum/hum.sqlite`.
+    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let data = environment["XDG_DATA_HOME"], data.hasPrefix("/") {
+            return data + "/hum/hum.sqlite"
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.local/share/hum/hum.sqlite"
+    }
+
+    /// The schema version the file is at (the last migration applied).
+    public func schemaVersion() throws -> String? {
+        let applied = try pool.read { db in try Self.migrator.appliedIdentifiers(db) }
+        return Self.migrationIdentifiers.last(where: applied.contains)
+    }
+
+    /// Runs `PRAGMA integrity_check`; "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
+    }
+
+    /// Writes everything to the main file and empties the WAL (after `forget`, so erased bytes leave the -wal).
+    public func checkpoint() throws {
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+    }
+
+    /// Closes the file; later calls fail.
+    public func close() throws { try pool.close() }
+}
+
+/// What can go wrong with the library file, as one line that names it.
+public enum LibraryError: Error, CustomStringConvertible, Equatable {
+    case cannotOpen(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    case invalidValue(String)
+
+    public var description: String {
+        switch self {
+        case .cannotOpen(let path, let reason): "cannot open the library \(path): \(reason)"
+        case .cannotWrite(let path, let reason): "cannot write to the library \(path): \(reason)"
+        case .invalidValue(let what): what
+        }
+    }
+
+    /// SQLite's message without GRDB's decoration ("SQLite error 13: database or disk is full - while…").
+    static func describe(_ error: any Error) -> String {
+        if let db = error as? DatabaseError {
+            switch db.resultCode {
+            case .SQLITE_FULL: return "the disk is full"
+            case .SQLITE_READONLY: return "the file is read-only"
+            case .SQLITE_CANTOPEN: return "cannot open the file (missing folder or permission denied)"
+            case .SQLITE_NOTADB: return "not a hum library (not an SQLite database)"
+            case .SQLITE_CORRUPT: return "the file is damaged"
+            default: return db.message ?? "\(db.resultCode)"
+            }
+        }
+        return "\(error)"
+    }
+}

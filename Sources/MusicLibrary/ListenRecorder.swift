@@ -1,0 +1,111 @@
+import Foundation
+import Synchronization
+
+/// Writes listening-log entries to the library in batches, on its own thread.
+///
+/// `submit` only appends to a list under a lock, so no caller (least of all anything near the audio
+/// path) ever waits for SQLite. Every `flushInterval` the writer thread takes what is pending and writes it
+/// in one transaction: a killed hum loses at most that interval. When the write fails (disk full,
+/// read-only file) the entries stay pending (up to `maximumPending`, oldest dropped first), the failure is
+/// reported once per distinct message, and the writer tries again on the next tick; playback is untouched.
+public final class ListenRecorder: Sendable {
+    public static let defaultFlushInterval = 0.25
+    /// About a day of heavy listening; beyond that the oldest unwritten entries go.
+    public static let maximumPending = 100_000
+
+    private struct State {
+        var pending: [ListeningLogEntry] = []
+        var closing = false
+        var dropped = 0
+        var written = 0
+        var lastError: String?
+    }
+
+    private let store: LibraryStore
+    private let flushInterval: Double
+    private let onError: @Sendable (String) -> Void
+    private let state = Mutex(State())
+    private let wakeup = DispatchSemaphore(value: 0)
+    private let finished = DispatchSemaphore(value: 0)
+
+    /// Starts the writer thread. `onError` receives one line per new kind of failure (and one when
+    /// writing works again).
+    public init(store: LibraryStore, flushInterval: Double = ListenRecorder.defaultFlushInterval,
+                onError: @escaping @Sendable (String) -> Void) {
+        self.store = store
+        self.flushInterval = flushInterval
+        self.onError = onError
+        let thread = Thread { [self] in self.run() }
+        thread.name = "hum-listen-log"
+        thread.start()
+    }
+
+    /// Queues entries for the next write. Never blocks on the database.
+    public func submit(_ entries: [ListeningLogEntry]) {
+        guard !entries.isEmpty else { return }
+        state.withLock { state in
+            guard !state.closing else { return }
+            state.pending.append(contentsOf: entries)
+            let excess = state.pending.count - Self.maximumPending
+            if excess > 0 {
+                state.pending.removeFirst(excess)
+                state.dropped += excess
+            }
+        }
+    }
+
+    /// How many entries have reached the database so far.
+    public var writtenCount: Int { state.withLock { $0.written } }
+
+    /// Writes what is pending and stops the writer thread. Waits at most `timeout` seconds.
+    public func close(timeout: Double = 5) {
+        state.withLock { $0.closing = true }
+        wakeup.signal()
+        _ = finished.wait(timeout: .now() + .milliseconds(Int(timeout * 1000)))
+    }
+
+    private func run() {
+        var openListens: [Int: Int64] = [:]
+        while true {
+            _ = wakeup.wait(timeout: .now() + .milliseconds(Int(flushInterval * 1000)))
+            let (batch, closing) = state.withLock { state in
+                let batch = state.pending
+                state.pending.removeAll(keepingCapacity: true)
+                return (batch, state.closing)
+            }
+            if !batch.isEmpty { write(batch, openListens: &openListens, final: closing) }
+            if closing {
+                finished.signal()
+                return
+            }
+        }
+    }
+
+    private func write(_ batch: [ListeningLogEntry], openListens: inout [Int: Int64], final: Bool) {
+        do {
+            try store.recordListeningLog(batch, openListens: &openListens)
+            let recovered = state.withLock { state -> Bool in
+                state.written += batch.count
+                defer { state.lastError = nil }
+                return state.lastError != nil
+            }
+            if recovered { onError("listening history is being written again to \(store.path)") }
+        } catch {
+            let message = "\(error); playback continues, history is kept in memory until it can be written"
+            let isNew = state.withLock { state -> Bool in
+                if !final {
+                    // Put the batch back in front of anything newer, within the bound.
+                    state.pending.insert(contentsOf: batch, at: 0)
+                    let excess = state.pending.count - Self.maximumPending
+                    if excess > 0 {
+                        state.pending.removeFirst(excess)
+                        state.dropped += excess
+                    }
+                }
+                defer { state.lastError = message }
+                return state.lastError != message
+            }
+            if isNew { onError(message) }
+        }
+    }
+}
