@@ -1,0 +1,209 @@
+import Foundation
+import MusicCore
+import MusicLibrary
+import Synchronization
+
+/// Brings the library in step with folders on disk: new files added, changed files re-read, moved files
+/// followed (their history with them), deleted files taken out (their history kept for a re-add).
+///
+/// Unchanged files (same size and modification time) are never opened, nor are files that failed before
+/// and have not changed. The files to read are shared among one thread per core; the calling thread
+/// writes their results in batches, one transaction each.
+public final class LibraryScanner: Sendable {
+    /// Tracks written per transaction: large enough to amortise the commit, small enough that progress
+    /// shows and a crash loses little.
+    public static let batchSize = 500
+
+    public let store: LibraryStore
+    let reader: TrackFileReader
+    let walker: FolderWalker
+    let threads: Int
+
+    public init(store: LibraryStore, includeHidden: Bool = false,
+                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+        self.store = store
+        self.reader = TrackFileReader()
+        self.walker = FolderWalker(includeHidden: includeHidden)
+        self.threads = max(1, threads)
+    }
+
+    /// Scans `roots` (folders or files). `progress` is called from the calling thread a few times a second.
+    /// - Throws: `LibraryError` when the library cannot be read or written (files that cannot be read are
+    ///   counted in the summary instead).
+    public func scan(_ roots: [String], progress: (ScanProgress) -> Void = { _ in }) throws -> ScanSummary {
+        let started = Date()
+        let roots = roots.map(Self.absolute)
+        var summary = ScanSummary()
+
+        let walk = walker.walk(roots)
+        summary.files = walk.files.count
+        for problem in walk.problems { summary.failures.append(.init(path: problem.path, reason: problem.reason)) }
+
+        let known = try store.presentFiles()
+        let failedBefore = try store.knownFailures()
+        var toRead: [TrackFile] = []
+        var seen = Set<String>()
+        seen.reserveCapacity(walk.files.count)
+        for file in walk.files {
+            guard seen.insert(file.path).inserted else { continue }
+            if let track = known[file.path], track.size == file.size, track.mtimeNs == file.mtimeNs {
+                summary.unchanged += 1
+            } else if let failure = failedBefore[file.path], failure.size == file.size, failure.mtimeNs == file.mtimeNs {
+                summary.failures.append(.init(path: file.path, reason: failure.reason))
+            } else {
+                toRead.append(file)
+            }
+        }
+        // Tracks under the scanned folders whose files were not found: moved (if found elsewhere) or gone.
+        // A folder that could not be read hides nothing: what is under it stays.
+        let unreadable = walk.problems.map { $0.path }
+        func isScanned(_ path: String) -> Bool {
+            roots.contains { Self.isInside(path, $0) } && !unreadable.contains { Self.isInside(path, $0) }
+        }
+        var movable = Set(known.values.filter { !seen.contains($0.path) && isScanned($0.path) }.map(\.id))
+        let vanishedFailures = failedBefore.keys.filter { !seen.contains($0) && isScanned($0) }
+
+        try readAndSave(toRead, movable: &movable, summary: &summary, started: started, progress: progress)
+
+        try store.markRemoved(trackIDs: Array(movable), failedPaths: Array(vanishedFailures))
+        summary.removed = movable.count
+        summary.seconds = Date().timeIntervalSince(started)
+        return summary
+    }
+
+    private func readAndSave(_ files: [TrackFile], movable: inout Set<Int64>, summary: inout ScanSummary,
+                             started: Date, progress: (ScanProgress) -> Void) throws {
+        let results = Mutex<[(TrackFile, Result<TrackMetadata, any Error>)]>([])
+        let nextIndex = Atomic<Int>(0)
+        let done = DispatchGroup()
+        let workerCount = min(threads, max(1, files.count))
+        for _ in 0..<workerCount {
+            done.enter()
+            let thread = Thread { [reader] in
+                while true {
+                    let index = nextIndex.add(1, ordering: .relaxed).oldValue
+                    guard index < files.count else { break }
+                    let file = files[index]
+                    let outcome = Result { try reader.read(file) }
+                    results.withLock { $0.append((file, outcome)) }
+                }
+                done.leave()
+            }
+            thread.name = "hum-scan"
+            thread.start()
+        }
+
+        var handled = 0
+        var lastProgress = Date.distantPast
+        var writeError: (any Error)?
+        while handled < files.count {
+            let finished = done.wait(timeout: .now() + .milliseconds(100)) == .success
+            var batch = results.withLock { pending in
+                defer { pending.removeAll(keepingCapacity: true) }
+                return pending
+            }
+            while !batch.isEmpty {
+                let part = Array(batch.prefix(Self.batchSize))
+                batch.removeFirst(part.count)
+                handled += part.count
+                summary.filesOpened += part.count
+                guard writeError == nil else { continue }
+                do { try save(part, movable: &movable, summary: &summary) } catch { writeError = error }
+            }
+            if Date().timeIntervalSince(lastProgress) >= 0.1 || handled == files.count {
+                lastProgress = Date()
+                progress(ScanProgress(total: files.count, done: handled, elapsed: Date().timeIntervalSince(started)))
+            }
+            if finished && handled >= files.count { break }
+        }
+        done.wait()
+        if let writeError { throw writeError }
+    }
+
+    private func save(_ part: [(TrackFile, Result<TrackMetadata, any Error>)], movable: inout Set<Int64>,
+                      summary: inout ScanSummary) throws {
+        var good: [(TrackFile, TrackMetadata)] = []
+        var bad: [(TrackFile, String)] = []
+        for (file, outcome) in part {
+            switch outcome {
+            case .success(let metadata):
+                good.append((file, metadata))
+                if metadata.tagWarning != nil { summary.tagWarnings += 1 }
+            case .failure(let error):
+                let reason = (error as? AudioFileError)?.reason ?? "\(error)"
+                bad.append((file, reason))
+                summary.failures.append(.init(path: file.path, reason: reason))
+            }
+        }
+        for outcome in try store.saveScannedFiles(good, movable: &movable) {
+            switch outcome {
+            case .added: summary.added += 1
+            case .updated: summary.updated += 1
+            case .moved: summary.moved += 1
+            case .reconnected: summary.reconnected += 1
+            case .failed: break
+            }
+        }
+        if !bad.isEmpty { try store.saveScanFailures(bad) }
+    }
+
+    static func absolute(_ path: String) -> String {
+        var result = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
+        return (result as NSString).standardizingPath
+    }
+
+    static func isInside(_ path: String, _ folder: String) -> Bool {
+        path == folder || path.hasPrefix(folder.hasSuffix("/") ? folder : folder + "/")
+    }
+}
+
+/// How far a scan is, for the progress bar.
+public struct ScanProgress: Sendable, Equatable {
+    /// Files to read (new or changed).
+    public var total: Int
+    public var done: Int
+    public var elapsed: Double
+
+    public var filesPerSecond: Double { elapsed > 0 ? Double(done) / elapsed : 0 }
+    /// Seconds left at the current rate, once there is a rate.
+    public var remaining: Double? {
+        let rate = filesPerSecond
+        return rate > 0 && done > 0 ? Double(total - done) / rate : nil
+    }
+}
+
+/// What a scan did.
+public struct ScanSummary: Sendable, Equatable {
+    public struct Failure: Sendable, Equatable {
+        public var path: String
+        public var reason: String
+    }
+
+    /// Audio files found on disk.
+    public var files = 0
+    public var unchanged = 0
+    public var added = 0
+    public var updated = 0
+    public var moved = 0
+    /// Removed earlier, back now, with their history.
+    public var reconnected = 0
+    public var removed = 0
+    public var failures: [Failure] = []
+    /// Files added with their audio but without tags (TagLib could not read them).
+    public var tagWarnings = 0
+    /// Files this scan opened (zero for a rescan of an unchanged library).
+    public var filesOpened = 0
+    public var seconds = 0.0
+}
+
+extension AudioFileError {
+    /// The reason alone (the summary names the file itself).
+    var reason: String {
+        switch self {
+        case .unsupportedFormat(_, let found): "unsupported format (\(found))"
+        case .unreadable(_, let reason): reason
+        case .corrupt(_, let reason): reason
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Glibc
+import Mpg123Decoding
+import MusicCore
+import MusicLibrary
+import TagLibTags
+
+/// Reads what the library stores about one file: content key, format, exact length and tags.
+///
+/// One `open` per file: the content key and the format come from two `pread`s of 64 KiB (the file's two
+/// ends); TagLib then reads the tags. Lengths are sample-exact without decoding: FLAC's STREAMINFO, the
+/// last Ogg page's granule position (minus Opus's pre-skip), and for MP3 libmpg123, which trusts the
+/// LAME/Info frame count and reads frame headers only when a file has none. WAV and AIFF lengths come
+/// from TagLib. Safe to call from several threads at once.
+public struct TrackFileReader: Sendable {
+    let tagReader = TagLibTagReader()
+
+    public init() {}
+
+    /// - Throws: `AudioFileError` naming the file, for files that cannot be read or are not audio hum plays.
+    public func read(_ file: TrackFile) throws -> TrackMetadata {
+        let pathBytes = file.rawPath ?? Array(file.path.utf8)
+        let descriptor = pathBytes.withUnsafeBufferPointer { buffer -> Int32 in
+            var terminated = Array(buffer)
+            terminated.append(0)
+            return terminated.withUnsafeBufferPointer {
+                open(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), O_RDONLY | O_CLOEXEC)
+            }
+        }
+        guard descriptor >= 0 else {
+            throw AudioFileError.unreadable(path: file.path, reason: FolderWalker.errorText(errno))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw AudioFileError.unreadable(path: file.path, reason: FolderWalker.errorText(errno))
+        }
+        let size = Int64(status.st_size)
+        guard size > 0 else { throw AudioFileError.corrupt(path: file.path, reason: "empty file (0 bytes)") }
+
+        let head = try Self.readBytes(descriptor, offset: 0, count: ContentKey.edgeLength, path: file.path)
+        let tail = size > Int64(ContentKey.edgeLength)
+            ? try Self.readBytes(descriptor, offset: size - Int64(ContentKey.edgeLength), count: ContentKey.edgeLength, path: file.path)
+            : head
+        let contentKey = head.withUnsafeBytes { h in tail.withUnsafeBytes { t in ContentKey.make(size: size, head: h, tail: t) } }
+
+        // Identify by content, skipping ID3v2 tags (several may be stacked, each possibly megabytes of art).
+        var audioOffset: Int64 = 0
+        var hadID3 = false
+        var audioHead = head
+        while let tagSize = AudioFileSniffer.id3v2TagSize(Array(audioHead.prefix(10))) {
+            hadID3 = true
+            audioOffset += Int64(tagSize)
+            audioHead = audioOffset < Int64(head.count) && Int64(head.count) - audioOffset >= Int64(AudioFileSniffer.headLength) / 4
+                ? Array(head[Int(audioOffset)...])
+                : try Self.readBytes(descriptor, offset: audioOffset, count: AudioFileSniffer.headLength, path: file.path)
+            if audioHead.isEmpty { break }
+        }
+        let fileExtension = file.path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        let codec: AudioCodec
+        switch AudioFileSniffer.classify(head: audioHead, hadID3v2: hadID3, fileExtension: fileExtension) {
+        case .audio(let found): codec = found
+        case .unsupported(let what): throw AudioFileError.unsupportedFormat(path: file.path, found: what)
+        }
+
+        // A name that is not UTF-8 is opened through this descriptor; TagLib and mpg123 take text paths.
+        let openPath = file.rawPath == nil ? file.path : "/proc/self/fd/\(descriptor)"
+        var tags = TrackTags()
+        var tagWarning: String?
+        var tagLength: Double?
+        var sampleRate: Int?, channels: Int?, bitrate: Int?
+        do {
+            let result = try tagReader.readTags(path: openPath, codec: codec)
+            tags = TrackTags(properties: result.properties, codec: codec)
+            tagLength = result.lengthMilliseconds.map { Double($0) / 1000 }
+            sampleRate = result.sampleRate
+            channels = result.channels
+            bitrate = result.bitrateKbps
+        } catch {
+            tagWarning = "\(error)"
+        }
+
+        var duration = tagLength
+        var exact = false
+        var formatName = codec.displayName
+        switch codec {
+        case .mpeg:
+            if let header = AudioFileSniffer.firstMPEGHeader(in: audioHead) { formatName = header.formatName }
+            let decoder = try Mpg123Decoder(path: openPath, scan: .whenLengthInexact)
+            if let frames = decoder.frameCount {
+                duration = Double(frames) / Double(decoder.format.sampleRate)
+                exact = true
+            }
+            sampleRate = decoder.format.sampleRate
+            channels = decoder.format.channels
+            bitrate = decoder.nominalBitrateKbps ?? bitrate
+        case .flac:
+            if let info = ExactLength.flacStreamInfo(head) {
+                duration = Double(info.frames) / Double(info.sampleRate)
+                exact = true
+                sampleRate = info.sampleRate
+                channels = info.channels
+            }
+        case .vorbis, .opus:
+            if let seconds = ExactLength.ogg(head: head, tail: tail, codec: codec, sampleRate: sampleRate) {
+                duration = seconds
+                exact = true
+            }
+        case .wav, .aiff:
+            break
+        }
+        if bitrate == nil, let duration, duration > 0 { bitrate = Int((Double(size) * 8 / duration / 1000).rounded()) }
+        return TrackMetadata(contentKey: contentKey, codec: codec, formatName: formatName, duration: duration,
+                             durationExact: exact, sampleRate: sampleRate, channels: channels, bitrateKbps: bitrate,
+                             tags: tags, tagWarning: tagWarning)
+    }
+
+    private static func readBytes(_ descriptor: Int32, offset: Int64, count: Int, path: String) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var filled = 0
+        while filled < count {
+            let got = bytes.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + filled, count - filled, off_t(offset) + off_t(filled)) }
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw AudioFileError.unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+}

@@ -1,0 +1,63 @@
+/// Sample-exact lengths read from a file's first and last bytes, without decoding.
+public enum ExactLength {
+    /// FLAC's STREAMINFO: total samples (per channel), rate and channels; nil when absent or "unknown" (0).
+    public static func flacStreamInfo(_ head: [UInt8]) -> (frames: Int64, sampleRate: Int, channels: Int)? {
+        // "fLaC", then a metadata block header (4 bytes) whose first block must be STREAMINFO (type 0).
+        guard head.count >= 8 + 18, head[0] == 0x66, head[1] == 0x4C, head[2] == 0x61, head[3] == 0x43,
+              head[4] & 0x7F == 0 else { return nil }
+        let d = 8
+        let rate = Int(head[d + 10]) << 12 | Int(head[d + 11]) << 4 | Int(head[d + 12]) >> 4
+        let channels = Int((head[d + 12] >> 1) & 0x07) + 1
+        var total = Int64(head[d + 13] & 0x0F)
+        for index in 14...17 { total = total << 8 | Int64(head[d + index]) }
+        guard rate > 0, total > 0 else { return nil }
+        return (total, rate, channels)
+    }
+
+    /// An Ogg Vorbis or Opus stream's length in seconds: the last page's granule position, minus Opus's
+    /// pre-skip, over the rate (48 kHz for Opus; Vorbis's own). Nil when the pages cannot be found.
+    public static func ogg(head: [UInt8], tail: [UInt8], codec: AudioCodec, sampleRate: Int?) -> Double? {
+        guard let granule = lastGranule(tail), granule > 0 else { return nil }
+        switch codec {
+        case .opus:
+            guard let headIndex = find(Array("OpusHead".utf8), in: head), headIndex + 12 <= head.count else { return nil }
+            let preSkip = Int64(head[headIndex + 10]) | Int64(head[headIndex + 11]) << 8
+            return granule > preSkip ? Double(granule - preSkip) / 48_000 : nil
+        case .vorbis:
+            // The identification header: "\u{1}vorbis", version (4), channels (1), rate (4, little-endian).
+            guard let idIndex = find([1] + Array("vorbis".utf8), in: head), idIndex + 16 <= head.count else { return nil }
+            let rate = (0..<4).reduce(0) { $0 | Int(head[idIndex + 12 + $1]) << (8 * $1) }
+            let usable = rate > 0 ? rate : (sampleRate ?? 0)
+            return usable > 0 ? Double(granule) / Double(usable) : nil
+        default:
+            return nil
+        }
+    }
+
+    /// The granule position of the last complete Ogg page in `bytes`.
+    static func lastGranule(_ bytes: [UInt8]) -> Int64? {
+        guard bytes.count >= 27 else { return nil }
+        var index = bytes.count - 27
+        while index >= 0 {
+            if bytes[index] == 0x4F, bytes[index + 1] == 0x67, bytes[index + 2] == 0x67, bytes[index + 3] == 0x53,
+               bytes[index + 4] == 0 {
+                var granule: UInt64 = 0
+                for offset in (6..<14).reversed() { granule = granule << 8 | UInt64(bytes[index + offset]) }
+                // -1 means "no packet ends on this page"; look further back.
+                if granule != UInt64.max { return Int64(bitPattern: granule) }
+            }
+            index -= 1
+        }
+        return nil
+    }
+
+    static func find(_ needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard haystack.count >= needle.count, let first = needle.first else { return nil }
+        var index = 0
+        while index + needle.count <= haystack.count {
+            if haystack[index] == first && Array(haystack[index..<index + needle.count]) == needle { return index }
+            index += 1
+        }
+        return nil
+    }
+}
