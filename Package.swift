@@ -68,7 +68,7 @@ let package = Package(
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
-                          dependencies: ["AudioFiles", "HumTestSupport", "MusicLibrary", "LibraryScanning",
+                          dependencies: ["AudioFiles", "HumTestSupport", "MusicLibrary", "LibraryScanning", "TagLibTags", "MusicCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

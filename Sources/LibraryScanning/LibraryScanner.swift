@@ -57,8 +57,14 @@ public final class LibraryScanner: Sendable {
         // Tracks under the scanned folders whose files were not found: moved (if found elsewhere) or gone.
         // A folder that could not be read hides nothing: what is under it stays.
         let unreadable = walk.problems.map { $0.path }
+        let folderRoots = roots.filter { root in
+            var status = stat()
+            return stat(root, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        }
+        let fileRoots = Set(roots)
         func isScanned(_ path: String) -> Bool {
-            roots.contains { Self.isInside(path, $0) } && !unreadable.contains { Self.isInside(path, $0) }
+            (fileRoots.contains(path) || folderRoots.contains { Self.isInside(path, $0) })
+                && !unreadable.contains { Self.isInside(path, $0) }
         }
         var movable = Set(known.values.filter { !seen.contains($0.path) && isScanned($0.path) }.map(\.id))
         let vanishedFailures = failedBefore.keys.filter { !seen.contains($0) && isScanned($0) }
@@ -205,5 +211,22 @@ extension AudioFileError {
         case .unreadable(_, let reason): reason
         case .corrupt(_, let reason): reason
         }
+    }
+}
+
+extension LibraryScanner {
+    /// The library track of each file (added now when new), by the path as given: what `hum play` needs
+    /// to log listens of files it was handed directly. Unchanged files are not opened.
+    public func trackIDs(for paths: [String]) throws -> [String: Int64] {
+        let absolute = paths.map(Self.absolute)
+        _ = try scan(Array(Set(absolute)).filter { path in
+            var status = stat()
+            return stat(path, &status) == 0 && (status.st_mode & S_IFMT) == S_IFREG
+        })
+        var ids: [String: Int64] = [:]
+        for (given, full) in zip(paths, absolute) {
+            if let track = try store.track(path: full), track.isPresent { ids[given] = track.id }
+        }
+        return ids
     }
 }

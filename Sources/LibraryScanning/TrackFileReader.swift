@@ -69,7 +69,8 @@ public struct TrackFileReader: Sendable {
         var tagLength: Double?
         var sampleRate: Int?, channels: Int?, bitrate: Int?
         do {
-            let result = try tagReader.readTags(path: openPath, codec: codec)
+            // Lengths and formats are read exactly below, except for WAV and AIFF, where TagLib's are used.
+            let result = try tagReader.readTags(path: openPath, codec: codec, audioProperties: codec == .wav || codec == .aiff)
             tags = TrackTags(properties: result.properties, codec: codec)
             tagLength = result.lengthMilliseconds.map { Double($0) / 1000 }
             sampleRate = result.sampleRate
@@ -85,6 +86,13 @@ public struct TrackFileReader: Sendable {
         switch codec {
         case .mpeg:
             if let header = AudioFileSniffer.firstMPEGHeader(in: audioHead) { formatName = header.formatName }
+            if let info = ExactLength.mpegInfoFrame(audioHead) {
+                duration = Double(info.frames) / Double(info.sampleRate)
+                exact = true
+                sampleRate = info.sampleRate
+                channels = info.channels
+                break
+            }
             let decoder = try Mpg123Decoder(path: openPath, scan: .whenLengthInexact)
             if let frames = decoder.frameCount {
                 duration = Double(frames) / Double(decoder.format.sampleRate)
@@ -101,9 +109,11 @@ public struct TrackFileReader: Sendable {
                 channels = info.channels
             }
         case .vorbis, .opus:
-            if let seconds = ExactLength.ogg(head: head, tail: tail, codec: codec, sampleRate: sampleRate) {
-                duration = seconds
+            if let info = ExactLength.ogg(head: head, tail: tail, codec: codec) {
+                duration = info.seconds
                 exact = true
+                sampleRate = info.sampleRate
+                channels = info.channels
             }
         case .wav, .aiff:
             break

@@ -14,21 +14,56 @@ public enum ExactLength {
         return (total, rate, channels)
     }
 
+    /// An MP3's exact length from its Xing/Info frame: the frame count times samples per frame, less the
+    /// encoder delay and padding of a LAME tag (the same gapless trim libmpg123 applies). Nil when the
+    /// first frame carries no frame count: then only reading every frame header tells the length.
+    public static func mpegInfoFrame(_ head: [UInt8]) -> (frames: Int64, sampleRate: Int, channels: Int)? {
+        var offset = 0
+        var found: MPEGAudioFrameHeader?
+        while offset + 4 <= head.count {
+            if let header = MPEGAudioFrameHeader(head, at: offset) { found = header; break }
+            offset += 1
+        }
+        guard let header = found, header.layer == 3 else { return nil }
+        let sideInfo = header.version == .mpeg1 ? (header.channels == 1 ? 17 : 32) : (header.channels == 1 ? 9 : 17)
+        let xing = offset + 4 + sideInfo
+        guard xing + 12 <= head.count else { return nil }
+        let tag = Array(head[xing..<xing + 4])
+        guard tag == Array("Xing".utf8) || tag == Array("Info".utf8) else { return nil }
+        func bigEndian(_ at: Int) -> Int64 { (0..<4).reduce(0) { $0 << 8 | Int64(head[at + $1]) } }
+        let flags = bigEndian(xing + 4)
+        guard flags & 1 != 0 else { return nil }
+        let frames = bigEndian(xing + 8)
+        guard frames > 0 else { return nil }
+        var total = frames * Int64(header.samplesPerFrame)
+        let lame = xing + 8 + 4 + (flags & 2 != 0 ? 4 : 0) + (flags & 4 != 0 ? 100 : 0) + (flags & 8 != 0 ? 4 : 0)
+        if lame + 24 <= head.count, Array(head[lame..<lame + 4]) == Array("LAME".utf8) || Array(head[lame..<lame + 4]) == Array("Lavc".utf8) {
+            let delay = Int64(head[lame + 21]) << 4 | Int64(head[lame + 22] >> 4)
+            let padding = Int64(head[lame + 22] & 0x0F) << 8 | Int64(head[lame + 23])
+            if delay + padding < total { total -= delay + padding }
+        }
+        return (total, header.sampleRate, header.channels)
+    }
+
     /// An Ogg Vorbis or Opus stream's length in seconds: the last page's granule position, minus Opus's
     /// pre-skip, over the rate (48 kHz for Opus; Vorbis's own). Nil when the pages cannot be found.
-    public static func ogg(head: [UInt8], tail: [UInt8], codec: AudioCodec, sampleRate: Int?) -> Double? {
+    public static func ogg(head: [UInt8], tail: [UInt8], codec: AudioCodec) -> (seconds: Double, sampleRate: Int, channels: Int)? {
         guard let granule = lastGranule(tail), granule > 0 else { return nil }
         switch codec {
         case .opus:
+            // "OpusHead", version (1), channels (1), pre-skip (2, little-endian).
             guard let headIndex = find(Array("OpusHead".utf8), in: head), headIndex + 12 <= head.count else { return nil }
+            let channels = Int(head[headIndex + 9])
             let preSkip = Int64(head[headIndex + 10]) | Int64(head[headIndex + 11]) << 8
-            return granule > preSkip ? Double(granule - preSkip) / 48_000 : nil
+            guard granule > preSkip, channels > 0 else { return nil }
+            return (Double(granule - preSkip) / 48_000, 48_000, channels)
         case .vorbis:
             // The identification header: "\u{1}vorbis", version (4), channels (1), rate (4, little-endian).
             guard let idIndex = find([1] + Array("vorbis".utf8), in: head), idIndex + 16 <= head.count else { return nil }
+            let channels = Int(head[idIndex + 11])
             let rate = (0..<4).reduce(0) { $0 | Int(head[idIndex + 12 + $1]) << (8 * $1) }
-            let usable = rate > 0 ? rate : (sampleRate ?? 0)
-            return usable > 0 ? Double(granule) / Double(usable) : nil
+            guard rate > 0, channels > 0 else { return nil }
+            return (Double(granule) / Double(rate), rate, channels)
         default:
             return nil
         }

@@ -41,8 +41,10 @@ extension LibraryStore {
             return try pool.write { db in
                 var outcomes: [ScanOutcome] = []
                 outcomes.reserveCapacity(files.count)
+                let clearFailures = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scan_failures)") ?? false
                 for (file, metadata) in files {
-                    let outcome = try Self.saveScannedFile(db, file: file, metadata: metadata, movable: &movable, now: now)
+                    let outcome = try Self.saveScannedFile(db, file: file, metadata: metadata, movable: &movable, now: now,
+                                                           clearFailures: clearFailures)
                     outcomes.append(outcome)
                 }
                 return outcomes
@@ -141,12 +143,16 @@ extension LibraryStore {
     }
 
     private static func saveScannedFile(_ db: Database, file: TrackFile, metadata: TrackMetadata,
-                                        movable: inout Set<Int64>, now: Int64) throws -> ScanOutcome {
-        if let id = try Int64.fetchOne(db, sql: "SELECT id FROM tracks WHERE path = ? AND removed_at IS NULL", arguments: [file.path]) {
+                                        movable: inout Set<Int64>, now: Int64, clearFailures: Bool) throws -> ScanOutcome {
+        if clearFailures {
+            try db.cachedStatement(sql: "DELETE FROM scan_failures WHERE path = ?").execute(arguments: [file.path])
+        }
+        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM tracks WHERE path = ? AND removed_at IS NULL"),
+                                       arguments: [file.path]) {
             try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
             return .updated(id)
         }
-        let candidates = try Row.fetchAll(db, sql: "SELECT id, path, removed_at FROM tracks WHERE content_key = ? ORDER BY id",
+        let candidates = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, path, removed_at FROM tracks WHERE content_key = ? ORDER BY id"),
                                           arguments: [metadata.contentKey])
         if let moved = candidates.first(where: { movable.contains($0["id"]) }) {
             let id: Int64 = moved["id"]
@@ -159,17 +165,26 @@ extension LibraryStore {
             try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
             return .reconnected(id)
         }
-        try db.cachedStatement(sql: "INSERT INTO tracks (path, size, mtime_ns, content_key, format, added_at, updated_at) VALUES (?, 0, 0, '', '', ?, ?)")
-            .execute(arguments: [file.path, now, now])
+        try db.cachedStatement(sql: "INSERT INTO tracks (\(trackWriteColumns.joined(separator: ", ")), added_at) VALUES (\(databaseQuestionMarks(count: trackWriteColumns.count + 1)))")
+            .execute(arguments: StatementArguments(trackValues(file: file, metadata: metadata, now: now) + [now]))
         let id = db.lastInsertedRowID
-        try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
+        try insertArtists(db, id: id, artists: metadata.tags.artists)
         return .added(id)
     }
 
-    private static func writeTrack(_ db: Database, id: Int64, file: TrackFile, metadata: TrackMetadata, now: Int64) throws {
+    /// The columns a scan writes, in the order of `trackValues`.
+    private static let trackWriteColumns = [
+        "path", "raw_path", "size", "mtime_ns", "content_key", "format", "format_name", "duration", "duration_exact",
+        "sample_rate", "channels", "bitrate", "title", "artist", "artists", "album_artist", "album", "disc_number",
+        "disc_total", "track_number", "track_total", "date", "year", "genre", "mb_recording_id", "mb_release_track_id",
+        "mb_release_id", "mb_release_group_id", "mb_artist_ids", "mb_album_artist_ids", "rg_track_gain", "rg_track_peak",
+        "rg_album_gain", "rg_album_peak", "tag_warning", "updated_at",
+    ]
+
+    private static func trackValues(file: TrackFile, metadata: TrackMetadata, now: Int64) -> [(any DatabaseValueConvertible)?] {
         let tags = metadata.tags
         let gain = tags.replayGain
-        let arguments: [(any DatabaseValueConvertible)?] = [
+        return [
             file.path, file.rawPath.map { Data($0) }, file.size, file.mtimeNs, metadata.contentKey, metadata.codec.rawValue,
             metadata.formatName, metadata.duration, metadata.durationExact, metadata.sampleRate, metadata.channels,
             metadata.bitrateKbps, tags.title, tags.artistLine, encodeList(tags.artists), tags.albumArtist, tags.album,
@@ -177,24 +192,23 @@ extension LibraryStore {
             tags.genres.isEmpty ? nil : tags.genres.joined(separator: "; "),
             tags.musicBrainz.recordingID, tags.musicBrainz.releaseTrackID, tags.musicBrainz.releaseID,
             tags.musicBrainz.releaseGroupID, encodeList(tags.musicBrainz.artistIDs), encodeList(tags.musicBrainz.albumArtistIDs),
-            gain.trackGain, gain.trackPeak, gain.albumGain, gain.albumPeak, metadata.tagWarning, now, id,
+            gain.trackGain, gain.trackPeak, gain.albumGain, gain.albumPeak, metadata.tagWarning, now,
         ]
-        try db.cachedStatement(sql: """
-            UPDATE tracks SET path = ?, raw_path = ?, size = ?, mtime_ns = ?, content_key = ?, format = ?, format_name = ?,
-                duration = ?, duration_exact = ?, sample_rate = ?, channels = ?, bitrate = ?, title = ?, artist = ?,
-                artists = ?, album_artist = ?, album = ?, disc_number = ?, disc_total = ?, track_number = ?,
-                track_total = ?, date = ?, year = ?, genre = ?, mb_recording_id = ?, mb_release_track_id = ?,
-                mb_release_id = ?, mb_release_group_id = ?, mb_artist_ids = ?, mb_album_artist_ids = ?,
-                rg_track_gain = ?, rg_track_peak = ?, rg_album_gain = ?, rg_album_peak = ?, tag_warning = ?,
-                updated_at = ?, removed_at = NULL
-            WHERE id = ?
-            """).execute(arguments: StatementArguments(arguments))
+    }
+
+    private static func writeTrack(_ db: Database, id: Int64, file: TrackFile, metadata: TrackMetadata, now: Int64) throws {
+        let assignments = trackWriteColumns.map { "\($0) = ?" }.joined(separator: ", ")
+        try db.cachedStatement(sql: "UPDATE tracks SET \(assignments), removed_at = NULL WHERE id = ?")
+            .execute(arguments: StatementArguments(trackValues(file: file, metadata: metadata, now: now) + [id]))
         try db.cachedStatement(sql: "DELETE FROM track_artists WHERE track_id = ?").execute(arguments: [id])
+        try insertArtists(db, id: id, artists: metadata.tags.artists)
+    }
+
+    private static func insertArtists(_ db: Database, id: Int64, artists: [String]) throws {
         let artist = try db.cachedStatement(sql: "INSERT INTO track_artists (track_id, position, name) VALUES (?, ?, ?)")
-        for (position, name) in tags.artists.enumerated() {
+        for (position, name) in artists.enumerated() {
             try artist.execute(arguments: [id, position, name])
         }
-        try db.cachedStatement(sql: "DELETE FROM scan_failures WHERE path = ?").execute(arguments: [file.path])
     }
 
     // MARK: - Helpers

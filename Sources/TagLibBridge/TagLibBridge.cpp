@@ -14,15 +14,15 @@
 #include <taglib/infotag.h>
 #include <taglib/xiphcomment.h>
 
-static std::unique_ptr<TagLib::File> open_file(const char *path, hum_tag_kind kind) {
+static std::unique_ptr<TagLib::File> open_file(const char *path, hum_tag_kind kind, bool properties) {
     const auto style = TagLib::AudioProperties::Average;
     switch (kind) {
-    case HUM_TAG_MPEG: return std::make_unique<TagLib::MPEG::File>(path, true, style);
-    case HUM_TAG_FLAC: return std::make_unique<TagLib::FLAC::File>(path, true, style);
-    case HUM_TAG_VORBIS: return std::make_unique<TagLib::Ogg::Vorbis::File>(path, true, style);
-    case HUM_TAG_OPUS: return std::make_unique<TagLib::Ogg::Opus::File>(path, true, style);
-    case HUM_TAG_WAV: return std::make_unique<TagLib::RIFF::WAV::File>(path, true, style);
-    case HUM_TAG_AIFF: return std::make_unique<TagLib::RIFF::AIFF::File>(path, true, style);
+    case HUM_TAG_MPEG: return std::make_unique<TagLib::MPEG::File>(path, properties, style);
+    case HUM_TAG_FLAC: return std::make_unique<TagLib::FLAC::File>(path, properties, style);
+    case HUM_TAG_VORBIS: return std::make_unique<TagLib::Ogg::Vorbis::File>(path, properties, style);
+    case HUM_TAG_OPUS: return std::make_unique<TagLib::Ogg::Opus::File>(path, properties, style);
+    case HUM_TAG_WAV: return std::make_unique<TagLib::RIFF::WAV::File>(path, properties, style);
+    case HUM_TAG_AIFF: return std::make_unique<TagLib::RIFF::AIFF::File>(path, properties, style);
     }
     return nullptr;
 }
@@ -68,10 +68,10 @@ static TagLib::PropertyMap merged_properties(TagLib::File *file, hum_tag_kind ki
     return map;
 }
 
-extern "C" int hum_tag_read(const char *path, hum_tag_kind kind, void *context, hum_tag_property_fn on_property,
-                            hum_tag_audio *audio) {
+extern "C" int hum_tag_read(const char *path, hum_tag_kind kind, int read_audio_properties, void *context,
+                            hum_tag_property_fn on_property, hum_tag_audio *audio) {
     try {
-        auto file = open_file(path, kind);
+        auto file = open_file(path, kind, read_audio_properties != 0);
         if (!file || !file->isOpen() || !file->isValid()) return 1;
         const TagLib::PropertyMap properties = merged_properties(file.get(), kind);
         for (auto it = properties.begin(); it != properties.end(); ++it) {

@@ -11,10 +11,16 @@ public struct TagLibTagReader: TagReader {
 
     /// Reads the property map and audio properties of `path`, parsed as `codec`.
     public func readTags(path: String, codec: AudioCodec) throws -> TagReadResult {
+        try readTags(path: path, codec: codec, audioProperties: true)
+    }
+
+    /// Reads the property map, and the audio properties only when `audioProperties` is true (the
+    /// scanner reads exact lengths itself and saves TagLib's search for the first frame).
+    public func readTags(path: String, codec: AudioCodec, audioProperties: Bool) throws -> TagReadResult {
         let collector = PropertyCollector()
         var audio = hum_tag_audio()
         let status = withExtendedLifetime(collector) {
-            hum_tag_read(path, codec.tagKind, Unmanaged.passUnretained(collector).toOpaque(),
+            hum_tag_read(path, codec.tagKind, audioProperties ? 1 : 0, Unmanaged.passUnretained(collector).toOpaque(),
                          { context, key, value in
                              guard let context, let key, let value else { return }
                              Unmanaged<PropertyCollector>.fromOpaque(context).takeUnretainedValue()

@@ -2,7 +2,9 @@ import ArgumentParser
 import AudioFiles
 import FileOutputs
 import Foundation
+import LibraryScanning
 import MusicCore
+import MusicLibrary
 import Playback
 import PulseOutput
 import Synchronization
@@ -19,7 +21,12 @@ struct Play: AsyncParsableCommand {
               ← →, h l    seek -/+ 5 seconds      , .     seek -/+ 1 minute
               + - ↑ ↓     volume +/- 5 %          q       quit
 
-            With --stdin-commands, one command per line instead: pause, resume, toggle, stop, next, prev, seek 1:30, seek +10, seek -5, vol 50, vol +5, quit.
+              L           like the track          D       dislike ("never play this")
+              U           take back a like or dislike
+
+            With --stdin-commands, one command per line instead: pause, resume, toggle, stop, next, prev, seek 1:30, seek +10, seek -5, vol 50, vol +5, like, unlike, dislike, quit.
+
+            Every listen is kept in the library (see `hum scan`) with its context: when, how much was heard, why it ended. Files not in the library yet are added. Nothing is recorded with --private, or when the setting collect_history is off (`hum settings collect_history off`); likes and dislikes are kept either way.
 
             The exit status is 1 when any file could not be played; each failure is named on standard error.
             """)
@@ -45,6 +52,11 @@ struct Play: AsyncParsableCommand {
     @Flag(help: "Read commands from standard input, one per line, instead of keys.")
     var stdinCommands = false
 
+    @Flag(name: .customLong("private"), help: "A private session: no listen, skip or seek of this run is recorded.")
+    var privateSession = false
+
+    @OptionGroup var library: LibraryOptions
+
     @Argument(help: "Audio files or folders.")
     var paths: [String]
 
@@ -57,6 +69,7 @@ struct Play: AsyncParsableCommand {
         let files = PlayableFiles.expand(paths)
         guard !files.isEmpty else { throw ValidationError("no audio files in \(paths.joined(separator: ", "))") }
         let queue = QueueBuilder.items(for: files)
+        let history = openHistory(files: files)
         let engine = PlaybackEngine(
             output: try makeOutput(),
             configuration: .init(replayGain: ReplayGainSettings(mode: replayGain, preampDB: preamp,
@@ -69,11 +82,13 @@ struct Play: AsyncParsableCommand {
         let console = Console(interactive: isatty(STDOUT_FILENO) == 1, queueCount: queue.count)
         let quit = QuitSignal()
 
-        let perform: @Sendable (TransportCommand) -> Void = { command in
-            if command == .quit {
-                quit.request(exitCode: 0, engine: engine)
-            } else {
-                engine.perform(command)
+        let perform: @Sendable (PlayerInput) -> Void = { input in
+            switch input {
+            case .transport(.quit): quit.request(exitCode: 0, engine: engine)
+            case .transport(let command): engine.perform(command)
+            case .opinion(let opinion):
+                guard let log = history?.log else { return printError("no library: likes cannot be kept") }
+                if !log.setOpinion(opinion) { printError("nothing is playing") }
             }
         }
         if stdinCommands {
@@ -91,6 +106,9 @@ struct Play: AsyncParsableCommand {
         var failures = 0
         eventLoop: for await event in engine.events {
             console.show(event, volume: engine.volume)
+            history?.log.handle(event, trackID: { history?.trackIDs[$0.path] }, context: { item in
+                item.albumInOrder ? .init(source: .album, sourceName: history?.albums[item.path]) : .init(source: .queue)
+            })
             switch event {
             case .failed: failures += 1
             case .outputFailed: failures += 1; break eventLoop
@@ -99,10 +117,28 @@ struct Play: AsyncParsableCommand {
             }
         }
         engine.shutdown()
+        history?.log.close()
         TerminalInput.restore()
         console.finish()
         if let code = quit.exitCode, code != 0 { throw ExitCode(code) }
         if failures > 0 { throw ExitCode.failure }
+    }
+
+    /// The listening log and the library ids of the files to play; nil (with a warning) when the library
+    /// cannot be opened: playback never depends on it.
+    private func openHistory(files: [String]) -> PlayHistory? {
+        do {
+            let store = try LibraryStore(path: library.resolvedPath)
+            let ids = try LibraryScanner(store: store).trackIDs(for: files)
+            var albums: [String: String] = [:]
+            for (path, id) in ids { albums[path] = try store.track(id: id)?.album }
+            let records = try !privateSession && store.collectsHistory()
+            let log = ListeningLog(store: store, recordsHistory: records, onError: { printError($0) })
+            return PlayHistory(log: log, trackIDs: ids, albums: albums)
+        } catch {
+            printError("\(error); playing without recording history")
+            return nil
+        }
     }
 
     private func makeOutput() throws -> any AudioOutput {
@@ -128,6 +164,13 @@ struct Play: AsyncParsableCommand {
             return pulse
         }
     }
+}
+
+/// The listening log of a `hum play` run, and the library tracks of its files.
+struct PlayHistory: Sendable {
+    let log: ListeningLog
+    let trackIDs: [String: Int64]
+    let albums: [String: String]
 }
 
 /// Remembers that the user asked to quit (q, or a signal), and with which exit status.

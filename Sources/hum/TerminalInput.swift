@@ -1,6 +1,33 @@
 import Foundation
+import MusicLibrary
 import Playback
 import Synchronization
+
+/// What the listener asks of `hum play`: a transport command, or an opinion of the track playing.
+enum PlayerInput: Sendable, Equatable {
+    case transport(TransportCommand)
+    /// like, unlike (nil) or dislike.
+    case opinion(TrackOpinion?)
+
+    /// `L` likes the track playing, `U` takes the like (or dislike) back, `D` dislikes it ("never play this").
+    static func forKey(_ key: TransportCommand.Key) -> PlayerInput? {
+        switch key {
+        case .character("L"): .opinion(.like)
+        case .character("U"): .opinion(nil)
+        case .character("D"): .opinion(.dislike)
+        default: TransportCommand.forKey(key).map(PlayerInput.transport)
+        }
+    }
+
+    static func parse(_ line: String) throws -> PlayerInput {
+        switch line.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "like": .opinion(.like)
+        case "unlike": .opinion(nil)
+        case "dislike": .opinion(.dislike)
+        default: .transport(try TransportCommand.parse(line))
+        }
+    }
+}
 
 /// Reads commands for `hum play` on a thread of its own: single keys when standard input is a terminal
 /// (put in raw mode, restored on every exit path), or one command per line with `--stdin-commands`.
@@ -9,7 +36,7 @@ enum TerminalInput {
     private static let savedMode = Mutex<termios?>(nil)
 
     /// Starts reading keys. `handle` is called on the reader thread for each command.
-    static func startKeys(_ handle: @escaping @Sendable (TransportCommand) -> Void) {
+    static func startKeys(_ handle: @escaping @Sendable (PlayerInput) -> Void) {
         var mode = termios()
         guard tcgetattr(STDIN_FILENO, &mode) == 0 else { return }
         savedMode.withLock { $0 = mode }
@@ -26,20 +53,20 @@ enum TerminalInput {
                 let count = read(STDIN_FILENO, &buffer, buffer.count)
                 guard count > 0 else { return }
                 for key in TransportCommand.keys(in: Array(buffer[0..<count])) {
-                    if let command = TransportCommand.forKey(key) { handle(command) }
+                    if let input = PlayerInput.forKey(key) { handle(input) }
                 }
             }
         }
     }
 
     /// Starts reading one command per line until the end of input (which does not stop playback).
-    static func startLines(_ handle: @escaping @Sendable (TransportCommand) -> Void,
+    static func startLines(_ handle: @escaping @Sendable (PlayerInput) -> Void,
                            onError: @escaping @Sendable (String) -> Void) {
         startThread {
             while let line = readLine() {
                 guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
                 do {
-                    handle(try TransportCommand.parse(line))
+                    handle(try PlayerInput.parse(line))
                 } catch {
                     onError("\(error)")
                 }

@@ -30,9 +30,11 @@ typedef struct {
 /* Called once per property value, with UTF-8 key and value. */
 typedef void (*hum_tag_property_fn)(void *context, const char *key, const char *value);
 
-/* Reads every property of `path`. Returns 0 on success, 1 when TagLib cannot open or parse the file. */
-int hum_tag_read(const char *path, hum_tag_kind kind, void *context, hum_tag_property_fn on_property,
-                 hum_tag_audio *audio);
+/* Reads every property of `path`, and its audio properties (length, rate…) when `read_audio_properties`
+ * is not 0 (skipping them saves TagLib's search for the first audio frame). Returns 0 on success, 1 when
+ * TagLib cannot open or parse the file. */
+int hum_tag_read(const char *path, hum_tag_kind kind, int read_audio_properties, void *context,
+                 hum_tag_property_fn on_property, hum_tag_audio *audio);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,58 @@
+import Foundation
+import MusicCore
+import Playback
+import Synchronization
+
+/// The listening log of one player: follows the engine's events with a `ListenTracker` and writes what it
+/// produces through a `ListenRecorder`. Callable from any thread.
+///
+/// With `recordsHistory` false (`collect_history = off`, or a private session) no listen and no event is
+/// written at all; only opinions (like, dislike) are kept, because the listener set them on purpose.
+public final class ListeningLog: Sendable {
+    public let recordsHistory: Bool
+    private let tracker: Mutex<ListenTracker>
+    private let recorder: ListenRecorder
+    private let clock: @Sendable () -> Double
+
+    public init(store: LibraryStore, recordsHistory: Bool, flushInterval: Double = ListenRecorder.defaultFlushInterval,
+                clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+                onError: @escaping @Sendable (String) -> Void) {
+        self.recordsHistory = recordsHistory
+        let last = try? store.lastSession()
+        let sessions = ListeningSessions(currentID: last?.id, lastHeardAt: last?.lastHeardAt)
+        tracker = Mutex(ListenTracker(sessions: sessions, newSessionID: { UUID().uuidString.lowercased() }))
+        recorder = ListenRecorder(store: store, flushInterval: flushInterval, onError: onError)
+        self.clock = clock
+    }
+
+    /// Logs what `event` means. `trackID` maps a queue entry to its library track.
+    public func handle(_ event: PlaybackEvent, trackID: (PlaybackItem) -> Int64?,
+                       context: (PlaybackItem) -> ListenTracker.Context) {
+        let now = clock()
+        let entries = tracker.withLock { $0.handle(event, at: now, trackID: trackID, context: context) }
+        if recordsHistory { recorder.submit(entries) }
+    }
+
+    /// Sets the listener's opinion of the track playing; false when nothing is playing.
+    @discardableResult
+    public func setOpinion(_ opinion: TrackOpinion?) -> Bool {
+        let now = clock()
+        let entries: [ListeningLogEntry]? = tracker.withLock { tracker in
+            tracker.currentTrackID.map { tracker.opinion(opinion, trackID: $0, at: now) }
+        }
+        guard let entries else { return false }
+        recorder.submit(recordsHistory ? entries : entries.filter { if case .opinion = $0 { true } else { false } })
+        return true
+    }
+
+    /// Closes any open listen and writes everything pending (waits up to `timeout` seconds).
+    public func close(timeout: Double = 5) {
+        let now = clock()
+        let entries = tracker.withLock { $0.finish(at: now) }
+        if recordsHistory { recorder.submit(entries) }
+        recorder.close(timeout: timeout)
+    }
+
+    /// Entries written so far.
+    public var writtenCount: Int { recorder.writtenCount }
+}
