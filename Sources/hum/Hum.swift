@@ -17,7 +17,7 @@ struct Hum: AsyncParsableCommand {
               hum probe --json song.opus          format, exact length, tags, gain
             """,
         version: version,
-        subcommands: [Play.self, Probe.self, Scan.self])
+        subcommands: [Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self])
 }
 
 /// Writes one line to standard error, prefixed with the program name.
