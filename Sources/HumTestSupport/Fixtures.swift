@@ -171,7 +171,8 @@ public enum Fixtures {
     }
 
     static func pythonString(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'") + "'"
+        "'" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "'", with: "\\'")
+            .replacingOccurrences(of: "\u{0}", with: "\\x00") + "'"
     }
 
     // MARK: Reference decoders

@@ -1,3 +1,4 @@
+import AudioFiles
 import Glibc
 import Mpg123Decoding
 import MusicCore
@@ -8,8 +9,8 @@ import TagLibTags
 ///
 /// One `open` per file: the content key and the format come from two `pread`s of 64 KiB (the file's two
 /// ends); TagLib then reads the tags. Lengths are sample-exact without decoding: FLAC's STREAMINFO, the
-/// last Ogg page's granule position (minus Opus's pre-skip), and for MP3 libmpg123, which trusts the
-/// LAME/Info frame count and reads frame headers only when a file has none. WAV and AIFF lengths come
+/// last Ogg page's granule position (minus Opus's pre-skip), and for MP3 the Info/Xing frame count less
+/// the LAME tag's delay and padding (libmpg123 reads every frame header of files without one). WAV and AIFF lengths come
 /// from TagLib. Safe to call from several threads at once.
 public struct TrackFileReader: Sendable {
     let tagReader = TagLibTagReader()
@@ -93,7 +94,8 @@ public struct TrackFileReader: Sendable {
                 channels = info.channels
                 break
             }
-            let decoder = try Mpg123Decoder(path: openPath, scan: .whenLengthInexact)
+            // No frame count in the first frame: only reading every frame header tells the length.
+            let decoder = try Mpg123Decoder(path: openPath)
             if let frames = decoder.frameCount {
                 duration = Double(frames) / Double(decoder.format.sampleRate)
                 exact = true
@@ -117,6 +119,17 @@ public struct TrackFileReader: Sendable {
             }
         case .wav, .aiff:
             break
+        }
+        if !exact && codec != .wav && codec != .aiff {
+            // The headers did not give the length (a truncated or unusual file): the decoder decides whether
+            // it plays at all, and how long it is.
+            let decoder = try AudioFileOpener.openDecoder(path: openPath, codec: codec)
+            if let frames = decoder.frameCount, frames > 0 {
+                duration = Double(frames) / Double(decoder.format.sampleRate)
+                exact = true
+            }
+            sampleRate = decoder.format.sampleRate
+            channels = decoder.format.channels
         }
         if bitrate == nil, let duration, duration > 0 { bitrate = Int((Double(size) * 8 / duration / 1000).rounded()) }
         return TrackMetadata(contentKey: contentKey, codec: codec, formatName: formatName, duration: duration,

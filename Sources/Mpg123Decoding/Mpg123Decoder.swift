@@ -23,16 +23,7 @@ public final class Mpg123Decoder: AudioDecoder {
     private static let resyncLimitBytes = AudioFileSniffer.headLength
     private static let readBufferBytes = 1 << 16
 
-    /// When to read every frame header at open.
-    public enum ScanPolicy: Sendable {
-        /// Always: exact length and a complete frame index for exact seeks (playback).
-        case always
-        /// Only when the stream has no Info/Xing frame count that makes the length exact already
-        /// (library scanning: most files then open without reading their audio).
-        case whenLengthInexact
-    }
-
-    public init(path: String, scan: ScanPolicy = .always) throws {
+    public init(path: String) throws {
         self.path = path
         var status: Int32 = 0
         guard let handle = mpg123_new(nil, &status) else {
@@ -74,11 +65,7 @@ public final class Mpg123Decoder: AudioDecoder {
         }
         mpg123_format_none(handle)
         mpg123_format(handle, rate, channels, float32)
-        var accurate = 0
-        let lengthKnown = mpg123_getstate2(handle, Int32(MPG123_ACCURATE.rawValue), &accurate, nil) == MPG123_OK.rawValue && accurate == 1
-        if scan == .always || !lengthKnown {
-            guard mpg123_scan(handle) == MPG123_OK.rawValue else { throw fail("cannot scan frames") }
-        }
+        guard mpg123_scan(handle) == MPG123_OK.rawValue else { throw fail("cannot scan frames") }
         let length = mpg123_length(handle)
         format = AudioFormat(sampleRate: rate, channels: Int(channels))
         frameCount = length >= 0 ? Int64(length) : nil

@@ -3,7 +3,7 @@ public enum ExactLength {
     /// FLAC's STREAMINFO: total samples (per channel), rate and channels; nil when absent or "unknown" (0).
     public static func flacStreamInfo(_ head: [UInt8]) -> (frames: Int64, sampleRate: Int, channels: Int)? {
         // "fLaC", then a metadata block header (4 bytes) whose first block must be STREAMINFO (type 0).
-        guard head.count >= 8 + 18, head[0] == 0x66, head[1] == 0x4C, head[2] == 0x61, head[3] == 0x43,
+        guard head.count >= 8 + 34, head[0] == 0x66, head[1] == 0x4C, head[2] == 0x61, head[3] == 0x43,
               head[4] & 0x7F == 0 else { return nil }
         let d = 8
         let rate = Int(head[d + 10]) << 12 | Int(head[d + 11]) << 4 | Int(head[d + 12]) >> 4

@@ -7,7 +7,8 @@ extension TrackTags {
     public init(properties raw: [String: [String]], codec: AudioCodec?) {
         var map: [String: [String]] = [:]
         for (key, values) in raw {
-            let cleaned = values.map(Self.trimmed).filter { !$0.isEmpty }
+            // Values are kept as tagged (mutagen and other players show " Leading space" as is); blank ones go.
+            let cleaned = values.filter { !Self.trimmed($0).isEmpty }
             guard !cleaned.isEmpty else { continue }
             map[key.uppercased(), default: []].append(contentsOf: cleaned)
         }
