@@ -188,6 +188,8 @@ extension LibraryStore {
                 if let recording: String = row["mb_recording_id"] { byRecording[recording.lowercased()] = byRecording[recording.lowercased()] ?? id }
                 if let key = MatchKey.of(artist: row["artist"], title: row["title"]) { byName[key] = byName[key] ?? id }
             }
+            // hum's own exports carry the start to the millisecond; ListenBrainz's to the second.
+            let existsExactly = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM listens WHERE track_id = ? AND started_at = ?)")
             let exists = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM listens WHERE track_id = ? AND started_at / 1000 = ?)")
             let insert = try db.cachedStatement(sql: """
                 INSERT INTO listens (track_id, started_at, ended_at, utc_offset_minutes, local_hour, weekday, duration,
@@ -212,19 +214,25 @@ extension LibraryStore {
                     }
                     continue
                 }
-                if try Bool.fetchOne(exists, arguments: [id, listen.listenedAt]) ?? false {
+                let startedMs = listen.trackMetadata.additionalInfo?.humStartedAtMs
+                let present = if let startedMs {
+                    try Bool.fetchOne(existsExactly, arguments: [id, startedMs]) ?? false
+                } else {
+                    try Bool.fetchOne(exists, arguments: [id, listen.listenedAt]) ?? false
+                }
+                if present {
                     report.alreadyPresent += 1
                     continue
                 }
                 let info = listen.trackMetadata.additionalInfo
-                let startedMs = info?.humStartedAtMs ?? Int64(listen.listenedAt) * 1000
-                let local = LocalTime.system(at: Double(startedMs) / 1000)
+                let started = startedMs ?? Int64(listen.listenedAt) * 1000
+                let local = LocalTime.system(at: Double(started) / 1000)
                 let duration = info?.durationMs.map { Double($0) / 1000 }
                 let heard = info?.humSecondsHeard ?? duration ?? 0
                 let reason = info?.humEndReason ?? ListenEndReason.imported.rawValue
                 let outcome = info?.humOutcome ?? ListenOutcome.play.rawValue
                 try insert.execute(arguments: [
-                    id, startedMs, startedMs + Int64(heard * 1000), local.utcOffsetMinutes, local.hour, local.weekday, duration,
+                    id, started, started + Int64(heard * 1000), local.utcOffsetMinutes, local.hour, local.weekday, duration,
                     info?.humPositionReached ?? heard, heard, reason, outcome, info?.humSource ?? ListenSource.imported.rawValue,
                     info?.humSourceName, info?.humSessionID ?? "imported",
                 ])
