@@ -10,8 +10,8 @@ import TagLibTags
 /// One `open` per file: the content key and the format come from two `pread`s of 64 KiB (the file's two
 /// ends); TagLib then reads the tags. Lengths are sample-exact without decoding: FLAC's STREAMINFO, the
 /// last Ogg page's granule position (minus Opus's pre-skip), and for MP3 the Info/Xing frame count less
-/// the LAME tag's delay and padding (libmpg123 reads every frame header of files without one). WAV and AIFF lengths come
-/// from TagLib. Safe to call from several threads at once.
+/// the LAME tag's delay and padding (libmpg123 reads every frame header of files without one). WAV and
+/// AIFF, and files whose headers do not give a length, are opened with their decoder. Safe to call from several threads at once.
 public struct TrackFileReader: Sendable {
     let tagReader = TagLibTagReader()
 
@@ -70,8 +70,8 @@ public struct TrackFileReader: Sendable {
         var tagLength: Double?
         var sampleRate: Int?, channels: Int?, bitrate: Int?
         do {
-            // Lengths and formats are read exactly below, except for WAV and AIFF, where TagLib's are used.
-            let result = try tagReader.readTags(path: openPath, codec: codec, audioProperties: codec == .wav || codec == .aiff)
+            // Lengths and formats are read exactly below.
+            let result = try tagReader.readTags(path: openPath, codec: codec, audioProperties: false)
             tags = TrackTags(properties: result.properties, codec: codec)
             tagLength = result.lengthMilliseconds.map { Double($0) / 1000 }
             sampleRate = result.sampleRate
@@ -118,13 +118,13 @@ public struct TrackFileReader: Sendable {
                 channels = info.channels
             }
         case .wav, .aiff:
-            break
+            break  // libsndfile reads their headers below: cheap, and it knows which codecs it can play.
         }
-        if !exact && codec != .wav && codec != .aiff {
+        if !exact {
             // The headers did not give the length (a truncated or unusual file): the decoder decides whether
             // it plays at all, and how long it is.
             let decoder = try AudioFileOpener.openDecoder(path: openPath, codec: codec)
-            if let frames = decoder.frameCount, frames > 0 {
+            if let frames = decoder.frameCount {
                 duration = Double(frames) / Double(decoder.format.sampleRate)
                 exact = true
             }

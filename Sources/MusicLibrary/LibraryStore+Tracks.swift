@@ -125,7 +125,7 @@ extension LibraryStore {
     // MARK: - Rows
 
     static let trackColumns = """
-        id, path, raw_path, format, duration, title, artists, album_artist, album, disc_number, track_number, year, genre,
+        id, path, raw_path, format, duration, sample_rate, channels, title, artists, album_artist, album, disc_number, track_number, year, genre,
         mb_recording_id, mb_release_id, rg_track_gain, rg_track_peak, rg_album_gain, rg_album_peak, removed_at
         """
 
@@ -133,7 +133,7 @@ extension LibraryStore {
         let rawPath: Data? = row["raw_path"]
         return LibraryTrack(
             id: row["id"], path: row["path"], rawPath: rawPath.map { [UInt8]($0) }, format: row["format"],
-            duration: row["duration"], title: row["title"], artists: decodeList(row["artists"]),
+            duration: row["duration"], sampleRate: row["sample_rate"], channels: row["channels"], title: row["title"], artists: decodeList(row["artists"]),
             albumArtist: row["album_artist"], album: row["album"], discNumber: row["disc_number"],
             trackNumber: row["track_number"], year: row["year"], genre: row["genre"],
             musicBrainzRecordingID: row["mb_recording_id"], musicBrainzReleaseID: row["mb_release_id"],

@@ -56,6 +56,8 @@ public struct LibraryTrack: Sendable, Equatable, Codable, Identifiable {
     public var rawPath: [UInt8]?
     public var format: String
     public var duration: Double?
+    public var sampleRate: Int?
+    public var channels: Int?
     public var title: String?
     public var artists: [String]
     public var albumArtist: String?
@@ -63,6 +65,7 @@ public struct LibraryTrack: Sendable, Equatable, Codable, Identifiable {
     public var discNumber: Int?
     public var trackNumber: Int?
     public var year: Int?
+    /// Every genre, joined with "; ".
     public var genre: String?
     public var musicBrainzRecordingID: String?
     public var musicBrainzReleaseID: String?

@@ -8,9 +8,6 @@ import Testing
 /// fails when a listed difference disappears (so the list stays true).
 @Suite("Tags and lengths agree with mutagen", .enabled(if: Repository.corpora != nil, "HUM_CORPORA is not set"))
 struct MutagenConformanceTests {
-    /// mutagen types hum plays.
-    static let playableTypes: Set = ["MP3", "FLAC", "OggVorbis", "OggOpus", "WAVE", "AIFF"]
-
     /// Files hum refuses although mutagen reads their header, and why refusing is right.
     static let expectedRefusals: [String: String] = [
         "lofty-files/minimal/mpc_sv5.mpc": "Musepack behind an ID3 tag: not a format hum plays",
@@ -45,16 +42,6 @@ struct MutagenConformanceTests {
                                                  "TagLib rejects a metadata block shorter than its content; mutagen tolerates it"),
     ]
 
-    struct Reference: Decodable {
-        var path: String
-        var type: String?
-        var length: Double?
-        var sample_rate: Int?
-        var channels: Int?
-        var tags: [String: String]?
-        var error: String?
-    }
-
     struct Probe: Decodable {
         var path: String
         var duration: Double?
@@ -66,55 +53,17 @@ struct MutagenConformanceTests {
         var trackNumber: Int?
         var year: Int?
         var genres: [String]
-    }
 
-    static func leadingNumber(_ text: String?) -> Int? {
-        guard let digits = text?.trimmingCharacters(in: .whitespaces).prefix(while: \.isNumber), !digits.isEmpty else { return nil }
-        return Int(digits)
-    }
-
-    static func year(_ text: String?) -> Int? {
-        guard let text, let range = text.range(of: #"(?<!\d)\d{4}(?!\d)"#, options: .regularExpression) else { return nil }
-        return Int(text[range])
-    }
-
-    /// The fields that differ between mutagen's reading and hum's.
-    static func differences(_ reference: Reference, _ probe: Probe) -> Set<String> {
-        var differing = Set<String>()
-        let tags = reference.tags ?? [:]
-        func clean(_ text: String?) -> String? {
-            let trimmed = text?.trimmingCharacters(in: .whitespacesAndNewlines)
-            return trimmed?.isEmpty == false ? trimmed : nil
+        var reading: MutagenReference.Reading {
+            .init(duration: duration, sampleRate: sampleRate, channels: channels, title: title, artists: artists, album: album,
+                  trackNumber: trackNumber, year: year, genres: genres)
         }
-        func check<T: Equatable>(_ field: String, _ theirs: T?, _ ours: T?) {
-            if let theirs, theirs != ours { differing.insert(field) }
-        }
-        check("title", clean(tags["title"]), probe.title)
-        check("artist", clean(tags["artist"]), probe.artists.first)
-        check("album", clean(tags["album"]), probe.album)
-        check("track", leadingNumber(tags["track"]), probe.trackNumber)
-        check("year", year(tags["date"]), probe.year)
-        check("genre", clean(tags["genre"]), probe.genres.first)
-        if let length = reference.length, let duration = probe.duration, abs(length - duration) > 0.05 {
-            differing.insert("length")
-        }
-        check("sample rate", reference.sample_rate, probe.sampleRate)
-        check("channels", reference.channels, probe.channels)
-        return differing
     }
 
     @Test("Every file mutagen parses and hum plays has the same tags and length, but for the reasoned exceptions")
     func agrees() async throws {
         let root = try #require(Repository.corpora)
-        let tool = URL(fileURLWithPath: root).deletingLastPathComponent().appendingPathComponent("tools/mutagen_reference.py").path
-        let dump = try await ChildProcess.run("python3", [tool, root], timeout: 300)
-        #expect(dump.succeeded, "mutagen_reference.py failed (is mutagen installed?): \(dump.stderr)")
-        // Rows of other types carry other shapes (WavPack's "channels": true): look at the type first.
-        struct TypeOnly: Decodable { var type: String? }
-        let references = try dump.stdoutLines
-            .filter { Self.playableTypes.contains((try? JSONDecoder().decode(TypeOnly.self, from: Data($0.utf8)))?.type ?? "") }
-            .map { try JSONDecoder().decode(Reference.self, from: Data($0.utf8)) }
-            .filter { $0.error == nil }
+        let references = try await MutagenReference.rows(root: root)
         #expect(references.count > 150)
 
         let probeRun = try await hum(["probe", "--json"] + references.map { root + "/" + $0.path }, timeout: 300)
@@ -128,7 +77,7 @@ struct MutagenConformanceTests {
                 continue
             }
             #expect(Self.expectedRefusals[reference.path] == nil, "\(reference.path) is listed as refused but now plays")
-            let differing = Self.differences(reference, probe)
+            let differing = MutagenReference.differences(reference, probe.reading)
             let expected = Self.expectedDifferences[reference.path]?.fields ?? []
             #expect(differing == expected, "\(reference.path): differs in \(differing.sorted()), expected \(expected.sorted())")
             if differing.isEmpty { agreeing += 1 }
