@@ -215,10 +215,11 @@ extension LibraryStore {
                     continue
                 }
                 let startedMs = listen.trackMetadata.additionalInfo?.humStartedAtMs
-                let present = if let startedMs {
-                    try Bool.fetchOne(existsExactly, arguments: [id, startedMs]) ?? false
+                let present: Bool
+                if let startedMs {
+                    present = try Bool.fetchOne(existsExactly, arguments: [id, startedMs]) ?? false
                 } else {
-                    try Bool.fetchOne(exists, arguments: [id, listen.listenedAt]) ?? false
+                    present = try Bool.fetchOne(exists, arguments: [id, listen.listenedAt]) ?? false
                 }
                 if present {
                     report.alreadyPresent += 1

@@ -42,9 +42,11 @@ extension LibraryStore {
                 var outcomes: [ScanOutcome] = []
                 outcomes.reserveCapacity(files.count)
                 let clearFailures = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scan_failures)") ?? false
+                // A first import has nothing to reconnect: it skips the content-key lookups.
+                let anyRemoved = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tracks WHERE removed_at IS NOT NULL)") ?? false
                 for (file, metadata) in files {
                     let outcome = try Self.saveScannedFile(db, file: file, metadata: metadata, movable: &movable, now: now,
-                                                           clearFailures: clearFailures)
+                                                           clearFailures: clearFailures, reconnect: anyRemoved || !movable.isEmpty)
                     outcomes.append(outcome)
                 }
                 return outcomes
@@ -143,7 +145,8 @@ extension LibraryStore {
     }
 
     private static func saveScannedFile(_ db: Database, file: TrackFile, metadata: TrackMetadata,
-                                        movable: inout Set<Int64>, now: Int64, clearFailures: Bool) throws -> ScanOutcome {
+                                        movable: inout Set<Int64>, now: Int64, clearFailures: Bool,
+                                        reconnect: Bool) throws -> ScanOutcome {
         if clearFailures {
             try db.cachedStatement(sql: "DELETE FROM scan_failures WHERE path = ?").execute(arguments: [file.path])
         }
@@ -152,8 +155,11 @@ extension LibraryStore {
             try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
             return .updated(id)
         }
-        let candidates = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, path, removed_at FROM tracks WHERE content_key = ? ORDER BY id"),
+        var candidates: [Row] = []
+        if reconnect {
+            candidates = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, path, removed_at FROM tracks WHERE content_key = ? ORDER BY id"),
                                           arguments: [metadata.contentKey])
+        }
         if let moved = candidates.first(where: { movable.contains($0["id"]) }) {
             let id: Int64 = moved["id"]
             movable.remove(id)

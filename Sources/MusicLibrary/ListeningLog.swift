@@ -37,8 +37,10 @@ public final class ListeningLog: Sendable {
     @discardableResult
     public func setOpinion(_ opinion: TrackOpinion?) -> Bool {
         let now = clock()
-        let entries: [ListeningLogEntry]? = tracker.withLock { tracker in
-            tracker.currentTrackID.map { tracker.opinion(opinion, trackID: $0, at: now) }
+        // Written without a closure over the inout tracker: Swift 6.3's optimiser crashes on that shape.
+        let entries: [ListeningLogEntry]? = tracker.withLock { tracker -> [ListeningLogEntry]? in
+            guard let trackID = tracker.currentTrackID else { return nil }
+            return tracker.opinion(opinion, trackID: trackID, at: now)
         }
         guard let entries else { return false }
         recorder.submit(recordsHistory ? entries : entries.filter { if case .opinion = $0 { true } else { false } })
