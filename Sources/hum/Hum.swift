@@ -9,12 +9,16 @@ struct Hum: AsyncParsableCommand {
         commandName: "hum",
         abstract: "A terminal music player that learns your taste on your own machine.",
         discussion: """
-            hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain. Nothing leaves your machine.
+            hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain, and remembers what you play, skip and like in one SQLite file on your machine (~/.local/share/hum/hum.sqlite). Nothing leaves your machine.
 
             Examples:
-              hum play ~/Music/Album              play a folder, in name order
+              hum scan ~/Music                    add a folder to the library (later: `hum scan` rescans)
+              hum play ~/Music/Album              play a folder, in name order; listens are kept
+              hum play --private ~/Music          play without recording anything
               hum play --output wav:out.wav *.mp3 render what would be heard
               hum probe --json song.opus          format, exact length, tags, gain
+              hum export --out ~/hum-data         everything hum knows about you, readable
+              hum forget --all                    erase your listening history for good
             """,
         version: version,
         subcommands: [Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self])
