@@ -27,10 +27,12 @@ struct TrackTagsTests {
         #expect(tags.replayGain == ReplayGainInfo(trackGain: -6, trackPeak: 0.9, albumGain: -7.5, albumPeak: 1))
     }
 
-    @Test("Keys are case-insensitive and blank values are dropped")
+    @Test("Keys are case-insensitive, blank values are dropped, others kept as tagged (as mutagen reads them)")
     func caseAndBlanks() {
-        let tags = TrackTags(properties: ["title": ["  Song "], "Artist": ["", "X"], "replaygain_track_gain": ["-2 dB"]], codec: .mpeg)
-        #expect(tags.title == "Song")
+        let tags = TrackTags(properties: ["title": ["  Song "], "Artist": ["", " \t", "X"], "replaygain_track_gain": [" -2 dB "],
+                                          "tracknumber": [" 3/12 "]], codec: .mpeg)
+        #expect(tags.title == "  Song ")
+        #expect(tags.trackNumber == 3 && tags.trackTotal == 12)
         #expect(tags.artists == ["X"])
         #expect(tags.replayGain.trackGain == -2)
     }
