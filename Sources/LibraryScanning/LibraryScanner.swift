@@ -39,16 +39,20 @@ public final class LibraryScanner: Sendable {
         summary.files = walk.files.count
         for problem in walk.problems { summary.failures.append(.init(path: problem.path, reason: problem.reason)) }
 
-        let known = try store.presentFiles()
-        let failedBefore = try store.knownFailures()
+        let knownList = try store.presentFiles()
+        var known: [PathKey: KnownFile] = [:]
+        known.reserveCapacity(knownList.count)
+        for file in knownList { known[PathKey(file.path)] = file }
+        let failedBefore = Dictionary(try store.knownFailures().map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
         var toRead: [TrackFile] = []
-        var seen = Set<String>()
+        var seen = Set<PathKey>()
         seen.reserveCapacity(walk.files.count)
         for file in walk.files {
-            guard seen.insert(file.path).inserted else { continue }
-            if let track = known[file.path], track.size == file.size, track.mtimeNs == file.mtimeNs {
+            let key = PathKey(file.path)
+            guard seen.insert(key).inserted else { continue }
+            if let track = known[key], track.size == file.size, track.mtimeNs == file.mtimeNs {
                 summary.unchanged += 1
-            } else if let failure = failedBefore[file.path], failure.size == file.size, failure.mtimeNs == file.mtimeNs {
+            } else if let failure = failedBefore[key], failure.size == file.size, failure.mtimeNs == file.mtimeNs {
                 summary.failures.append(.init(path: file.path, reason: failure.reason))
             } else {
                 toRead.append(file)
@@ -61,13 +65,13 @@ public final class LibraryScanner: Sendable {
             var status = stat()
             return stat(root, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
         }
-        let fileRoots = Set(roots)
+        let fileRoots = Set(roots.map(PathKey.init))
         func isScanned(_ path: String) -> Bool {
-            (fileRoots.contains(path) || folderRoots.contains { Self.isInside(path, $0) })
+            (folderRoots.contains { Self.isInside(path, $0) } || fileRoots.contains(PathKey(path)))
                 && !unreadable.contains { Self.isInside(path, $0) }
         }
-        var movable = Set(known.values.filter { !seen.contains($0.path) && isScanned($0.path) }.map(\.id))
-        let vanishedFailures = failedBefore.keys.filter { !seen.contains($0) && isScanned($0) }
+        var movable = Set(knownList.filter { !seen.contains(PathKey($0.path)) && isScanned($0.path) }.map(\.id))
+        let vanishedFailures = failedBefore.values.filter { !seen.contains(PathKey($0.path)) && isScanned($0.path) }.map(\.path)
 
         try readAndSave(toRead, movable: &movable, summary: &summary, started: started, progress: progress)
 

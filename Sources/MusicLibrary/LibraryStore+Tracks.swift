@@ -4,28 +4,24 @@ import MusicCore
 
 /// The scanner's writes and the library's track reads.
 extension LibraryStore {
-    /// Every file in the library now, by path (what a rescan compares the disk with).
-    public func presentFiles() throws -> [String: KnownFile] {
+    /// Every file in the library now (what a rescan compares the disk with).
+    public func presentFiles() throws -> [KnownFile] {
         try pool.read { db in
-            var files: [String: KnownFile] = [:]
+            var files: [KnownFile] = []
             let rows = try Row.fetchCursor(db, sql: "SELECT id, path, size, mtime_ns, content_key FROM tracks WHERE removed_at IS NULL")
             while let row = try rows.next() {
-                let file = KnownFile(id: row[0], path: row[1], size: row[2], mtimeNs: row[3], contentKey: row[4])
-                files[file.path] = file
+                files.append(KnownFile(id: row[0], path: row[1], size: row[2], mtimeNs: row[3], contentKey: row[4]))
             }
             return files
         }
     }
 
-    /// Files that failed to read before, by path, so an unchanged bad file is not opened again.
-    public func knownFailures() throws -> [String: KnownFailure] {
+    /// Files that failed to read before, so an unchanged bad file is not opened again.
+    public func knownFailures() throws -> [KnownFailure] {
         try pool.read { db in
-            var failures: [String: KnownFailure] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT path, size, mtime_ns, reason FROM scan_failures")
-            while let row = try rows.next() {
-                failures[row[0]] = KnownFailure(size: row[1], mtimeNs: row[2], reason: row[3])
+            try Row.fetchAll(db, sql: "SELECT path, size, mtime_ns, reason FROM scan_failures").map { row in
+                KnownFailure(path: row[0], size: row[1], mtimeNs: row[2], reason: row[3])
             }
-            return failures
         }
     }
 

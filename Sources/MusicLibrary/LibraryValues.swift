@@ -88,6 +88,7 @@ public struct KnownFile: Sendable, Equatable {
 
 /// A file that failed to read on an earlier scan.
 public struct KnownFailure: Sendable, Equatable {
+    public var path: String
     public var size: Int64
     public var mtimeNs: Int64
     public var reason: String
