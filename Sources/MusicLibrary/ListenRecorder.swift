@@ -91,16 +91,19 @@ public final class ListenRecorder: Sendable {
             }
             if recovered { onError("listening history is being written again to \(store.path)") }
         } catch {
+            if final {
+                // Quitting: nothing will retry, so say what is lost.
+                onError("\(error); \(batch.count) listening-history entries of this session could not be written and are lost")
+                return
+            }
             let message = "\(error); playback continues, history is kept in memory until it can be written"
             let isNew = state.withLock { state -> Bool in
-                if !final {
-                    // Put the batch back in front of anything newer, within the bound.
-                    state.pending.insert(contentsOf: batch, at: 0)
-                    let excess = state.pending.count - Self.maximumPending
-                    if excess > 0 {
-                        state.pending.removeFirst(excess)
-                        state.dropped += excess
-                    }
+                // Put the batch back in front of anything newer, within the bound.
+                state.pending.insert(contentsOf: batch, at: 0)
+                let excess = state.pending.count - Self.maximumPending
+                if excess > 0 {
+                    state.pending.removeFirst(excess)
+                    state.dropped += excess
                 }
                 defer { state.lastError = message }
                 return state.lastError != message

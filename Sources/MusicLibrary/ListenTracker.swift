@@ -169,8 +169,10 @@ public struct ListenTracker: Sendable {
                                       position: position, detail: detail))]
     }
 
+    /// Seconds to the millisecond ("18.812").
     private static func seconds(_ value: Double) -> String {
-        let tenths = (value * 10).rounded() / 10
-        return "\(tenths)"
+        let milliseconds = Int((value * 1000).rounded())
+        let fraction = String(milliseconds % 1000)
+        return "\(milliseconds / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }
