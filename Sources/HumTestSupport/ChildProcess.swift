@@ -125,8 +125,15 @@ public final class Spawned: @unchecked Sendable {
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp: [UnsafeMutablePointer<CChar>?] = env.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
+        // Its own process group, so a timeout kills everything it started (the program under GNU time,
+        // a shell's children), not just the process we spawned.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP))
+        posix_spawnattr_setpgroup(&attributes, 0)
         var pid: pid_t = 0
-        let status = posix_spawnp(&pid, executable, &actions, nil, argv, envp)
+        let status = posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)
         close(inPipe[0]); close(outPipe[1]); close(errPipe[1])
         guard status == 0 else {
             close(inPipe[1]); close(outPipe[0]); close(errPipe[0])
@@ -247,7 +254,7 @@ public final class Spawned: @unchecked Sendable {
             }
             if !timedOut && Date() > deadline {
                 timedOut = true
-                Glibc.kill(pid, SIGKILL)
+                Glibc.kill(-pid, SIGKILL)
             }
             Thread.sleep(forTimeInterval: 0.002)
         }

@@ -1,17 +1,27 @@
 import GRDB
 
 extension LibraryStore {
+    /// Ranking more matches than this costs more than a keystroke may (bm25 is computed for every match):
+    /// a vaguer search lists its first matches in library order until the listener types more.
+    public static let rankedSearchLimit = 2000
+
     /// Tracks whose title, artist, album or genre contain every word of `text` (as word prefixes), case
     /// and accents ignored ("beyon halo" finds "Beyoncé — Halo"), best matches first.
     public func search(_ text: String, limit: Int = 200) throws -> [LibraryTrack] {
         guard let pattern = Self.prefixPattern(text) else { return [] }
         return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.trackColumns.split(separator: ",").map { "t." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", "))
-                FROM track_search JOIN tracks t ON t.id = track_search.rowid
-                WHERE track_search MATCH ? AND t.removed_at IS NULL
-                ORDER BY bm25(track_search) LIMIT ?
-                """, arguments: [pattern, limit]).map(Self.libraryTrack)
+            let matches = try Int64.fetchAll(db, sql: "SELECT rowid FROM track_search WHERE track_search MATCH ? LIMIT ?",
+                                             arguments: [pattern, Self.rankedSearchLimit + 1])
+            let ids = matches.count <= Self.rankedSearchLimit
+                ? try Int64.fetchAll(db, sql: "SELECT rowid FROM track_search WHERE track_search MATCH ? ORDER BY rank LIMIT ?",
+                                     arguments: [pattern, limit + 20])
+                : matches
+            var tracks: [LibraryTrack] = []
+            let statement = try db.cachedStatement(sql: "SELECT \(Self.trackColumns) FROM tracks WHERE id = ? AND removed_at IS NULL")
+            for id in ids where tracks.count < limit {
+                if let row = try Row.fetchOne(statement, arguments: [id]) { tracks.append(Self.libraryTrack(row)) }
+            }
+            return tracks
         }
     }
 

@@ -10,7 +10,7 @@ struct HumBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hum-bench",
         abstract: "Measure hum's CPU and memory against mpg123 and flac on the same files, in the same run.",
-        subcommands: [Decode.self, Pulse.self, ScanPhases.self])
+        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self])
 }
 
 /// Options shared by the benchmarks.
