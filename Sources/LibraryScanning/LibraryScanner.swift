@@ -157,10 +157,19 @@ public final class LibraryScanner: Sendable {
         if !bad.isEmpty { try store.saveScanFailures(bad) }
     }
 
-    static func absolute(_ path: String) -> String {
-        var result = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-        while result.count > 1 && result.hasSuffix("/") { result.removeLast() }
-        return (result as NSString).standardizingPath
+    /// `path` made absolute and tidied ("a/./b//c/../d" → "/cwd/a/b/d") without resolving symbolic links:
+    /// the library keeps paths as the listener names them (`~/Music` may be a link to another disk).
+    public static func absolute(_ path: String) -> String {
+        let full = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var parts: [Substring] = []
+        for part in full.split(separator: "/", omittingEmptySubsequences: true) {
+            switch part {
+            case ".": continue
+            case "..": if !parts.isEmpty { parts.removeLast() }
+            default: parts.append(part)
+            }
+        }
+        return "/" + parts.joined(separator: "/")
     }
 
     static func isInside(_ path: String, _ folder: String) -> Bool {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LibraryScanning
 import MusicLibrary
 
 /// Export formats: JSON lines, or CSV with a header row.
@@ -185,8 +186,7 @@ struct Forget: ParsableCommand {
         if all {
             scope = .all
         } else if let track {
-            let full = track.hasPrefix("/") ? track : FileManager.default.currentDirectoryPath + "/" + track
-            guard let found = try store.track(path: (full as NSString).standardizingPath) else {
+            guard let found = try store.track(path: LibraryScanner.absolute(track)) else {
                 printError("not in the library: \(track)")
                 throw ExitCode.failure
             }

@@ -46,11 +46,7 @@ struct Scan: ParsableCommand {
             throw ExitCode.failure
         }
         if interactive { writeErr("\r\u{1B}[K") }
-        try store.rememberScanFolders(roots.map { path in
-            var folder = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-            while folder.count > 1 && folder.hasSuffix("/") { folder.removeLast() }
-            return folder
-        }.filter { path in
+        try store.rememberScanFolders(roots.map(LibraryScanner.absolute).filter { path in
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
         })
