@@ -184,11 +184,11 @@ struct DurabilityTests {
         let bytesBefore = try Data(contentsOf: URL(fileURLWithPath: library))
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: library)
 
-        let works = try await Self.runObeyingFileModes(["true"])
+        let works = try await ChildProcess.runObeyingFileModes(["true"])
         try #require(works.succeeded, "cannot drop CAP_DAC_OVERRIDE with setpriv here: \(works.stderr)")
-        let writes = try await Self.runObeyingFileModes(["sh", "-c", "exec 3>>\"$1\"", "sh", library])
+        let writes = try await ChildProcess.runObeyingFileModes(["sh", "-c", "exec 3>>\"$1\"", "sh", library])
         try #require(!writes.succeeded, "the 0444 library can still be written: no read-only library to test with")
-        let result = try await Self.runObeyingFileModes([Repository.humBinary, "play", "--library", library,
+        let result = try await ChildProcess.runObeyingFileModes([Repository.humBinary, "play", "--library", library,
                                                          "--output", "null", music, music])
         // Before the other program closes the library (closing, it moves its WAL into the file).
         #expect(try Data(contentsOf: URL(fileURLWithPath: library)) == bytesBefore)
@@ -300,13 +300,6 @@ extension DurabilityTests {
                                    seekTargets: seeks.compactMap { $0.position.map { Int(($0 * 1000).rounded()) } },
                                    eventCount: events.count, listens: try store.listens())
         }
-    }
-
-    /// Runs `command` so that file modes bind it: as root (who ignores them), without CAP_DAC_OVERRIDE,
-    /// which `setpriv` drops from the bounding set before exec; as anyone else, as it is.
-    static func runObeyingFileModes(_ command: [String]) async throws -> ChildProcess.Result {
-        let full = (getuid() == 0 ? ["setpriv", "--bounding-set=-dac_override", "--"] : []) + command
-        return try await ChildProcess.run(full[0], Array(full.dropFirst()))
     }
 
     static func seconds(_ value: Double) -> String { String(format: "%.2f", value) }

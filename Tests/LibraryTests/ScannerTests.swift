@@ -177,6 +177,33 @@ struct ScannerTests {
     }
 }
 
+extension ScannerTests {
+    @Test("A folder that cannot be read is reported, the rest is scanned, and what is under it stays in the library")
+    func unreadableFolder() async throws {
+        let source = try await GeneratedLibrary.make(count: 2000, seed: 7)
+        let (store, folder) = try scratchStore("unreadable")
+        let music = folder + "/Music"
+        for name in ["Open", "Closed"] {
+            try FileManager.default.createDirectory(atPath: music + "/" + name, withIntermediateDirectories: true)
+        }
+        let files = try GeneratedLibrary.manifest(source).filter { $0.format == "ogg" }.prefix(2).map { source + "/" + $0.path }
+        try FileManager.default.copyItem(atPath: files[0], toPath: music + "/Open/a.ogg")
+        try FileManager.default.copyItem(atPath: files[1], toPath: music + "/Closed/b.ogg")
+        _ = try await offPool { try LibraryScanner(store: store).scan([music]) }
+        #expect(try store.trackCount() == 2)
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o000], ofItemAtPath: music + "/Closed")
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: music + "/Closed") }
+        let probe = try await ChildProcess.runObeyingFileModes(["ls", music + "/Closed"])
+        try #require(!probe.succeeded, "the folder can still be read: no unreadable folder to test with")
+        let scan = try await ChildProcess.runObeyingFileModes([Repository.humBinary, "scan", "--verbose", "--library", store.path, music])
+        #expect(scan.succeeded, "\(scan.stderr)")
+        #expect(scan.stdout.contains("failed: \(music)/Closed: permission denied"), "\(scan.stdout)")
+        #expect(scan.stdout.contains("0 removed"), "\(scan.stdout)")
+        #expect(try store.trackCount() == 2, "b.ogg is still in the library: its folder was not read, not emptied")
+    }
+}
+
 /// Records `count` completed listens of a track, as the player would.
 func recordPlays(_ store: LibraryStore, trackID: Int64, count: Int, start: Double = 1_700_000_000) throws {
     var open: [Int: Int64] = [:]
