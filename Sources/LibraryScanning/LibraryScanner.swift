@@ -13,6 +13,8 @@ public final class LibraryScanner: Sendable {
     /// Tracks written per transaction: large enough to amortise the commit, small enough that progress
     /// shows and a crash loses little.
     public static let batchSize = 500
+    /// Results read but not yet written, at most.
+    static let maximumUnwritten = 4 * batchSize
 
     public let store: LibraryStore
     let reader: TrackFileReader
@@ -84,6 +86,9 @@ public final class LibraryScanner: Sendable {
     private func readAndSave(_ files: [TrackFile], movable: inout Set<Int64>, summary: inout ScanSummary,
                              started: Date, progress: (ScanProgress) -> Void) throws {
         let results = Mutex<[(TrackFile, Result<TrackMetadata, any Error>)]>([])
+        // Readers wait when this many results are not written yet: memory stays bounded however far the
+        // writer falls behind (without it, a 100,000-file import held tens of thousands of tag maps).
+        let unwritten = DispatchSemaphore(value: Self.maximumUnwritten)
         let nextIndex = Atomic<Int>(0)
         let done = DispatchGroup()
         let workerCount = min(threads, max(1, files.count))
@@ -94,6 +99,7 @@ public final class LibraryScanner: Sendable {
                     let index = nextIndex.add(1, ordering: .relaxed).oldValue
                     guard index < files.count else { break }
                     let file = files[index]
+                    unwritten.wait()
                     let outcome = Result { try reader.read(file) }
                     results.withLock { $0.append((file, outcome)) }
                 }
@@ -107,7 +113,7 @@ public final class LibraryScanner: Sendable {
         var lastProgress = Date.distantPast
         var writeError: (any Error)?
         while handled < files.count {
-            let finished = done.wait(timeout: .now() + .milliseconds(100)) == .success
+            let finished = done.wait(timeout: .now() + .milliseconds(10)) == .success
             var batch = results.withLock { pending in
                 defer { pending.removeAll(keepingCapacity: true) }
                 return pending
@@ -117,6 +123,7 @@ public final class LibraryScanner: Sendable {
                 batch.removeFirst(part.count)
                 handled += part.count
                 summary.filesOpened += part.count
+                defer { for _ in part { unwritten.signal() } }
                 guard writeError == nil else { continue }
                 do { try save(part, movable: &movable, summary: &summary) } catch { writeError = error }
             }
