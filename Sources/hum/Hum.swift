@@ -12,13 +12,14 @@ struct Hum: AsyncParsableCommand {
             hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain, and remembers what you play, skip and like in one SQLite file on your machine (~/.local/share/hum/hum.sqlite). Nothing leaves your machine.
 
             Examples:
-              hum scan ~/Music                    add a folder to the library (later: `hum scan` rescans)
-              hum play ~/Music/Album              play a folder, in name order; listens are kept
+              hum scan ~/Music                    add a folder to the library
+              hum scan                            bring the library up to date
+              hum play ~/Music/Album              play a folder in name order
               hum play --private ~/Music          play without recording anything
               hum play --output wav:out.wav *.mp3 render what would be heard
               hum probe --json song.opus          format, exact length, tags, gain
-              hum export --out ~/hum-data         everything hum knows about you, readable
-              hum forget --all                    erase your listening history for good
+              hum export --out ~/hum-data         all hum knows about you, readable
+              hum forget --all                    erase your listening history
             """,
         version: version,
         subcommands: [Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self])
