@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GRDB
 
 /// hum's one SQLite file: the library, the listening log, playlists and settings.
@@ -29,12 +30,33 @@ public final class LibraryStore: Sendable {
         }
         configuration.busyMode = .timeout(5)
         do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(pool)
-            try pool.write { db in try Self.closeInterruptedListens(db) }
+            pool = try Self.openAndMigrate(path: path, configuration: configuration)
         } catch {
             throw LibraryError.cannotOpen(path: path, reason: LibraryError.describe(error))
         }
+    }
+
+    /// Opens and upgrades the file, holding an exclusive `flock` on its folder meanwhile.
+    ///
+    /// Two hums starting at once on a new library would both switch it to WAL and create the schema (the
+    /// second gets "database is locked" or "table tracks already exists"): GRDB's migrator checks what
+    /// is applied and applies the rest in separate steps. The folder's lock (not the file's: closing any
+    /// descriptor of the database file would drop SQLite's own POSIX locks) makes the two opens take turns;
+    /// it is held for milliseconds.
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+        let folder = (path as NSString).deletingLastPathComponent
+        let lock = open(folder.isEmpty ? "." : folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer {
+            if lock >= 0 {
+                flock(lock, LOCK_UN)
+                Glibc.close(lock)
+            }
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        try pool.write { db in try closeInterruptedListens(db) }
+        return pool
     }
 
     /// Where the library lives: `$XDG_DATA_HOME/hum/hum.sqlite`, by default `~/.local/share/hum/hum.sqlite`.

@@ -43,4 +43,21 @@ struct MigrationTests {
             #expect(!"\(error)".contains("\n"))
         }
     }
+
+    @Test("Several hums opening a new library at the same moment all open it (they take turns creating it)")
+    func concurrentFirstOpens() async throws {
+        for round in 0..<5 {
+            let path = Fixtures.scratchDirectory("concurrent-\(round)") + "/hum.sqlite"
+            let runs = try await withThrowingTaskGroup(of: ChildProcess.Result.self) { group in
+                for _ in 0..<6 {
+                    group.addTask { try await ChildProcess.run(Repository.humBinary, ["settings", "--library", path]) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            for run in runs {
+                #expect(run.succeeded && run.stderr.isEmpty, "\(run.stderr)")
+            }
+            #expect(try LibraryStore(path: path).schemaVersion() == LibraryStore.migrationIdentifiers.last)
+        }
+    }
 }
