@@ -102,8 +102,9 @@ struct PlaybackEngineTests {
 
     @Test("Seeking lands on the exact frame, and what was buffered before is discarded")
     func exactSeek() async {
-        // Paced at 10× real time so the seek arrives mid-track.
-        let harness = EngineHarness(framesPerSecond: 441_000) { _ in ScriptedDecoder(frames: 441_000) }
+        // Paced in real time: the seek (at 0.45 s) arrives long before playback could reach frame 300,001
+        // (6.8 s) on its own, however loaded the machine.
+        let harness = EngineHarness(framesPerSecond: 44_100) { _ in ScriptedDecoder(frames: 441_000) }
         defer { harness.shutdown() }
         harness.engine.play(items(1))
         #expect(await harness.waitForSamples(20_000))
