@@ -160,7 +160,6 @@ public final class LibraryScanner: Sendable {
             case .updated: summary.updated += 1
             case .moved: summary.moved += 1
             case .reconnected: summary.reconnected += 1
-            case .failed: break
             }
         }
         if !bad.isEmpty { try store.saveScanFailures(bad) }

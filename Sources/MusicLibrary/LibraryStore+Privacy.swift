@@ -42,19 +42,20 @@ extension LibraryStore {
             // previous_track_id points at a track's history too.
             try db.execute(sql: "UPDATE listens SET previous_track_id = NULL WHERE previous_track_id NOT IN (SELECT track_id FROM listens)")
             try Self.refreshStats(db, trackIDs: Set(tracks))
-            try db.execute(sql: """
-                DELETE FROM track_artists WHERE track_id IN (SELECT id FROM tracks WHERE removed_at IS NOT NULL
-                    AND id NOT IN (SELECT track_id FROM listens) AND id NOT IN (SELECT track_id FROM track_opinions)
-                    AND id NOT IN (SELECT track_id FROM playlist_items) AND id NOT IN (SELECT track_id FROM listening_events WHERE track_id IS NOT NULL));
-                DELETE FROM track_features WHERE track_id IN (SELECT id FROM tracks WHERE removed_at IS NOT NULL
-                    AND id NOT IN (SELECT track_id FROM listens) AND id NOT IN (SELECT track_id FROM track_opinions)
-                    AND id NOT IN (SELECT track_id FROM playlist_items));
-                DELETE FROM tracks WHERE removed_at IS NOT NULL
+            // Tracks whose files are gone were kept only for their history: with none left, they go too.
+            let orphans = try Int64.fetchAll(db, sql: """
+                SELECT id FROM tracks WHERE removed_at IS NOT NULL
                     AND id NOT IN (SELECT track_id FROM listens) AND id NOT IN (SELECT track_id FROM track_opinions)
                     AND id NOT IN (SELECT track_id FROM playlist_items)
-                    AND id NOT IN (SELECT track_id FROM listening_events WHERE track_id IS NOT NULL);
-                INSERT INTO track_search(track_search) VALUES ('optimize');
+                    AND id NOT IN (SELECT track_id FROM listening_events WHERE track_id IS NOT NULL)
                 """)
+            for table in ["track_artists", "track_features", "track_stats"] {
+                let delete = try db.makeStatement(sql: "DELETE FROM \(table) WHERE track_id = ?")
+                for id in orphans { try delete.execute(arguments: [id]) }
+            }
+            let deleteTrack = try db.makeStatement(sql: "DELETE FROM tracks WHERE id = ?")
+            for id in orphans { try deleteTrack.execute(arguments: [id]) }
+            try db.execute(sql: "INSERT INTO track_search(track_search) VALUES ('optimize')")
             return count
         }
         try pool.writeWithoutTransaction { db in

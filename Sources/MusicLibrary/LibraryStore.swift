@@ -79,11 +79,6 @@ public final class LibraryStore: Sendable {
         try pool.read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ") }
     }
 
-    /// Writes everything to the main file and empties the WAL (after `forget`, so erased bytes leave the -wal).
-    public func checkpoint() throws {
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-    }
-
     /// Closes the file; later calls fail.
     public func close() throws { try pool.close() }
 }

@@ -103,5 +103,4 @@ public enum ScanOutcome: Sendable, Equatable {
     case moved(Int64, from: String)
     /// A track removed earlier (file deleted) came back; its history reconnects.
     case reconnected(Int64)
-    case failed
 }

@@ -17,7 +17,6 @@ public final class ListenRecorder: Sendable {
         var pending: [ListeningLogEntry] = []
         var closing = false
         var dropped = 0
-        var written = 0
         var lastError: String?
     }
 
@@ -54,14 +53,15 @@ public final class ListenRecorder: Sendable {
         }
     }
 
-    /// How many entries have reached the database so far.
-    public var writtenCount: Int { state.withLock { $0.written } }
-
     /// Writes what is pending and stops the writer thread. Waits at most `timeout` seconds.
     public func close(timeout: Double = 5) {
         state.withLock { $0.closing = true }
         wakeup.signal()
         _ = finished.wait(timeout: .now() + .milliseconds(Int(timeout * 1000)))
+        let dropped = state.withLock { $0.dropped }
+        if dropped > 0 {
+            onError("\(dropped) of the oldest listening-history entries were dropped while \(store.path) could not be written")
+        }
     }
 
     private func run() {
@@ -85,7 +85,6 @@ public final class ListenRecorder: Sendable {
         do {
             try store.recordListeningLog(batch, openListens: &openListens)
             let recovered = state.withLock { state -> Bool in
-                state.written += batch.count
                 defer { state.lastError = nil }
                 return state.lastError != nil
             }

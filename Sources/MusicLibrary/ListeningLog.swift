@@ -54,7 +54,4 @@ public final class ListeningLog: Sendable {
         if recordsHistory { recorder.submit(entries) }
         recorder.close(timeout: timeout)
     }
-
-    /// Entries written so far.
-    public var writtenCount: Int { recorder.writtenCount }
 }

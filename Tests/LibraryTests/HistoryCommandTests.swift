@@ -149,4 +149,25 @@ struct HistoryCommandTests {
         let nothing = try await hum(["forget", "--library", database])
         #expect(!nothing.succeeded)
     }
+
+    @Test("A playlist keeps its order, saving it again replaces it, and export lists its files in order")
+    func playlists() async throws {
+        let (music, database, _) = try await smallLibrary("playlists")
+        #expect(try await hum(["scan", "--library", database, music]).succeeded)
+        let store = try LibraryStore(path: database)
+        let ids = try store.allTracks().map(\.id)
+        try store.savePlaylist(name: "Mix", trackIDs: [ids[2], ids[0], ids[2]])
+        try store.savePlaylist(name: "Mix", trackIDs: [ids[3], ids[1]])
+        #expect(try store.playlists().map(\.trackIDs) == [[ids[3], ids[1]]])
+        let out = Fixtures.scratchDirectory("playlists-out")
+        #expect(try await hum(["export", "--library", database, "--out", out]).succeeded)
+        let lines = try String(contentsOfFile: out + "/playlists.jsonl", encoding: .utf8).split(separator: "\n")
+        let paths = try [ids[3], ids[1]].map { try #require(try store.track(id: $0)).path }
+        #expect(lines.count == 2)
+        #expect(lines.enumerated().allSatisfy { index, line in
+            line.contains("\"position\":\"\(index + 1)\"") && line.contains(paths[index])
+        }, "\(lines)")
+        try store.deletePlaylist(name: "Mix")
+        #expect(try store.playlists().isEmpty)
+    }
 }
