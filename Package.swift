@@ -84,7 +84,9 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "CommandLineTests", dependencies: ["hum", "HumTestSupport"], swiftSettings: strict),
         .testTarget(name: "LibraryTests",
-                    dependencies: ["MusicLibrary", "LibraryScanning", "HumTestSupport"], swiftSettings: strict),
+                    dependencies: ["MusicLibrary", "LibraryScanning", "AudioFiles", "TagLibTags", "Mpg123Decoding",
+                                   "MusicCore", "HumTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "SoundTests",
                     dependencies: ["hum", "PulseOutput", "HumTestSupport"], swiftSettings: strict),
     ]

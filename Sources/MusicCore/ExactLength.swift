@@ -45,6 +45,33 @@ public enum ExactLength {
         return (total, header.sampleRate, header.channels)
     }
 
+    /// The length of an MP3 without an Info frame that lies whole in `bytes` (a small file read at once),
+    /// by walking its frame headers from `start`: what libmpg123's scan counts, without opening it.
+    ///
+    /// Only a plain stream qualifies: every frame of one version, layer, rate and channel count, back to
+    /// back, the last one ending exactly at the end of the file or at an ID3v1 tag. Anything else (junk
+    /// between frames, a cut last frame, free format, an APE tag) returns nil and is left to libmpg123.
+    /// `bitrateKbps` is the first frame's, as libmpg123 reports for a stream without a VBR header.
+    public static func mpegFrameWalk(_ bytes: [UInt8], from start: Int)
+        -> (frames: Int64, sampleRate: Int, channels: Int, bitrateKbps: Int)? {
+        var end = bytes.count
+        if end - start >= 128, bytes[end - 128] == 0x54, bytes[end - 127] == 0x41, bytes[end - 126] == 0x47 { end -= 128 }
+        guard let first = MPEGAudioFrameHeader(bytes, at: start) else { return nil }
+        var offset = start
+        var frames: Int64 = 0
+        while offset < end {
+            guard let header = MPEGAudioFrameHeader(bytes, at: offset), header.version == first.version,
+                  header.layer == first.layer, header.sampleRate == first.sampleRate,
+                  header.channels == first.channels else { return nil }
+            offset += header.frameLength
+            frames += 1
+        }
+        // libmpg123 refuses a stream of one frame (it cannot confirm the header by the next one): like the
+        // sniffer among junk, trust only three frames or more.
+        guard offset == end, frames >= 3 else { return nil }
+        return (frames * Int64(first.samplesPerFrame), first.sampleRate, first.channels, first.bitrateKbps)
+    }
+
     /// An Ogg Vorbis or Opus stream's length in seconds: the last page's granule position, minus Opus's
     /// pre-skip, over the rate (48 kHz for Opus; Vorbis's own). Nil when the pages cannot be found.
     public static func ogg(head: [UInt8], tail: [UInt8], codec: AudioCodec) -> (seconds: Double, sampleRate: Int, channels: Int)? {

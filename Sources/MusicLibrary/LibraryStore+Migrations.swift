@@ -4,12 +4,13 @@ import GRDB
 /// Migrations use plain SQL names (not the record types) so that they keep meaning what they meant.
 extension LibraryStore {
     /// Every migration, oldest first. `LibraryTests` builds a database at each of them and upgrades it.
-    public static let migrationIdentifiers = ["v1-library", "v2-search"]
+    public static let migrationIdentifiers = ["v1-library", "v2-search", "v3-search-in-bulk"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-library", migrate: createLibrary)
         migrator.registerMigration("v2-search", migrate: createSearch)
+        migrator.registerMigration("v3-search-in-bulk", migrate: indexSearchInBulk)
         return migrator
     }
 
@@ -205,5 +206,32 @@ extension LibraryStore {
             t.column("album")
             t.column("genre")
         }
+    }
+
+    /// v3: a scan indexes the tracks it adds once per batch instead of once per row.
+    ///
+    /// FTS5 flushes its pending terms to a new segment at every statement savepoint, so the per-row
+    /// insert trigger made each added track a segment of its own (17 µs a track, a third of a scan's
+    /// writes); one `INSERT … SELECT` per batch costs 1–2 µs a track. While `search_deferred` holds a
+    /// row (only ever inside the scanner's own transaction) inserted tracks are not indexed by the
+    /// trigger; the scanner indexes them before it clears the row. Updates re-index a track only when
+    /// a searched column is written (marking a track removed no longer touches the index).
+    private static func indexSearchInBulk(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE search_deferred (since_track_id INTEGER NOT NULL);
+            DROP TRIGGER "__track_search_ai";
+            CREATE TRIGGER "__track_search_ai" AFTER INSERT ON "tracks"
+            WHEN NOT EXISTS (SELECT 1 FROM search_deferred) BEGIN
+                INSERT INTO "track_search"("rowid", "title", "artist", "album", "genre")
+                VALUES (new."id", new."title", new."artist", new."album", new."genre");
+            END;
+            DROP TRIGGER "__track_search_au";
+            CREATE TRIGGER "__track_search_au" AFTER UPDATE OF "title", "artist", "album", "genre" ON "tracks" BEGIN
+                INSERT INTO "track_search"("track_search", "rowid", "title", "artist", "album", "genre")
+                VALUES ('delete', old."id", old."title", old."artist", old."album", old."genre");
+                INSERT INTO "track_search"("rowid", "title", "artist", "album", "genre")
+                VALUES (new."id", new."title", new."artist", new."album", new."genre");
+            END;
+            """)
     }
 }

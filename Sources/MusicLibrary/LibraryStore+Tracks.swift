@@ -40,11 +40,20 @@ extension LibraryStore {
                 let clearFailures = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM scan_failures)") ?? false
                 // A first import has nothing to reconnect: it skips the content-key lookups.
                 let anyRemoved = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM tracks WHERE removed_at IS NOT NULL)") ?? false
+                // The search index takes the batch's new tracks in one statement (see `indexSearchInBulk`).
+                // Only tracks that existed before the batch are updated below (a path appears once per
+                // scan), so no update re-indexes a track the index has not taken yet.
+                try db.execute(sql: "INSERT INTO search_deferred (since_track_id) SELECT COALESCE(MAX(id), 0) FROM tracks")
                 for (file, metadata) in files {
                     let outcome = try Self.saveScannedFile(db, file: file, metadata: metadata, movable: &movable, now: now,
                                                            clearFailures: clearFailures, reconnect: anyRemoved || !movable.isEmpty)
                     outcomes.append(outcome)
                 }
+                try db.execute(sql: """
+                    INSERT INTO track_search (rowid, title, artist, album, genre)
+                    SELECT id, title, artist, album, genre FROM tracks WHERE id > (SELECT since_track_id FROM search_deferred);
+                    DELETE FROM search_deferred;
+                    """)
                 return outcomes
             }
         } catch {
@@ -169,7 +178,7 @@ extension LibraryStore {
             try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
             return .reconnected(id)
         }
-        let insert = try db.cachedStatement(sql: "INSERT INTO tracks (\(trackWriteColumns.joined(separator: ", ")), added_at) VALUES (\(databaseQuestionMarks(count: trackWriteColumns.count + 1)))")
+        let insert = try db.cachedStatement(sql: insertTrackSQL)
         // The values match the columns by construction: skip GRDB's per-call argument check.
         insert.setUncheckedArguments(StatementArguments(trackValues(file: file, metadata: metadata, now: now) + [now]))
         try insert.execute()
@@ -187,6 +196,12 @@ extension LibraryStore {
         "rg_album_gain", "rg_album_peak", "tag_warning", "updated_at",
     ]
 
+    /// Built once: a scan writes hundreds of thousands of rows, and joining 36 names each time showed in profiles.
+    private static let insertTrackSQL =
+        "INSERT INTO tracks (\(trackWriteColumns.joined(separator: ", ")), added_at) VALUES (\(databaseQuestionMarks(count: trackWriteColumns.count + 1)))"
+    private static let updateTrackSQL =
+        "UPDATE tracks SET \(trackWriteColumns.map { "\($0) = ?" }.joined(separator: ", ")), removed_at = NULL WHERE id = ?"
+
     private static func trackValues(file: TrackFile, metadata: TrackMetadata, now: Int64) -> [(any DatabaseValueConvertible)?] {
         let tags = metadata.tags
         let gain = tags.replayGain
@@ -203,8 +218,7 @@ extension LibraryStore {
     }
 
     private static func writeTrack(_ db: Database, id: Int64, file: TrackFile, metadata: TrackMetadata, now: Int64) throws {
-        let assignments = trackWriteColumns.map { "\($0) = ?" }.joined(separator: ", ")
-        let update = try db.cachedStatement(sql: "UPDATE tracks SET \(assignments), removed_at = NULL WHERE id = ?")
+        let update = try db.cachedStatement(sql: updateTrackSQL)
         update.setUncheckedArguments(StatementArguments(trackValues(file: file, metadata: metadata, now: now) + [id]))
         try update.execute()
         try db.cachedStatement(sql: "DELETE FROM track_artists WHERE track_id = ?").execute(arguments: [id])

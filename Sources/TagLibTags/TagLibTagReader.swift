@@ -14,18 +14,13 @@ public struct TagLibTagReader: TagReader {
         try readTags(path: path, codec: codec, audioProperties: true)
     }
 
-    /// Reads the property map, and the audio properties only when `audioProperties` is true (the
-    /// scanner reads exact lengths itself and saves TagLib's search for the first frame).
+    /// Reads the property map, and the audio properties only when `audioProperties` is true.
     public func readTags(path: String, codec: AudioCodec, audioProperties: Bool) throws -> TagReadResult {
         let collector = PropertyCollector()
         var audio = hum_tag_audio()
         let status = withExtendedLifetime(collector) {
             hum_tag_read(path, codec.tagKind, audioProperties ? 1 : 0, Unmanaged.passUnretained(collector).toOpaque(),
-                         { context, key, value in
-                             guard let context, let key, let value else { return }
-                             Unmanaged<PropertyCollector>.fromOpaque(context).takeUnretainedValue()
-                                 .add(key: String(cString: key), value: String(cString: value))
-                         }, &audio)
+                         PropertyCollector.receive, &audio)
         }
         guard status == 0 else {
             throw AudioFileError.corrupt(path: path, reason: "TagLib cannot parse its \(codec.displayName) tags")
@@ -38,12 +33,49 @@ public struct TagLibTagReader: TagReader {
                              sampleRate: positive(audio.sample_rate),
                              channels: positive(audio.channels))
     }
+
+    /// Reads the property map of a file the caller has open as `descriptor` (`size` bytes) and whose two
+    /// ends it has read already: TagLib parses those bytes and reads only what lies between them.
+    ///
+    /// The scanner's way: TagLib's own file opening (a second `open`, then many small reads and seeks)
+    /// cost more than its parsing. The tags are the same as `readTags(path:)` gives (a test checks).
+    public func readTags(descriptor: Int32, size: Int64, head: UnsafeRawBufferPointer, tail: UnsafeRawBufferPointer,
+                         name: String, codec: AudioCodec) throws -> [String: [String]] {
+        let collector = PropertyCollector()
+        let status = withExtendedLifetime(collector) {
+            hum_tag_read_edges(descriptor, size, head.baseAddress?.assumingMemoryBound(to: UInt8.self), head.count,
+                               tail.baseAddress?.assumingMemoryBound(to: UInt8.self), tail.count, name, codec.tagKind,
+                               Unmanaged.passUnretained(collector).toOpaque(), PropertyCollector.receive)
+        }
+        guard status == 0 else {
+            throw AudioFileError.corrupt(path: name, reason: "TagLib cannot parse its \(codec.displayName) tags")
+        }
+        return collector.properties
+    }
 }
 
-/// Gathers the bridge's callbacks; lives only for one `readTags` call on one thread.
+/// Gathers the bridge's answer; lives only for one read on one thread.
 private final class PropertyCollector {
     var properties: [String: [String]] = [:]
-    func add(key: String, value: String) { properties[key, default: []].append(value) }
+
+    /// The bridge's callback: "KEY\0VALUE\0" pairs, one per value, a key's values in order.
+    static let receive: hum_tag_properties_fn = { context, packed, length in
+        guard let context, let packed else { return }
+        let collector = Unmanaged<PropertyCollector>.fromOpaque(context).takeUnretainedValue()
+        let bytes = UnsafeRawBufferPointer(start: packed, count: length).bindMemory(to: UInt8.self)
+        var start = 0
+        var key: String?
+        for index in bytes.indices where bytes[index] == 0 {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+            if let pendingKey = key {
+                collector.properties[pendingKey, default: []].append(text)
+                key = nil
+            } else {
+                key = text
+            }
+            start = index + 1
+        }
+    }
 }
 
 extension AudioCodec {
