@@ -55,7 +55,8 @@ let package = Package(
 
         // MARK: The library: store, listening log, scanner
         .target(name: "MusicLibrary",
-                dependencies: ["MusicCore", "Playback", .product(name: "GRDB", package: "GRDB.swift")],
+                dependencies: ["MusicCore", "Playback", .product(name: "GRDB", package: "GRDB.swift"),
+                               .product(name: "GRDBSQLite", package: "GRDB.swift")],
                 swiftSettings: strict),
         .target(name: "LibraryScanning",
                 dependencies: ["MusicCore", "MusicLibrary", "AudioFiles", "TagLibTags", "Mpg123Decoding"],

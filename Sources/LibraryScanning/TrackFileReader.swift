@@ -56,7 +56,7 @@ public struct TrackFileReader: Sendable {
                 : try Self.readBytes(descriptor, offset: audioOffset, count: AudioFileSniffer.headLength, path: file.path)
             if audioHead.isEmpty { break }
         }
-        let fileExtension = file.path.split(separator: ".").last.map { $0.lowercased() } ?? ""
+        let fileExtension = file.path.utf8.lastIndex(of: UInt8(ascii: ".")).map { file.path[file.path.index(after: $0)...].lowercased() } ?? ""
         let codec: AudioCodec
         switch AudioFileSniffer.classify(head: audioHead, hadID3v2: hadID3, fileExtension: fileExtension) {
         case .audio(let found): codec = found
@@ -71,13 +71,16 @@ public struct TrackFileReader: Sendable {
         do {
             // Plain ID3v2 tags are read here, everything else by TagLib from the ends read above (the
             // same property map either way); lengths and formats are read exactly below.
-            let fast = codec == .mpeg ? ID3PropertyReader.mp3Properties(head: head, tail: tail, size: size) : nil
+            let fast = codec == .mpeg ? ID3PropertyReader.mp3Properties(head: head, tail: tail, size: size)
+                : XiphPropertyReader.properties(codec: codec, head: head, tail: tail, size: size)
             let properties = try fast ?? head.withUnsafeBytes { h in
                 try tail.withUnsafeBytes { t in
                     try tagReader.readTags(descriptor: descriptor, size: size, head: h, tail: t, name: file.path, codec: codec)
                 }
             }
             tags = TrackTags(properties: properties, codec: codec)
+            // The library stores the interpreted tags; the whole map is freed here, not by the writer.
+            tags.properties = [:]
         } catch {
             tagWarning = "\(error)"
         }

@@ -6,11 +6,12 @@ import Foundation
 extension TrackTags {
     public init(properties raw: [String: [String]], codec: AudioCodec?) {
         var map: [String: [String]] = [:]
+        map.reserveCapacity(raw.count)
         for (key, values) in raw {
             // Values are kept as tagged (mutagen and other players show " Leading space" as is); blank ones go.
-            let cleaned = values.filter { !Self.trimmed($0).isEmpty }
+            let cleaned = values.contains(where: Self.isBlank) ? values.filter { !Self.isBlank($0) } : values
             guard !cleaned.isEmpty else { continue }
-            map[key.uppercased(), default: []].append(contentsOf: cleaned)
+            map[Self.uppercasedKey(key), default: []].append(contentsOf: cleaned)
         }
         func first(_ keys: String...) -> String? {
             for key in keys { if let value = map[key]?.first { return value } }
@@ -55,6 +56,19 @@ extension TrackTags {
                 albumArtistIDs: all("MUSICBRAINZ_ALBUMARTISTID")),
             replayGain: gain,
             properties: map)
+    }
+
+    /// Whether `text` is empty or only white space. A scan asks this of every tag value: the common case,
+    /// a value starting with a visible ASCII character, is answered without Unicode property lookups.
+    static func isBlank(_ text: String) -> Bool {
+        guard let first = text.utf8.first else { return true }
+        if first > 0x20 && first < 0x7F { return false }
+        return !text.unicodeScalars.contains { !$0.properties.isWhitespace }
+    }
+
+    /// Property keys upper-cased; TagLib's keys already are, so they are returned as they are.
+    static func uppercasedKey(_ key: String) -> String {
+        key.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7A).contains($0) }) ? key : key.uppercased()
     }
 
     /// `text` without leading and trailing white space (written out: Foundation's `trimmingCharacters`

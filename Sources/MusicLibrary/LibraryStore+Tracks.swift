@@ -155,10 +155,13 @@ extension LibraryStore {
                                         movable: inout Set<Int64>, now: Int64, clearFailures: Bool,
                                         reconnect: Bool) throws -> ScanOutcome {
         if clearFailures {
-            try db.cachedStatement(sql: "DELETE FROM scan_failures WHERE path = ?").execute(arguments: [file.path])
+            let clear = try RawStatement(db, sql: "DELETE FROM scan_failures WHERE path = ?")
+            clear.bind(file.path, at: 1)
+            try clear.execute()
         }
-        if let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM tracks WHERE path = ? AND removed_at IS NULL"),
-                                       arguments: [file.path]) {
+        let present = try RawStatement(db, sql: "SELECT id FROM tracks WHERE path = ? AND removed_at IS NULL")
+        present.bind(file.path, at: 1)
+        if let id = try present.fetchInt64() {
             try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
             return .updated(id)
         }
@@ -178,16 +181,16 @@ extension LibraryStore {
             try writeTrack(db, id: id, file: file, metadata: metadata, now: now)
             return .reconnected(id)
         }
-        let insert = try db.cachedStatement(sql: insertTrackSQL)
-        // The values match the columns by construction: skip GRDB's per-call argument check.
-        insert.setUncheckedArguments(StatementArguments(trackValues(file: file, metadata: metadata, now: now) + [now]))
+        let insert = try RawStatement(db, sql: insertTrackSQL)
+        bindTrack(insert, file: file, metadata: metadata, now: now)
+        insert.bind(now, at: Int32(trackWriteColumns.count + 1))  // added_at
         try insert.execute()
         let id = db.lastInsertedRowID
         try insertArtists(db, id: id, artists: metadata.tags.artists)
         return .added(id)
     }
 
-    /// The columns a scan writes, in the order of `trackValues`.
+    /// The columns a scan writes, in the order `bindTrack` binds them.
     private static let trackWriteColumns = [
         "path", "raw_path", "size", "mtime_ns", "content_key", "format", "format_name", "duration", "duration_exact",
         "sample_rate", "channels", "bitrate", "title", "artist", "artists", "album_artist", "album", "disc_number",
@@ -202,33 +205,68 @@ extension LibraryStore {
     private static let updateTrackSQL =
         "UPDATE tracks SET \(trackWriteColumns.map { "\($0) = ?" }.joined(separator: ", ")), removed_at = NULL WHERE id = ?"
 
-    private static func trackValues(file: TrackFile, metadata: TrackMetadata, now: Int64) -> [(any DatabaseValueConvertible)?] {
+    /// Binds `trackWriteColumns` (parameters 1–36).
+    private static func bindTrack(_ statement: RawStatement, file: TrackFile, metadata: TrackMetadata, now: Int64) {
         let tags = metadata.tags
         let gain = tags.replayGain
-        return [
-            file.path, file.rawPath.map { Data($0) }, file.size, file.mtimeNs, metadata.contentKey, metadata.codec.rawValue,
-            metadata.formatName, metadata.duration, metadata.durationExact, metadata.sampleRate, metadata.channels,
-            metadata.bitrateKbps, tags.title, tags.artistLine, encodeList(tags.artists), tags.albumArtist, tags.album,
-            tags.discNumber, tags.discTotal, tags.trackNumber, tags.trackTotal, tags.date, tags.year,
-            tags.genres.isEmpty ? nil : tags.genres.joined(separator: "; "),
-            tags.musicBrainz.recordingID, tags.musicBrainz.releaseTrackID, tags.musicBrainz.releaseID,
-            tags.musicBrainz.releaseGroupID, encodeList(tags.musicBrainz.artistIDs), encodeList(tags.musicBrainz.albumArtistIDs),
-            gain.trackGain, gain.trackPeak, gain.albumGain, gain.albumPeak, metadata.tagWarning, now,
-        ]
+        let ids = tags.musicBrainz
+        statement.bind(file.path, at: 1)
+        statement.bind(file.rawPath, at: 2)
+        statement.bind(file.size, at: 3)
+        statement.bind(file.mtimeNs, at: 4)
+        statement.bind(metadata.contentKey, at: 5)
+        statement.bind(metadata.codec.rawValue, at: 6)
+        statement.bind(metadata.formatName, at: 7)
+        statement.bind(metadata.duration, at: 8)
+        statement.bind(Int64(metadata.durationExact ? 1 : 0), at: 9)
+        statement.bind(metadata.sampleRate, at: 10)
+        statement.bind(metadata.channels, at: 11)
+        statement.bind(metadata.bitrateKbps, at: 12)
+        statement.bind(tags.title, at: 13)
+        statement.bind(tags.artistLine, at: 14)
+        statement.bind(encodeList(tags.artists), at: 15)
+        statement.bind(tags.albumArtist, at: 16)
+        statement.bind(tags.album, at: 17)
+        statement.bind(tags.discNumber, at: 18)
+        statement.bind(tags.discTotal, at: 19)
+        statement.bind(tags.trackNumber, at: 20)
+        statement.bind(tags.trackTotal, at: 21)
+        statement.bind(tags.date, at: 22)
+        statement.bind(tags.year, at: 23)
+        statement.bind(tags.genres.isEmpty ? nil : tags.genres.joined(separator: "; "), at: 24)
+        statement.bind(ids.recordingID, at: 25)
+        statement.bind(ids.releaseTrackID, at: 26)
+        statement.bind(ids.releaseID, at: 27)
+        statement.bind(ids.releaseGroupID, at: 28)
+        statement.bind(encodeList(ids.artistIDs), at: 29)
+        statement.bind(encodeList(ids.albumArtistIDs), at: 30)
+        statement.bind(gain.trackGain, at: 31)
+        statement.bind(gain.trackPeak, at: 32)
+        statement.bind(gain.albumGain, at: 33)
+        statement.bind(gain.albumPeak, at: 34)
+        statement.bind(metadata.tagWarning, at: 35)
+        statement.bind(now, at: 36)
     }
 
     private static func writeTrack(_ db: Database, id: Int64, file: TrackFile, metadata: TrackMetadata, now: Int64) throws {
-        let update = try db.cachedStatement(sql: updateTrackSQL)
-        update.setUncheckedArguments(StatementArguments(trackValues(file: file, metadata: metadata, now: now) + [id]))
+        let update = try RawStatement(db, sql: updateTrackSQL)
+        bindTrack(update, file: file, metadata: metadata, now: now)
+        update.bind(id, at: Int32(trackWriteColumns.count + 1))
         try update.execute()
-        try db.cachedStatement(sql: "DELETE FROM track_artists WHERE track_id = ?").execute(arguments: [id])
+        let clear = try RawStatement(db, sql: "DELETE FROM track_artists WHERE track_id = ?")
+        clear.bind(id, at: 1)
+        try clear.execute()
         try insertArtists(db, id: id, artists: metadata.tags.artists)
     }
 
     private static func insertArtists(_ db: Database, id: Int64, artists: [String]) throws {
-        let artist = try db.cachedStatement(sql: "INSERT INTO track_artists (track_id, position, name) VALUES (?, ?, ?)")
+        guard !artists.isEmpty else { return }
+        let artist = try RawStatement(db, sql: "INSERT INTO track_artists (track_id, position, name) VALUES (?, ?, ?)")
         for (position, name) in artists.enumerated() {
-            try artist.execute(arguments: [id, position, name])
+            artist.bind(id, at: 1)
+            artist.bind(position, at: 2)
+            artist.bind(name, at: 3)
+            try artist.execute()
         }
     }
 

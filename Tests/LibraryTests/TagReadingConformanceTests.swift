@@ -84,6 +84,26 @@ struct TagReadingConformanceTests {
         #expect(accepted * 10 >= mp3s * 8, "only \(accepted) of \(mp3s) MP3s read without TagLib")
     }
 
+    @Test("hum's own Vorbis comment reader gives TagLib's property map for every FLAC, Ogg and Opus file it does not leave to TagLib")
+    func xiphReaderEqualsTagLib() async throws {
+        let reader = TagLibTagReader()
+        var accepted = 0, files = 0
+        var differences: [String] = []
+        for path in try await Self.files() {
+            guard let codec = Self.codec(path), [.flac, .vorbis, .opus].contains(codec) else { continue }
+            files += 1
+            let (head, tail, size) = try Self.edges(path)
+            guard let own = XiphPropertyReader.properties(codec: codec, head: head, tail: tail, size: size) else { continue }
+            accepted += 1
+            let taglib = try? reader.readTags(path: path, codec: codec, audioProperties: false).properties
+            if Self.values(own) != Self.values(taglib) {
+                differences.append("\(path): \(own) ≠ \(String(describing: taglib))")
+            }
+        }
+        #expect(differences.isEmpty, "\(differences.count) of \(accepted) files differ, e.g. \(differences.prefix(3))")
+        #expect(accepted * 10 >= files * 8, "only \(accepted) of \(files) files read without TagLib")
+    }
+
     @Test("An MP3 without an Info frame measures, from its bytes, what libmpg123's scan counts")
     func frameWalkEqualsMpg123() async throws {
         var walked = 0
