@@ -6,8 +6,8 @@
 /// tagger writes — text frames, TXXX, COMM, USLT, UFID, URL frames and binary frames TagLib does not
 /// map (pictures, private data) — and reproduces TagLib's rules exactly: its key names, how it splits and
 /// decodes text, which v2.3 frames it drops or renames, its tolerance of iTunes' v2.4 frame sizes. For
-/// anything else (v2.2, unsynchronisation, extended headers, compressed or encrypted frames, numeric
-/// genres, involved-people lists, an APE tag, a tag larger than the bytes in hand…) it returns nil and
+/// anything else (v2.2, unsynchronisation, extended headers, compressed or encrypted frames,
+/// involved-people lists, an APE tag, a tag larger than the bytes in hand…) it returns nil and
 /// TagLib reads the file. `LibraryTests` compares both readers on every file of the corpora and of a
 /// generated library.
 ///
@@ -30,7 +30,7 @@ public enum ID3PropertyReader {
 
         guard var properties = id3v2Properties(head) else { return nil }
         if hasID3v1 {
-            guard let v1 = id3v1Properties(Array(tail[id3v1Start...]), lacking: properties) else { return nil }
+            guard let v1 = id3v1Properties(Array(tail[id3v1Start...])) else { return nil }
             for (key, values) in v1 where properties[key] == nil { properties[key] = values }
         }
         return properties
@@ -112,13 +112,8 @@ public enum ID3PropertyReader {
             }
             var values = texts
             if id == "TCON" {
-                // Numeric and "(n)" genres are ID3v1 references TagLib turns into names (its genre
-                // table); empty ones it drops (updateGenre).
-                for text in texts {
-                    let first = text.unicodeScalars.first { !$0.properties.isWhitespace }
-                    if let first, first == "(" || first == "+" || first == "-" || ("0"..."9").contains(first) { return false }
-                }
-                values = texts.filter { !$0.isEmpty }
+                guard let genres = genreNames(texts) else { return false }
+                values = genres
             }
             guard let key = textFrameKeys[deprecated[id] ?? id] else { return true }
             add(key, key == "DATE" ? values.map(replacingFirstT) : values)
@@ -247,6 +242,53 @@ public enum ID3PropertyReader {
         return text
     }
 
+    /// TCON's values as TagLib gives them: "(n)" references and numbers become ID3v1 genre names
+    /// (`FrameFactory::updateGenre`, then `TextIdentificationFrame::asProperties`); empty values go.
+    /// Nil when unsure.
+    static func genreNames(_ fields: [String]) -> [String]? {
+        var values: [String] = []
+        for field in fields {
+            var rest = Substring(field).unicodeScalars[...]
+            while rest.first == "(", let close = rest.dropFirst().firstIndex(of: ")") {
+                let code = String(rest[rest.index(after: rest.startIndex)..<close])
+                rest = rest[rest.index(after: close)...]
+                guard let number = tagLibInteger(code) else { return nil }
+                if let number, number >= 0, number <= 255, genre(number) != String(rest) {
+                    values.append(code)
+                } else if code == "RX" || code == "CR" {
+                    values.append(code)
+                }
+            }
+            if !rest.isEmpty { values.append(String(rest)) }
+        }
+        var names: [String] = []
+        for value in values {
+            guard let number = tagLibInteger(value) else { return nil }
+            names.append(number.map(genre) ?? value)
+        }
+        return names
+    }
+
+    /// The ID3v1 genre `number` names, or "" (TagLib's `ID3v1::genre`).
+    static func genre(_ number: Int) -> String { number >= 0 && number < genres.count ? genres[number] : "" }
+
+    /// TagLib's `String::toInt(&ok)` (`wcstol`, then the whole text must be used): `.some(nil)` when it is
+    /// not a number, nil for text whose reading would depend on the locale or on overflow.
+    static func tagLibInteger(_ text: String) -> Int?? {
+        var scalars = Substring(text).unicodeScalars[...]
+        while let first = scalars.first, first == " " || ("\t"..."\r").contains(first) { scalars = scalars.dropFirst() }
+        if let first = scalars.first, !first.isASCII, first.properties.isWhitespace { return nil }
+        var sign = 1
+        if let first = scalars.first, first == "+" || first == "-" {
+            sign = first == "-" ? -1 : 1
+            scalars = scalars.dropFirst()
+        }
+        let digits = scalars.prefix { ("0"..."9").contains($0) }
+        guard !digits.isEmpty, digits.count == scalars.count else { return .some(nil) }
+        guard digits.count <= 9 else { return nil }
+        return .some(sign * digits.reduce(0) { $0 * 10 + Int($1.value - 48) })
+    }
+
     /// TagLib's `String::upper`: ASCII letters only.
     static func asciiUppercased(_ text: String) -> String {
         guard text.utf8.contains(where: { (0x61...0x7A).contains($0) }) else { return text }
@@ -279,9 +321,8 @@ public enum ID3PropertyReader {
 
     // MARK: - ID3v1
 
-    /// The 128-byte ID3v1 tag's properties (TagLib's `Tag::properties`), or nil when it would need
-    /// TagLib's genre table for a key `existing` lacks.
-    static func id3v1Properties(_ tag: [UInt8], lacking existing: [String: [String]]) -> [String: [String]]? {
+    /// The 128-byte ID3v1 tag's properties (TagLib's `Tag::properties`), or nil when unsure.
+    static func id3v1Properties(_ tag: [UInt8]) -> [String: [String]]? {
         guard tag.count == 128 else { return nil }
         func field(_ offset: Int, _ length: Int) -> String {
             stripped(latin1(tag[offset..<offset + length].prefix { $0 != 0 }))
@@ -300,7 +341,8 @@ public enum ID3PropertyReader {
         if !artist.isEmpty { properties["ARTIST"] = [artist] }
         if !album.isEmpty { properties["ALBUM"] = [album] }
         if !comment.isEmpty { properties["COMMENT"] = [comment] }
-        if tag[127] != 0xFF && existing["GENRE"] == nil { return nil }
+        let genreName = genre(Int(tag[127]))
+        if !genreName.isEmpty { properties["GENRE"] = [genreName] }
         guard let yearNumber = leadingInteger(year) else { return nil }
         if yearNumber != 0 { properties["DATE"] = [String(yearNumber)] }
         if track != 0 { properties["TRACKNUMBER"] = [String(track)] }
@@ -320,6 +362,7 @@ public enum ID3PropertyReader {
     /// sign, then digits (none: 0). Nil for what this reader does not vouch for.
     static func leadingInteger(_ text: String) -> Int? {
         var scalars = Substring(text).unicodeScalars.drop { $0 == " " || ("\t"..."\r").contains($0) }
+        if let first = scalars.first, !first.isASCII { return nil }  // the locale decides what wcstol skips
         var sign = 1
         if let first = scalars.first, first == "+" || first == "-" {
             sign = first == "-" ? -1 : 1
@@ -362,6 +405,35 @@ public enum ID3PropertyReader {
         "MUSICBRAINZ ALBUM TYPE": "RELEASETYPE", "MUSICBRAINZ RELEASE GROUP ID": "MUSICBRAINZ_RELEASEGROUPID",
         "MUSICBRAINZ RELEASE TRACK ID": "MUSICBRAINZ_RELEASETRACKID", "MUSICBRAINZ WORK ID": "MUSICBRAINZ_WORKID",
         "ACOUSTID ID": "ACOUSTID_ID", "ACOUSTID FINGERPRINT": "ACOUSTID_FINGERPRINT", "MUSICIP PUID": "MUSICIP_PUID",
+    ]
+}
+
+extension ID3PropertyReader {
+    /// TagLib 1.13's ID3v1 genre names (id3v1genres.cpp), by number.
+    static let genres = [
+        "Blues", "Classic Rock", "Country", "Dance", "Disco", "Funk", "Grunge", "Hip-Hop", "Jazz", "Metal",
+        "New Age", "Oldies", "Other", "Pop", "R&B", "Rap", "Reggae", "Rock", "Techno", "Industrial", "Alternative",
+        "Ska", "Death Metal", "Pranks", "Soundtrack", "Euro-Techno", "Ambient", "Trip-Hop", "Vocal", "Jazz-Funk",
+        "Fusion", "Trance", "Classical", "Instrumental", "Acid", "House", "Game", "Sound Clip", "Gospel", "Noise",
+        "Alternative Rock", "Bass", "Soul", "Punk", "Space", "Meditative", "Instrumental Pop", "Instrumental Rock",
+        "Ethnic", "Gothic", "Darkwave", "Techno-Industrial", "Electronic", "Pop-Folk", "Eurodance", "Dream",
+        "Southern Rock", "Comedy", "Cult", "Gangsta", "Top 40", "Christian Rap", "Pop/Funk", "Jungle",
+        "Native American", "Cabaret", "New Wave", "Psychedelic", "Rave", "Showtunes", "Trailer", "Lo-Fi", "Tribal",
+        "Acid Punk", "Acid Jazz", "Polka", "Retro", "Musical", "Rock & Roll", "Hard Rock", "Folk", "Folk Rock",
+        "National Folk", "Swing", "Fast Fusion", "Bebop", "Latin", "Revival", "Celtic", "Bluegrass", "Avant-garde",
+        "Gothic Rock", "Progressive Rock", "Psychedelic Rock", "Symphonic Rock", "Slow Rock", "Big Band", "Chorus",
+        "Easy Listening", "Acoustic", "Humour", "Speech", "Chanson", "Opera", "Chamber Music", "Sonata", "Symphony",
+        "Booty Bass", "Primus", "Porn Groove", "Satire", "Slow Jam", "Club", "Tango", "Samba", "Folklore", "Ballad",
+        "Power Ballad", "Rhythmic Soul", "Freestyle", "Duet", "Punk Rock", "Drum Solo", "A Cappella", "Euro-House",
+        "Dancehall", "Goa", "Drum & Bass", "Club-House", "Hardcore Techno", "Terror", "Indie", "Britpop",
+        "Worldbeat", "Polsk Punk", "Beat", "Christian Gangsta Rap", "Heavy Metal", "Black Metal", "Crossover",
+        "Contemporary Christian", "Christian Rock", "Merengue", "Salsa", "Thrash Metal", "Anime", "Jpop", "Synthpop",
+        "Abstract", "Art Rock", "Baroque", "Bhangra", "Big Beat", "Breakbeat", "Chillout", "Downtempo", "Dub", "EBM",
+        "Eclectic", "Electro", "Electroclash", "Emo", "Experimental", "Garage", "Global", "IDM", "Illbient",
+        "Industro-Goth", "Jam Band", "Krautrock", "Leftfield", "Lounge", "Math Rock", "New Romantic", "Nu-Breakz",
+        "Post-Punk", "Post-Rock", "Psytrance", "Shoegaze", "Space Rock", "Trop Rock", "World Music", "Neoclassical",
+        "Audiobook", "Audio Theatre", "Neue Deutsche Welle", "Podcast", "Indie Rock", "G-Funk", "Dubstep",
+        "Garage Rock", "Psybient",
     ]
 }
 

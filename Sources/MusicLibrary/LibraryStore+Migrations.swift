@@ -215,9 +215,11 @@ extension LibraryStore {
     /// writes); one `INSERT … SELECT` per batch costs 1–2 µs a track. While `search_deferred` holds a
     /// row (only ever inside the scanner's own transaction) inserted tracks are not indexed by the
     /// trigger; the scanner indexes them before it clears the row. Updates re-index a track only when
-    /// a searched column is written (marking a track removed no longer touches the index).
+    /// a searched column is written (marking a track removed no longer touches the index). Removed tracks
+    /// get a (usually empty) index: each batch asks whether any exist, which scanned the table before.
     private static func indexSearchInBulk(_ db: Database) throws {
         try db.execute(sql: """
+            CREATE INDEX tracks_removed ON tracks(removed_at) WHERE removed_at IS NOT NULL;
             CREATE TABLE search_deferred (since_track_id INTEGER NOT NULL);
             DROP TRIGGER "__track_search_ai";
             CREATE TRIGGER "__track_search_ai" AFTER INSERT ON "tracks"
