@@ -29,8 +29,8 @@ let package = Package(
                        providers: [.apt(["libflac-dev"])]),
         .systemLibrary(name: "CVorbisFile",
                        providers: [.apt(["libvorbis-dev"])]),
-        .systemLibrary(name: "CPulse",
-                       providers: [.apt(["libpulse-dev"])]),
+        /// libpulse's headers, and its functions bound at run time (see CPulse.h): only `hum play` loads it.
+        .target(name: "CPulse"),
         .target(name: "TagLibBridge",
                 linkerSettings: [.linkedLibrary("tag"), .linkedLibrary("stdc++")]),
 

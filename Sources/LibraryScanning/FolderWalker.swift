@@ -21,25 +21,38 @@ public struct FolderWalker: Sendable {
     public struct Result: Sendable {
         public var files: [TrackFile] = []
         public var problems: [(path: String, reason: String)] = []
+
+        public init(files: [TrackFile] = [], problems: [(path: String, reason: String)] = []) {
+            self.files = files
+            self.problems = problems
+        }
     }
 
     public func walk(_ roots: [String]) -> Result {
-        var result = Result()
+        var files: [TrackFile] = []
+        let problems = walk(roots) { files.append($0) }
+        return Result(files: files, problems: problems)
+    }
+
+    /// Walks `roots`, handing each audio file to `found` as soon as it is seen (folders in name order as
+    /// `readdir` gives them: a folder's files before its subfolders). Returns what could not be read.
+    public func walk(_ roots: [String], found: (TrackFile) -> Void) -> [(path: String, reason: String)] {
+        var problems: [(path: String, reason: String)] = []
         var visited = Set<FolderIdentity>()
         for root in roots {
             let bytes = Array(root.utf8)
             var status = stat()
             guard stat(root, &status) == 0 else {
-                result.problems.append((root, Self.errorText(errno)))
+                problems.append((root, Self.errorText(errno)))
                 continue
             }
             if (status.st_mode & S_IFMT) == S_IFDIR {
-                walkFolder(bytes, into: &result, visited: &visited)
+                walkFolder(bytes, found: found, problems: &problems, visited: &visited)
             } else if (status.st_mode & S_IFMT) == S_IFREG {
-                result.files.append(Self.trackFile(bytes, status))
+                found(Self.trackFile(bytes, status))
             }
         }
-        return result
+        return problems
     }
 
     private struct FolderIdentity: Hashable {
@@ -47,13 +60,14 @@ public struct FolderWalker: Sendable {
         var inode: UInt64
     }
 
-    private func walkFolder(_ path: [UInt8], into result: inout Result, visited: inout Set<FolderIdentity>) {
+    private func walkFolder(_ path: [UInt8], found: (TrackFile) -> Void, problems: inout [(path: String, reason: String)],
+                            visited: inout Set<FolderIdentity>) {
         guard let directory = path.withUnsafeBufferPointer({ buffer -> OpaquePointer? in
             var terminated = Array(buffer)
             terminated.append(0)
             return terminated.withUnsafeBufferPointer { opendir(UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self)) }
         }) else {
-            result.problems.append((FilePathBytes.display(path).text, Self.errorText(errno)))
+            problems.append((FilePathBytes.display(path).text, Self.errorText(errno)))
             return
         }
         defer { closedir(directory) }
@@ -76,24 +90,24 @@ public struct FolderWalker: Sendable {
             // Regular files with other names are never stat'ed: most of a music folder is covers and cue sheets.
             if type == DT_REG && !isAudioName { continue }
             var status = stat()
-            let found = name.withUnsafeBufferPointer { buffer -> Bool in
+            let exists = name.withUnsafeBufferPointer { buffer -> Bool in
                 var terminated = Array(buffer)
                 terminated.append(0)
                 return terminated.withUnsafeBufferPointer {
                     fstatat(descriptor, UnsafeRawPointer($0.baseAddress!).assumingMemoryBound(to: CChar.self), &status, 0) == 0
                 }
             }
-            guard found else { continue }  // a dangling link, or a file deleted meanwhile
+            guard exists else { continue }  // a dangling link, or a file deleted meanwhile
             var full = path
             if full.last != 47 { full.append(47) }
             full.append(contentsOf: name)
             switch status.st_mode & S_IFMT {
             case S_IFDIR: folders.append(full)
-            case S_IFREG where isAudioName: result.files.append(Self.trackFile(full, status))
+            case S_IFREG where isAudioName: found(Self.trackFile(full, status))
             default: break
             }
         }
-        for folder in folders { walkFolder(folder, into: &result, visited: &visited) }
+        for folder in folders { walkFolder(folder, found: found, problems: &problems, visited: &visited) }
     }
 
     private static func trackFile(_ path: [UInt8], _ status: stat) -> TrackFile {

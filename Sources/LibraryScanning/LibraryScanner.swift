@@ -7,8 +7,8 @@ import Synchronization
 /// followed (their history with them), deleted files taken out (their history kept for a re-add).
 ///
 /// Unchanged files (same size and modification time) are never opened, nor are files that failed before
-/// and have not changed. The files to read are shared among reader threads (one per core but one); the
-/// calling thread writes their results in batches, one transaction each.
+/// and have not changed. The files to read go, as the walk finds them, to reader threads (one per core
+/// but one); the calling thread writes their results in batches, one transaction each.
 public final class LibraryScanner: Sendable {
     /// Tracks written per transaction: large enough to amortise the commit, small enough that progress
     /// shows and a crash loses little.
@@ -39,32 +39,34 @@ public final class LibraryScanner: Sendable {
         let roots = roots.map(Self.absolute)
         var summary = ScanSummary()
 
-        let walk = walker.walk(roots)
-        summary.files = walk.files.count
-        for problem in walk.problems { summary.failures.append(.init(path: problem.path, reason: problem.reason)) }
-
         let knownList = try store.presentFiles()
         var known: [PathKey: KnownFile] = [:]
         known.reserveCapacity(knownList.count)
         for file in knownList { known[PathKey(file.path)] = file }
         let failedBefore = Dictionary(try store.knownFailures().map { (PathKey($0.path), $0) }, uniquingKeysWith: { a, _ in a })
-        var toRead: [TrackFile] = []
+
+        // Files to read go to the readers as the walk finds them.
+        let pipeline = ReadPipeline(reader: reader, threads: threads, unwrittenLimit: Self.maximumUnwritten)
         var seen = Set<PathKey>()
-        seen.reserveCapacity(walk.files.count)
-        for file in walk.files {
+        seen.reserveCapacity(knownList.count)
+        let problems = walker.walk(roots) { file in
+            summary.files += 1
             let key = PathKey(file.path)
-            guard seen.insert(key).inserted else { continue }
+            guard seen.insert(key).inserted else { return }
             if let track = known[key], track.size == file.size, track.mtimeNs == file.mtimeNs {
                 summary.unchanged += 1
             } else if let failure = failedBefore[key], failure.size == file.size, failure.mtimeNs == file.mtimeNs {
                 summary.failures.append(.init(path: file.path, reason: failure.reason))
             } else {
-                toRead.append(file)
+                pipeline.add(file)
             }
         }
+        let toRead = pipeline.close()
+        for problem in problems { summary.failures.append(.init(path: problem.path, reason: problem.reason)) }
+
         // Tracks under the scanned folders whose files were not found: moved (if found elsewhere) or gone.
         // A folder that could not be read hides nothing: what is under it stays.
-        let unreadable = walk.problems.map { $0.path }
+        let unreadable = problems.map { $0.path }
         let folderRoots = roots.filter { root in
             var status = stat()
             return stat(root, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
@@ -77,7 +79,7 @@ public final class LibraryScanner: Sendable {
         var movable = Set(knownList.filter { !seen.contains(PathKey($0.path)) && isScanned($0.path) }.map(\.id))
         let vanishedFailures = failedBefore.values.filter { !seen.contains(PathKey($0.path)) && isScanned($0.path) }.map(\.path)
 
-        try readAndSave(toRead, movable: &movable, summary: &summary, started: started, progress: progress)
+        try save(from: pipeline, total: toRead, movable: &movable, summary: &summary, started: started, progress: progress)
 
         try store.markRemoved(trackIDs: Array(movable), failedPaths: Array(vanishedFailures))
         summary.removed = movable.count
@@ -85,57 +87,29 @@ public final class LibraryScanner: Sendable {
         return summary
     }
 
-    private func readAndSave(_ files: [TrackFile], movable: inout Set<Int64>, summary: inout ScanSummary,
-                             started: Date, progress: (ScanProgress) -> Void) throws {
-        let results = Mutex<[(TrackFile, Result<TrackMetadata, any Error>)]>([])
-        // Readers wait when this many results are not written yet: memory stays bounded however far the
-        // writer falls behind (without it, a 100,000-file import held tens of thousands of tag maps).
-        let unwritten = DispatchSemaphore(value: Self.maximumUnwritten)
-        let nextIndex = Atomic<Int>(0)
-        let done = DispatchGroup()
-        let workerCount = min(threads, max(1, files.count))
-        for _ in 0..<workerCount {
-            done.enter()
-            let thread = Thread { [reader] in
-                while true {
-                    let index = nextIndex.add(1, ordering: .relaxed).oldValue
-                    guard index < files.count else { break }
-                    let file = files[index]
-                    unwritten.wait()
-                    let outcome = Result { try reader.read(file) }
-                    results.withLock { $0.append((file, outcome)) }
-                }
-                done.leave()
-            }
-            thread.name = "hum-scan"
-            thread.start()
-        }
-
+    /// Writes the readers' results in batches, one transaction each, until all `total` are written. After a
+    /// write error the rest is still taken (so the readers finish), but not written.
+    private func save(from pipeline: ReadPipeline, total: Int, movable: inout Set<Int64>, summary: inout ScanSummary,
+                      started: Date, progress: (ScanProgress) -> Void) throws {
         var handled = 0
         var lastProgress = Date.distantPast
         var writeError: (any Error)?
-        while handled < files.count {
-            let finished = done.wait(timeout: .now() + .milliseconds(10)) == .success
-            var batch = results.withLock { pending in
-                defer { pending.removeAll(keepingCapacity: true) }
-                return pending
-            }
+        while true {
+            var (batch, finished) = pipeline.takeResults(waiting: .milliseconds(10))
             while !batch.isEmpty {
                 let part = Array(batch.prefix(Self.batchSize))
                 batch.removeFirst(part.count)
                 handled += part.count
                 summary.filesOpened += part.count
-                defer { for _ in part { unwritten.signal() } }
                 guard writeError == nil else { continue }
                 do { try save(part, movable: &movable, summary: &summary) } catch { writeError = error }
             }
-            if Date().timeIntervalSince(lastProgress) >= 0.1 || handled == files.count {
+            if Date().timeIntervalSince(lastProgress) >= 0.1 || handled == total {
                 lastProgress = Date()
-                progress(ScanProgress(total: files.count, done: handled, elapsed: Date().timeIntervalSince(started)))
+                progress(ScanProgress(total: total, done: handled, elapsed: Date().timeIntervalSince(started)))
             }
-            if finished && handled >= files.count { break }
+            if finished && handled >= total { break }
         }
-        done.wait()
         if let writeError { throw writeError }
     }
 

@@ -41,15 +41,19 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     ///   user's session). hum never autospawns a server.
     public init(applicationName: String = "hum", server: String? = nil,
                 targetLatency: Double = PulseAudioOutput.defaultTargetLatency) throws {
-        guard let mainloop = pa_threaded_mainloop_new() else {
+        var reason = [CChar](repeating: 0, count: 256)
+        guard hum_pulse_load(&reason, reason.count) == 0 else {
+            throw AudioOutputError.failed("PulseAudio's library cannot be loaded (\(String(decoding: reason.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)))")
+        }
+        guard let mainloop = hum_pa_threaded_mainloop_new() else {
             throw AudioOutputError.failed("cannot create a PulseAudio main loop")
         }
         self.mainloop = mainloop
         self.applicationName = applicationName
         self.server = server
         self.targetLatency = targetLatency
-        guard pa_threaded_mainloop_start(mainloop) == 0 else {
-            pa_threaded_mainloop_free(mainloop)
+        guard hum_pa_threaded_mainloop_start(mainloop) == 0 else {
+            hum_pa_threaded_mainloop_free(mainloop)
             throw AudioOutputError.failed("cannot start the PulseAudio main loop")
         }
     }
@@ -59,8 +63,8 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
             closeStream()
             disconnect()
         }
-        pa_threaded_mainloop_stop(mainloop)
-        pa_threaded_mainloop_free(mainloop)
+        hum_pa_threaded_mainloop_stop(mainloop)
+        hum_pa_threaded_mainloop_free(mainloop)
     }
 
     /// Connects to the server now, so that a missing server is reported before anything plays.
@@ -92,16 +96,16 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
                     return 0
                 }
                 let stream = try readyStream()
-                let writable = pa_stream_writable_size(stream)
+                let writable = hum_pa_stream_writable_size(stream)
                 guard writable >= 0 else { throw lost() }
                 if writable >= frameBytes {
                     let count = min(frames, writable / frameBytes)
-                    guard pa_stream_write(stream, samples, count * frameBytes, nil, 0, PA_SEEK_RELATIVE) == 0 else {
+                    guard hum_pa_stream_write(stream, samples, count * frameBytes, nil, 0, PA_SEEK_RELATIVE) == 0 else {
                         throw lost()
                     }
                     return count
                 }
-                pa_threaded_mainloop_wait(mainloop)
+                hum_pa_threaded_mainloop_wait(mainloop)
             }
         }
     }
@@ -109,17 +113,17 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     public func drain() throws {
         try withLock {
             guard !corked, let stream = try? readyStream() else { return }
-            guard let operation = pa_stream_drain(stream, { _, _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
+            guard let operation = hum_pa_stream_drain(stream, { _, _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
             else { throw lost() }
-            defer { pa_operation_unref(operation) }
-            while pa_operation_get_state(operation) == PA_OPERATION_RUNNING {
+            defer { hum_pa_operation_unref(operation) }
+            while hum_pa_operation_get_state(operation) == PA_OPERATION_RUNNING {
                 if interrupted || corked {
                     interrupted = false
-                    pa_operation_cancel(operation)
+                    hum_pa_operation_cancel(operation)
                     return
                 }
                 _ = try readyStream()
-                pa_threaded_mainloop_wait(mainloop)
+                hum_pa_threaded_mainloop_wait(mainloop)
             }
         }
     }
@@ -127,23 +131,23 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     public func setPaused(_ paused: Bool) {
         withLock {
             corked = paused
-            if let stream, pa_stream_get_state(stream) == PA_STREAM_READY,
-               let operation = pa_stream_cork(stream, paused ? 1 : 0, nil, nil) {
-                pa_operation_unref(operation)
+            if let stream, hum_pa_stream_get_state(stream) == PA_STREAM_READY,
+               let operation = hum_pa_stream_cork(stream, paused ? 1 : 0, nil, nil) {
+                hum_pa_operation_unref(operation)
             }
-            pa_threaded_mainloop_signal(mainloop, 0)
+            hum_pa_threaded_mainloop_signal(mainloop, 0)
         }
     }
 
     public func discardBuffered() {
         withLock {
-            if let stream, pa_stream_get_state(stream) == PA_STREAM_READY,
-               let operation = pa_stream_flush(stream, nil, nil) {
-                pa_operation_unref(operation)
+            if let stream, hum_pa_stream_get_state(stream) == PA_STREAM_READY,
+               let operation = hum_pa_stream_flush(stream, nil, nil) {
+                hum_pa_operation_unref(operation)
             }
             interrupted = true
             abortConnecting = true
-            pa_threaded_mainloop_signal(mainloop, 0)
+            hum_pa_threaded_mainloop_signal(mainloop, 0)
         }
     }
 
@@ -154,29 +158,29 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     // MARK: Internals (call with the lock held)
 
     private func withLock<T>(_ body: () throws -> T) rethrows -> T {
-        pa_threaded_mainloop_lock(mainloop)
-        defer { pa_threaded_mainloop_unlock(mainloop) }
+        hum_pa_threaded_mainloop_lock(mainloop)
+        defer { hum_pa_threaded_mainloop_unlock(mainloop) }
         return try body()
     }
 
     private var errorText: String {
         guard let context else { return "not connected" }
-        return String(cString: pa_strerror(pa_context_errno(context)))
+        return String(cString: hum_pa_strerror(hum_pa_context_errno(context)))
     }
 
     private func lost() -> AudioOutputError { .disconnected(errorText) }
 
     private func connectIfNeeded() throws {
-        if let context, pa_context_get_state(context) == PA_CONTEXT_READY { return }
+        if let context, hum_pa_context_get_state(context) == PA_CONTEXT_READY { return }
         disconnect()
-        guard let context = pa_context_new(pa_threaded_mainloop_get_api(mainloop), applicationName) else {
+        guard let context = hum_pa_context_new(hum_pa_threaded_mainloop_get_api(mainloop), applicationName) else {
             throw AudioOutputError.failed("cannot create a PulseAudio context")
         }
         self.context = context
-        pa_context_set_state_callback(context, { _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
-        guard pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else { throw lost() }
+        hum_pa_context_set_state_callback(context, { _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
+        guard hum_pa_context_connect(context, server, PA_CONTEXT_NOAUTOSPAWN, nil) >= 0 else { throw lost() }
         try waitForServer {
-            let state = pa_context_get_state(context)
+            let state = hum_pa_context_get_state(context)
             if state == PA_CONTEXT_FAILED || state == PA_CONTEXT_TERMINATED { throw lost() }
             return state == PA_CONTEXT_READY
         }
@@ -187,7 +191,7 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     private func waitForServer(until ready: () throws -> Bool) throws {
         let deadline = DispatchTime.now() + Self.answerTimeout
         // Wakes the wait at the deadline; it keeps this object alive until it has run or is cancelled.
-        let alarm = DispatchWorkItem { [self] in withLock { pa_threaded_mainloop_signal(mainloop, 0) } }
+        let alarm = DispatchWorkItem { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
         DispatchQueue.global().asyncAfter(deadline: deadline, execute: alarm)
         defer { alarm.cancel() }
         while try !ready() {
@@ -197,32 +201,32 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
             if DispatchTime.now() >= deadline {
                 throw AudioOutputError.disconnected("the sound server did not answer within \(Int(Self.answerTimeout)) s")
             }
-            pa_threaded_mainloop_wait(mainloop)
+            hum_pa_threaded_mainloop_wait(mainloop)
         }
     }
 
     private func disconnect() {
         guard let context else { return }
-        pa_context_set_state_callback(context, nil, nil)
-        pa_context_disconnect(context)
-        pa_context_unref(context)
+        hum_pa_context_set_state_callback(context, nil, nil)
+        hum_pa_context_disconnect(context)
+        hum_pa_context_unref(context)
         self.context = nil
     }
 
     private func openStream(_ format: AudioFormat) throws {
         var spec = pa_sample_spec(format: PA_SAMPLE_FLOAT32LE, rate: UInt32(format.sampleRate),
                                   channels: UInt8(clamping: format.channels))
-        guard pa_sample_spec_valid(&spec) != 0 else {
+        guard hum_pa_sample_spec_valid(&spec) != 0 else {
             throw AudioOutputError.failed("PulseAudio cannot play \(format)")
         }
         var map = pa_channel_map()
-        pa_channel_map_init_extend(&map, UInt32(format.channels), PA_CHANNEL_MAP_WAVEEX)
-        guard let stream = pa_stream_new(context, applicationName, &spec, &map) else { throw lost() }
+        hum_pa_channel_map_init_extend(&map, UInt32(format.channels), PA_CHANNEL_MAP_WAVEEX)
+        guard let stream = hum_pa_stream_new(context, applicationName, &spec, &map) else { throw lost() }
         self.stream = stream
         self.format = format
         let loop = UnsafeMutableRawPointer(mainloop)
-        pa_stream_set_state_callback(stream, { _, loop in signal(loop) }, loop)
-        pa_stream_set_write_callback(stream, { _, _, loop in signal(loop) }, loop)
+        hum_pa_stream_set_state_callback(stream, { _, loop in signal(loop) }, loop)
+        hum_pa_stream_set_write_callback(stream, { _, _, loop in signal(loop) }, loop)
 
         let bytesPerSecond = Double(format.sampleRate * format.channels * MemoryLayout<Float>.size)
         // The server asks for audio when half the buffer has played: half as many wake-ups as its default.
@@ -232,10 +236,10 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         // No timing updates: hum does not ask the server for latency, and they cost a round trip each.
         var flags = PA_STREAM_ADJUST_LATENCY.rawValue
         if corked { flags |= PA_STREAM_START_CORKED.rawValue }
-        guard pa_stream_connect_playback(stream, nil, &attributes, pa_stream_flags_t(rawValue: flags), nil, nil) >= 0
+        guard hum_pa_stream_connect_playback(stream, nil, &attributes, pa_stream_flags_t(rawValue: flags), nil, nil) >= 0
         else { throw lost() }
         try waitForServer {
-            let state = pa_stream_get_state(stream)
+            let state = hum_pa_stream_get_state(stream)
             if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED { throw lost() }
             return state == PA_STREAM_READY
         }
@@ -243,17 +247,17 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
 
     /// The stream, if it and the connection are healthy; otherwise the error to report.
     private func readyStream() throws -> OpaquePointer {
-        guard let context, pa_context_get_state(context) == PA_CONTEXT_READY,
-              let stream, pa_stream_get_state(stream) == PA_STREAM_READY else { throw lost() }
+        guard let context, hum_pa_context_get_state(context) == PA_CONTEXT_READY,
+              let stream, hum_pa_stream_get_state(stream) == PA_STREAM_READY else { throw lost() }
         return stream
     }
 
     private func closeStream() {
         guard let stream else { return }
-        pa_stream_set_state_callback(stream, nil, nil)
-        pa_stream_set_write_callback(stream, nil, nil)
-        if pa_stream_get_state(stream) == PA_STREAM_READY { pa_stream_disconnect(stream) }
-        pa_stream_unref(stream)
+        hum_pa_stream_set_state_callback(stream, nil, nil)
+        hum_pa_stream_set_write_callback(stream, nil, nil)
+        if hum_pa_stream_get_state(stream) == PA_STREAM_READY { hum_pa_stream_disconnect(stream) }
+        hum_pa_stream_unref(stream)
         self.stream = nil
         format = nil
         interrupted = false
@@ -263,5 +267,5 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
 /// Wakes whoever waits on the main loop; every callback does just this, the waiting code re-reads state.
 private func signal(_ loop: UnsafeMutableRawPointer?) {
     guard let loop else { return }
-    pa_threaded_mainloop_signal(OpaquePointer(loop), 0)
+    hum_pa_threaded_mainloop_signal(OpaquePointer(loop), 0)
 }
