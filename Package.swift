@@ -23,14 +23,16 @@ let package = Package(
         // MARK: C libraries (system modules and one C++ bridge)
         .systemLibrary(name: "CMpg123",
                        providers: [.apt(["libmpg123-dev"])]),
-        .systemLibrary(name: "CSndfile",
-                       providers: [.apt(["libsndfile1-dev"])]),
+        /// Binds a shared library's functions at first use, for the two below.
+        .target(name: "LibraryLoading"),
+        /// libsndfile's header, and its functions bound at run time (see CSndfile.h).
+        .target(name: "CSndfile", dependencies: ["LibraryLoading"]),
         .systemLibrary(name: "CFLAC",
                        providers: [.apt(["libflac-dev"])]),
         .systemLibrary(name: "CVorbisFile",
                        providers: [.apt(["libvorbis-dev"])]),
         /// libpulse's headers, and its functions bound at run time (see CPulse.h): only `hum play` loads it.
-        .target(name: "CPulse"),
+        .target(name: "CPulse", dependencies: ["LibraryLoading"]),
         .target(name: "TagLibBridge",
                 linkerSettings: [.linkedLibrary("tag"), .linkedLibrary("stdc++")]),
 

@@ -1,6 +1,6 @@
 #include "CPulse.h"
 
-#include <dlfcn.h>
+#include <LibraryLoading.h>
 #include <pthread.h>
 #include <stdio.h>
 
@@ -12,29 +12,23 @@ HUM_PULSE_FUNCTIONS(HUM_PULSE_POINTER, HUM_PULSE_POINTER_VOID)
 #define HUM_PULSE_TRAMPOLINE_VOID(name, params, args) void hum_##name params { bound_##name args; }
 HUM_PULSE_FUNCTIONS(HUM_PULSE_TRAMPOLINE, HUM_PULSE_TRAMPOLINE_VOID)
 
-static pthread_once_t load_once = PTHREAD_ONCE_INIT;
-static int load_status = -1;
-static char load_error[256];
+#define HUM_PULSE_NAME(name, ...) #name,
+static const char *const names[] = { HUM_PULSE_FUNCTIONS(HUM_PULSE_NAME, HUM_PULSE_NAME) };
+#define HUM_PULSE_SLOT(name, ...) (void **)&bound_##name,
+static void **const slots[] = { HUM_PULSE_FUNCTIONS(HUM_PULSE_SLOT, HUM_PULSE_SLOT) };
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int status = -1;
+static char reason[256];
 
 static void load(void) {
-    void *library = dlopen("libpulse.so.0", RTLD_NOW | RTLD_LOCAL);
-    if (!library) {
-        snprintf(load_error, sizeof load_error, "%s", dlerror());
-        return;
-    }
-#define HUM_PULSE_BIND(name, ...) \
-    *(void **)(&bound_##name) = dlsym(library, #name); \
-    if (!bound_##name) { \
-        snprintf(load_error, sizeof load_error, "libpulse.so.0 has no %s", #name); \
-        return; \
-    }
-    HUM_PULSE_FUNCTIONS(HUM_PULSE_BIND, HUM_PULSE_BIND)
-#undef HUM_PULSE_BIND
-    load_status = 0;
+    void *found[sizeof names / sizeof names[0]];
+    status = hum_bind_library("libpulse.so.0", names, found, sizeof names / sizeof names[0], reason, sizeof reason);
+    if (status == 0) for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) *slots[i] = found[i];
 }
 
 int hum_pulse_load(char *error, size_t error_size) {
-    pthread_once(&load_once, load);
-    if (load_status != 0 && error && error_size > 0) snprintf(error, error_size, "%s", load_error);
-    return load_status;
+    pthread_once(&once, load);
+    if (status != 0 && error && error_size > 0) snprintf(error, error_size, "%s", reason);
+    return status;
 }

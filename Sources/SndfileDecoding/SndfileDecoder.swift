@@ -25,28 +25,33 @@ public final class SndfileDecoder: AudioDecoder {
     public init(path: String, codec: AudioCodec) throws {
         self.path = path
         self.codec = codec
+        var reason = [CChar](repeating: 0, count: 256)
+        guard hum_sndfile_load(&reason, reason.count) == 0 else {
+            let why = String(decoding: reason.prefix { $0 != 0 }.map(UInt8.init(bitPattern:)), as: UTF8.self)
+            throw AudioFileError.unreadable(path: path, reason: "libsndfile cannot be loaded (\(why))")
+        }
         var info = SF_INFO()
-        guard let file = sf_open(path, Int32(SFM_READ), &info) else {
-            throw AudioFileError.corrupt(path: path, reason: "cannot open as \(codec.displayName): \(Self.message(sf_strerror(nil)))")
+        guard let file = hum_sf_open(path, Int32(SFM_READ), &info) else {
+            throw AudioFileError.corrupt(path: path, reason: "cannot open as \(codec.displayName): \(Self.message(hum_sf_strerror(nil)))")
         }
         self.file = file
         format = AudioFormat(sampleRate: Int(info.samplerate), channels: Int(info.channels))
         guard format.isPlayable else {
-            sf_close(file)
+            hum_sf_close(file)
             throw AudioFileError.corrupt(path: path, reason: "impossible format \(format)")
         }
         frameCount = info.frames > 0 && info.frames < Int64.max / 2 ? Int64(info.frames) : (info.frames == 0 ? 0 : nil)
         reorder = codec == .opus ? ChannelOrder.vorbisToWAV(channels: format.channels) : nil
     }
 
-    deinit { sf_close(file) }
+    deinit { hum_sf_close(file) }
 
     public func read(into buffer: UnsafeMutablePointer<Float>, maxFrames: Int) throws -> Int {
-        let got = Int(sf_readf_float(file, buffer, sf_count_t(maxFrames)))
+        let got = Int(hum_sf_readf_float(file, buffer, sf_count_t(maxFrames)))
         if got == 0 {
-            let error = sf_error(file)
+            let error = hum_sf_error(file)
             if error != 0 {
-                throw AudioFileError.corrupt(path: path, reason: Self.message(sf_error_number(error)))
+                throw AudioFileError.corrupt(path: path, reason: Self.message(hum_sf_error_number(error)))
             }
             if let frameCount, position < frameCount {
                 let rate = Double(format.sampleRate)
@@ -60,7 +65,7 @@ public final class SndfileDecoder: AudioDecoder {
     }
 
     public func seek(toFrame frame: Int64) throws {
-        let reached = sf_seek(file, sf_count_t(max(frame, 0)), SEEK_SET)
+        let reached = hum_sf_seek(file, sf_count_t(max(frame, 0)), SEEK_SET)
         guard reached >= 0 else {
             throw AudioFileError.corrupt(path: path, reason: "cannot seek to frame \(frame)")
         }

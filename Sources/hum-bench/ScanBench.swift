@@ -78,6 +78,9 @@ struct ScanBench: ParsableCommand {
     @Flag(help: "Skip cmus (when it is not installed).")
     var noCmus = false
 
+    @Option(help: "Imports of each library by each player; the medians are compared (this machine is shared, and single runs vary by a third).")
+    var runs = 3
+
     func run() throws {
         let hum = try HumBinary.path()
         let work = workDirectory ?? (NSTemporaryDirectory() + "hum-bench-scan-\(getpid())")
@@ -86,30 +89,45 @@ struct ScanBench: ParsableCommand {
         for folder in folders {
             let name = URL(fileURLWithPath: folder).lastPathComponent
             print("== \(name)")
-            var cmusRate: Double?
-            var cmusRSS: Int?
             // Both importers must find the files in the page cache: whichever ran first would otherwise
             // pay for the disk (this machine's memory manager evicts idle pages within minutes).
             let warm = Date()
             let bytes = Self.readEveryFile(folder)
             print(String(format: "page cache warmed: %.0f MiB read in %.1f s", Double(bytes) / 1_048_576, Date().timeIntervalSince(warm)))
-            if !noCmus {
-                let cmus = try CmusImport.measure(folder: folder, workDirectory: work + "/cmus-\(name)")
-                cmusRate = Double(cmus.tracks) / cmus.seconds
-                cmusRSS = cmus.peakRSSKiB
-                print(String(format: "cmus import:  %6d tracks in %6.2f s = %7.0f tracks/s, peak RSS %@", cmus.tracks, cmus.seconds,
-                             cmusRate!, cmus.peakRSSKiB.map { "\($0 / 1024) MiB" } ?? "?"))
-            }
             let database = work + "/\(name).sqlite"
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
-            let first = try ChildProcess.run(hum, ["scan", "--library", database, folder], timeout: 3600)
-            guard first.succeeded else { throw ValidationError("hum scan failed: \(first.stderr)") }
-            let tracks = try LibraryStore(path: database).trackCount()
-            let humRate = Double(tracks) / first.wallSeconds
-            let ratio = cmusRate.map { humRate / $0 }
-            print(String(format: "hum scan:     %6d tracks in %6.2f s = %7.0f tracks/s%@, peak RSS %d MiB%@", tracks, first.wallSeconds, humRate,
-                         ratio.map { String(format: " (%.2f× cmus, target ≥ 1.5×)", $0) } ?? "",
-                         first.maxResidentKiB / 1024, cmusRSS.map { first.maxResidentKiB <= $0 ? " (≤ cmus)" : " (> cmus \($0 / 1024) MiB!)" } ?? ""))
+            var cmusRates: [Double] = [], cmusRSS: [Int] = [], humRates: [Double] = [], humRSS: [Int] = []
+            var tracks = 0
+            // Alternating, so that a busy spell on the machine hits both alike.
+            for run in 1...max(1, runs) {
+                if !noCmus {
+                    let cmus = try CmusImport.measure(folder: folder, workDirectory: work + "/cmus-\(name)-\(run)")
+                    cmusRates.append(Double(cmus.tracks) / cmus.seconds)
+                    if let rss = cmus.peakRSSKiB { cmusRSS.append(rss) }
+                    print(String(format: "  cmus import %d: %6d tracks in %6.2f s = %7.0f tracks/s, peak RSS %@", run, cmus.tracks,
+                                 cmus.seconds, cmusRates.last!, cmus.peakRSSKiB.map { "\($0 / 1024) MiB" } ?? "?"))
+                }
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+                let first = try ChildProcess.run(hum, ["scan", "--library", database, folder], timeout: 3600)
+                guard first.succeeded else { throw ValidationError("hum scan failed: \(first.stderr)") }
+                tracks = try LibraryStore(path: database).trackCount()
+                humRates.append(Double(tracks) / first.wallSeconds)
+                humRSS.append(first.maxResidentKiB)
+                print(String(format: "  hum scan %d:    %6d tracks in %6.2f s = %7.0f tracks/s, peak RSS %d MiB", run, tracks,
+                             first.wallSeconds, humRates.last!, first.maxResidentKiB / 1024))
+            }
+            let humRate = Self.median(humRates), humPeak = Self.median(humRSS.map(Double.init))
+            if !cmusRates.isEmpty {
+                let cmusRate = Self.median(cmusRates)
+                print(String(format: "cmus import (median of %d): %7.0f tracks/s, peak RSS %@", cmusRates.count, cmusRate,
+                             cmusRSS.isEmpty ? "?" : "\(Int(Self.median(cmusRSS.map(Double.init))) / 1024) MiB"))
+                print(String(format: "hum scan (median of %d):    %7.0f tracks/s = %.2f× cmus (target ≥ 1.5×)", humRates.count, humRate,
+                             humRate / cmusRate))
+            } else {
+                print(String(format: "hum scan (median of %d):    %7.0f tracks/s", humRates.count, humRate))
+            }
+            let cmusPeak = cmusRSS.isEmpty ? nil : Self.median(cmusRSS.map(Double.init))
+            print(String(format: "hum peak RSS (median): %d MiB%@", Int(humPeak) / 1024,
+                         cmusPeak.map { humPeak <= $0 ? " (≤ cmus, target met)" : " (> cmus's \(Int($0) / 1024) MiB: target missed)" } ?? ""))
             let again = try ChildProcess.run(hum, ["scan", "--library", database, folder], timeout: 600)
             print(String(format: "hum rescan (unchanged): %.2f s (target ≤ 2 s for 100k), peak RSS %d MiB", again.wallSeconds, again.maxResidentKiB / 1024))
             let size = ((try? FileManager.default.attributesOfItem(atPath: database)[.size]) as? Int) ?? 0
@@ -184,6 +202,12 @@ struct ScanBench: ParsableCommand {
             close(descriptor)
         }
         return total
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        guard !sorted.isEmpty else { return 0 }
+        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func percentile(_ values: [Double], _ p: Double) -> Double {
