@@ -79,6 +79,8 @@ public final class LibraryScanner: Sendable {
         var movable = Set(knownList.filter { !seen.contains(PathKey($0.path)) && isScanned($0.path) }.map(\.id))
         let vanishedFailures = failedBefore.values.filter { !seen.contains(PathKey($0.path)) && isScanned($0.path) }.map(\.path)
 
+        if toRead > 0 { try store.prepareForImport(tracks: knownList.count + toRead) }
+        defer { if toRead > 0 { try? store.finishImport() } }
         try save(from: pipeline, total: toRead, movable: &movable, summary: &summary, started: started, progress: progress)
 
         try store.markRemoved(trackIDs: Array(movable), failedPaths: Array(vanishedFailures))

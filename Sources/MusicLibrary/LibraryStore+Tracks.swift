@@ -74,6 +74,34 @@ extension LibraryStore {
         }
     }
 
+    /// SQLite's page cache for the writes, in KiB (its default is 2,000).
+    public static let defaultWriteCacheKiB = 2000
+    /// WAL pages after which a commit copies the log into the database file (SQLite's default).
+    public static let defaultCheckpointPages = 1000
+    /// The same during an import: about 40 MiB of log on disk, never in memory.
+    static let importCheckpointPages = 10_000
+
+    /// Readies the writer for an import into a library of about `tracks` tracks; `finishImport` undoes it.
+    ///
+    /// Two settings, each measured with `hum-bench scan` on 100,000 files: a page cache that grows with the
+    /// library (16 KiB per 100 tracks, from the default up to 32 MiB; the indexes of 100,000 tracks do not
+    /// fit in 2 MiB: 10–13 % faster), and checkpoints ten times rarer (every commit of an import touches
+    /// index pages all over the file, and each checkpoint wrote them and synced the file again: the
+    /// writer spent a fifth of its time there).
+    public func prepareForImport(tracks: Int) throws {
+        let kib = min(32 * 1024, max(Self.defaultWriteCacheKiB, tracks * 16 / 100))
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(kib); PRAGMA wal_autocheckpoint = \(Self.importCheckpointPages)")
+        }
+    }
+
+    /// Back to the everyday settings after an import.
+    public func finishImport() throws {
+        try pool.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA cache_size = -\(Self.defaultWriteCacheKiB); PRAGMA wal_autocheckpoint = \(Self.defaultCheckpointPages)")
+        }
+    }
+
     /// Takes tracks out of the library (their files are gone); their listening history stays.
     /// Also forgets failures recorded for paths that no longer exist.
     public func markRemoved(trackIDs: [Int64], failedPaths: [String] = []) throws {

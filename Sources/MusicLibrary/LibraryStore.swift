@@ -27,6 +27,9 @@ public final class LibraryStore: Sendable {
             // WAL + NORMAL: a commit survives a killed process (the WAL is in the OS cache); only a power
             // cut can lose the last transactions, never corrupt the file.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // An import lets the log grow to ~40 MiB (see `prepareForImport`); once copied into the file
+            // it is cut back to this, not left that size on disk.
+            try db.execute(sql: "PRAGMA journal_size_limit = 8388608")
         }
         configuration.busyMode = .timeout(5)
         do {
