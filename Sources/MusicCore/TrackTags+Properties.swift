@@ -5,13 +5,20 @@ import Foundation
 /// descriptions become keys), Vorbis comments and APE tags.
 extension TrackTags {
     public init(properties raw: [String: [String]], codec: AudioCodec?) {
-        var map: [String: [String]] = [:]
-        map.reserveCapacity(raw.count)
-        for (key, values) in raw {
-            // Values are kept as tagged (mutagen and other players show " Leading space" as is); blank ones go.
-            let cleaned = values.contains(where: Self.isBlank) ? values.filter { !Self.isBlank($0) } : values
-            guard !cleaned.isEmpty else { continue }
-            map[Self.uppercasedKey(key), default: []].append(contentsOf: cleaned)
+        // Values are kept as tagged (mutagen and other players show " Leading space" as is); blank ones go.
+        // A map that is clean already (upper-case keys, no blank or empty entry: the usual case) is kept
+        // as it is rather than copied.
+        let clean = raw.allSatisfy { key, values in
+            !values.isEmpty && Self.isUppercaseASCII(key) && !values.contains(where: Self.isBlank)
+        }
+        var map: [String: [String]] = clean ? raw : [:]
+        if !clean {
+            map.reserveCapacity(raw.count)
+            for (key, values) in raw {
+                let cleaned = values.contains(where: Self.isBlank) ? values.filter { !Self.isBlank($0) } : values
+                guard !cleaned.isEmpty else { continue }
+                map[Self.uppercasedKey(key), default: []].append(contentsOf: cleaned)
+            }
         }
         func first(_ keys: String...) -> String? {
             for key in keys { if let value = map[key]?.first { return value } }
@@ -68,7 +75,11 @@ extension TrackTags {
 
     /// Property keys upper-cased; TagLib's keys already are, so they are returned as they are.
     static func uppercasedKey(_ key: String) -> String {
-        key.utf8.allSatisfy({ $0 < 0x80 && !(0x61...0x7A).contains($0) }) ? key : key.uppercased()
+        isUppercaseASCII(key) ? key : key.uppercased()
+    }
+
+    static func isUppercaseASCII(_ key: String) -> Bool {
+        key.utf8.allSatisfy { $0 < 0x80 && !(0x61...0x7A).contains($0) }
     }
 
     /// `text` without leading and trailing white space (written out: Foundation's `trimmingCharacters`
