@@ -18,6 +18,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // MARK: C libraries (system modules and one C++ bridge)
@@ -35,6 +36,8 @@ let package = Package(
         .target(name: "CPulse", dependencies: ["LibraryLoading"]),
         .target(name: "TagLibBridge",
                 linkerSettings: [.linkedLibrary("tag"), .linkedLibrary("stdc++")]),
+        /// ncursesw's wide-character API, and the few macros Swift cannot import (attributes, getmaxyx).
+        .target(name: "CNcursesw", linkerSettings: [.linkedLibrary("ncursesw")]),
 
         // MARK: Pure core: values and ports, no I/O
         .target(name: "MusicCore", swiftSettings: strict),
@@ -64,10 +67,29 @@ let package = Package(
                 dependencies: ["MusicCore", "MusicLibrary", "AudioFiles", "TagLibTags", "Mpg123Decoding"],
                 swiftSettings: strict),
 
+        // MARK: The terminal UI
+        /// Pure: cell grid and diff, display width, styles and themes, keys. Knows nothing of hum.
+        .target(name: "TerminalUI", swiftSettings: strict),
+        /// Pure: M3U/M3U8, PLS and XSPF playlists read and written.
+        .target(name: "PlaylistFiles", swiftSettings: strict),
+        /// Pure: the app's state, its Command vocabulary (keys, `:` line, config), filters, and
+        /// `update(state, message) -> effects`.
+        .target(name: "AppCore", dependencies: ["MusicCore", "TerminalUI"], swiftSettings: strict),
+        /// Pure: every screen drawn from the state into a cell grid.
+        .target(name: "Screens", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),
+        /// The only importer of ncurses: draws grid diffs, reads keys and mouse, restores the terminal.
+        .target(name: "TerminalNcurses", dependencies: ["TerminalUI", "CNcursesw"], swiftSettings: strict),
+        /// The run loop that owns the state: terminal events, engine events and effects.
+        .target(name: "AppRuntime",
+                dependencies: ["AppCore", "Screens", "TerminalUI", "TerminalNcurses", "MusicCore", "MusicLibrary",
+                               "LibraryScanning", "Playback", "AudioFiles", "PulseOutput", "FileOutputs", "PlaylistFiles",
+                               .product(name: "TOMLKit", package: "TOMLKit")],
+                swiftSettings: strict),
+
         // MARK: Executables
         .executableTarget(name: "hum",
                           dependencies: ["MusicCore", "Playback", "AudioFiles", "TagLibTags", "PulseOutput", "FileOutputs",
-                                         "MusicLibrary", "LibraryScanning",
+                                         "MusicLibrary", "LibraryScanning", "AppRuntime", "AppCore",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
@@ -90,6 +112,12 @@ let package = Package(
                     dependencies: ["MusicLibrary", "LibraryScanning", "AudioFiles", "TagLibTags", "Mpg123Decoding",
                                    "MusicCore", "HumTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
+        .testTarget(name: "PlaylistFilesTests", dependencies: ["PlaylistFiles"], swiftSettings: strict),
+        .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),
+        .testTarget(name: "ScreensTests", dependencies: ["Screens", "AppCore", "TerminalUI", "MusicCore"],
+                    exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "UITests", dependencies: ["hum", "HumTestSupport"], swiftSettings: strict),
         .testTarget(name: "SoundTests",
                     dependencies: ["hum", "PulseOutput", "HumTestSupport"], swiftSettings: strict),
     ]

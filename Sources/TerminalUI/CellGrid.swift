@@ -1,0 +1,193 @@
+/// One screen cell: a grapheme cluster (already made safe to show) and its style.
+///
+/// A character two columns wide occupies its cell and the next; the next holds `continuation` so that
+/// the grid stays one entry per column, and drawing skips it.
+public struct Cell: Sendable, Equatable {
+    public var text: String
+    public var style: Style
+    /// True for the right half of a two-column character.
+    public var isContinuation: Bool
+
+    public init(text: String = " ", style: Style = .plain, isContinuation: Bool = false) {
+        self.text = text
+        self.style = style
+        self.isContinuation = isContinuation
+    }
+
+    public static let blank = Cell()
+}
+
+/// An off-screen screen: rows × columns cells. Screens render into it; the terminal draws only what
+/// changed since the last grid it drew (`GridDiff`). Tests compare its text with snapshots.
+public struct CellGrid: Sendable, Equatable {
+    public let rows: Int
+    public let columns: Int
+    public private(set) var cells: [Cell]
+
+    public init(rows: Int, columns: Int, fill: Cell = .blank) {
+        self.rows = max(0, rows)
+        self.columns = max(0, columns)
+        cells = Array(repeating: fill, count: self.rows * self.columns)
+    }
+
+    public subscript(row: Int, column: Int) -> Cell {
+        get { cells[row * columns + column] }
+        set { cells[row * columns + column] = newValue }
+    }
+
+    /// Fills a rectangle with blanks of `style`.
+    public mutating func fill(_ rect: Rect, style: Style = .plain) {
+        let clipped = rect.intersection(Rect(row: 0, column: 0, height: rows, width: columns))
+        guard !clipped.isEmpty else { return }
+        let blank = Cell(style: style)
+        for row in clipped.row..<clipped.maxRow {
+            let start = row * columns
+            for column in clipped.column..<clipped.maxColumn { cells[start + column] = blank }
+        }
+    }
+
+    /// Writes `text` at (`row`, `column`) in at most `width` columns (to the grid's edge by default),
+    /// sanitized and cut with "…" when it does not fit. Returns the columns written. With `pad`, the rest
+    /// of `width` is filled with blanks of `style`.
+    @discardableResult
+    public mutating func put(_ text: String, row: Int, column: Int, width: Int? = nil, style: Style = .plain,
+                             pad: Bool = false) -> Int {
+        guard row >= 0, row < rows, column < columns else { return 0 }
+        let start = max(column, 0)
+        let available = min(width ?? (columns - start), columns - start)
+        guard available > 0 else { return 0 }
+        let fitted = DisplayWidth.truncated(DisplayWidth.sanitized(text), to: available)
+        // Writing over the right half of a wide character leaves its left half alone: blank it.
+        if self[row, start].isContinuation, start > 0 { self[row, start - 1] = Cell(style: self[row, start - 1].style) }
+        var position = start
+        for character in fitted {
+            let w = DisplayWidth.of(character)
+            if w == 0 { continue }
+            if position + w > start + available { break }
+            self[row, position] = Cell(text: String(character), style: style)
+            if w == 2 { self[row, position + 1] = Cell(text: "", style: style, isContinuation: true) }
+            position += w
+        }
+        // And writing over its left half leaves the right half: blank that.
+        if position < columns, position > start, self[row, position].isContinuation { self[row, position] = Cell(style: self[row, position].style) }
+        let written = position - start
+        if pad, written < available {
+            let blank = Cell(style: style)
+            for c in position..<(start + available) { self[row, c] = blank }
+            return available
+        }
+        return written
+    }
+
+    /// Applies `style` to cells of a row range (keeping their text), e.g. to highlight a selected line.
+    public mutating func restyle(row: Int, columns range: Range<Int>, _ transform: (Style) -> Style) {
+        guard row >= 0, row < rows else { return }
+        for column in max(0, range.lowerBound)..<min(columns, range.upperBound) {
+            self[row, column].style = transform(self[row, column].style)
+        }
+    }
+
+    /// The text of one row, right-trimmed: what a snapshot compares.
+    public func text(row: Int) -> String {
+        var line = ""
+        for column in 0..<columns {
+            let cell = self[row, column]
+            if !cell.isContinuation { line += cell.text }
+        }
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+
+    /// Every row's text, one line each.
+    public var text: String { (0..<rows).map(text(row:)).joined(separator: "\n") }
+}
+
+/// A rectangle of cells.
+public struct Rect: Sendable, Equatable {
+    public var row: Int
+    public var column: Int
+    public var height: Int
+    public var width: Int
+
+    public init(row: Int, column: Int, height: Int, width: Int) {
+        self.row = row
+        self.column = column
+        self.height = max(0, height)
+        self.width = max(0, width)
+    }
+
+    public var maxRow: Int { row + height }
+    public var maxColumn: Int { column + width }
+    public var isEmpty: Bool { height == 0 || width == 0 }
+
+    public func intersection(_ other: Rect) -> Rect {
+        let top = max(row, other.row), left = max(column, other.column)
+        let bottom = min(maxRow, other.maxRow), right = min(maxColumn, other.maxColumn)
+        return Rect(row: top, column: left, height: bottom - top, width: right - left)
+    }
+
+    /// Splits off `count` rows at the top: (top part, the rest).
+    public func splitTop(_ count: Int) -> (Rect, Rect) {
+        let n = min(max(count, 0), height)
+        return (Rect(row: row, column: column, height: n, width: width),
+                Rect(row: row + n, column: column, height: height - n, width: width))
+    }
+
+    /// Splits off `count` rows at the bottom: (the rest, bottom part).
+    public func splitBottom(_ count: Int) -> (Rect, Rect) {
+        let n = min(max(count, 0), height)
+        return (Rect(row: row, column: column, height: height - n, width: width),
+                Rect(row: row + height - n, column: column, height: n, width: width))
+    }
+
+    /// Splits off `count` columns at the left: (left part, the rest).
+    public func splitLeft(_ count: Int) -> (Rect, Rect) {
+        let n = min(max(count, 0), width)
+        return (Rect(row: row, column: column, height: height, width: n),
+                Rect(row: row, column: column + n, height: height, width: width - n))
+    }
+}
+
+/// What changed between two grids of the same size: runs of cells to draw, left to right.
+public struct GridDiff: Sendable, Equatable {
+    public struct Run: Sendable, Equatable {
+        public var row: Int
+        public var column: Int
+        public var cells: [Cell]
+    }
+
+    public var runs: [Run]
+    /// True when the grids differ in size: everything must be drawn.
+    public var isFullRedraw: Bool
+
+    /// The runs that turn `old` into `new` (all of `new` when the sizes differ or `old` is nil).
+    public init(from old: CellGrid?, to new: CellGrid) {
+        runs = []
+        let full = old == nil || old!.rows != new.rows || old!.columns != new.columns
+        isFullRedraw = full
+        for row in 0..<new.rows {
+            var column = 0
+            while column < new.columns {
+                let changed = full || old![row, column] != new[row, column]
+                guard changed else {
+                    column += 1
+                    continue
+                }
+                // A run starts at the leading half of a wide character, never at its continuation.
+                var start = column
+                if new[row, start].isContinuation && start > 0 { start -= 1 }
+                var end = column + 1
+                while end < new.columns && (full || old![row, end] != new[row, end] || new[row, end].isContinuation) { end += 1 }
+                let cells = Array(new.cells[(row * new.columns + start)..<(row * new.columns + end)])
+                if let last = runs.last, last.row == row, last.column + last.cells.count >= start {
+                    // Overlapping or touching the previous run (a wide character at its edge): join them.
+                    let overlap = last.column + last.cells.count - start
+                    runs[runs.count - 1].cells += cells.dropFirst(overlap)
+                } else {
+                    runs.append(Run(row: row, column: start, cells: cells))
+                }
+                column = end
+            }
+        }
+    }
+}
