@@ -9,7 +9,9 @@ import Synchronization
 /// With `recordsHistory` false (`collect_history = off`, or a private session) no listen and no event is
 /// written at all; only opinions (like, dislike) are kept, because the listener set them on purpose.
 public final class ListeningLog: Sendable {
-    public let recordsHistory: Bool
+    /// Whether listens and events are written; the interface switches it for a private session.
+    public var recordsHistory: Bool { recording.load(ordering: .relaxed) }
+    private let recording: Atomic<Bool>
     private let tracker: Mutex<ListenTracker>
     private let recorder: ListenRecorder
     private let clock: @Sendable () -> Double
@@ -17,13 +19,16 @@ public final class ListeningLog: Sendable {
     public init(store: LibraryStore, recordsHistory: Bool, flushInterval: Double = ListenRecorder.defaultFlushInterval,
                 clock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
                 onError: @escaping @Sendable (String) -> Void) {
-        self.recordsHistory = recordsHistory
+        recording = Atomic(recordsHistory)
         let last = try? store.lastSession()
         let sessions = ListeningSessions(currentID: last?.id, lastHeardAt: last?.lastHeardAt)
         tracker = Mutex(ListenTracker(sessions: sessions, newSessionID: { UUID().uuidString.lowercased() }))
         recorder = ListenRecorder(store: store, flushInterval: flushInterval, onError: onError)
         self.clock = clock
     }
+
+    /// Starts or ends recording (a private session, `collect_history` switched): from the next event on.
+    public func setRecordsHistory(_ records: Bool) { recording.store(records, ordering: .relaxed) }
 
     /// Logs what `event` means. `trackID` maps a queue entry to its library track.
     public func handle(_ event: PlaybackEvent, trackID: (PlaybackItem) -> Int64?,

@@ -138,6 +138,25 @@ public final class PlaybackEngine: Sendable {
         decodeWake.signal()
     }
 
+    /// Replaces every entry after the one playing (the whole queue when nothing plays), without touching
+    /// what is heard. The interface keeps its own queue and tells the engine only what follows, so edits
+    /// never restart a track. An entry already being decoded ahead (the last seconds of a track, for the
+    /// gapless hand-off) still plays.
+    public func replaceUpcoming(_ items: [PlaybackItem]) {
+        state.withLock { s in
+            if let current = s.currentIndex, s.queue.indices.contains(current) {
+                s.queue = Array(s.queue[...current]) + items
+            } else {
+                s.queue = items
+            }
+            if s.exhaustedEpoch == s.epoch && !items.isEmpty {
+                s.exhaustedEpoch = nil
+                finishedEpoch.store(0, ordering: .sequentiallyConsistent)
+            }
+        }
+        decodeWake.signal()
+    }
+
     /// The queue as the engine holds it.
     public var queue: [PlaybackItem] { state.withLock { $0.queue } }
 

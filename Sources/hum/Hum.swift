@@ -12,6 +12,7 @@ struct Hum: AsyncParsableCommand {
             hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain, and remembers what you play, skip and like in one SQLite file on your machine (~/.local/share/hum/hum.sqlite). Nothing leaves your machine.
 
             Examples:
+              hum                                 the full-screen interface (? lists its keys)
               hum scan ~/Music                    add a folder to the library
               hum scan                            bring the library up to date
               hum play ~/Music/Album              play a folder in name order
@@ -22,7 +23,8 @@ struct Hum: AsyncParsableCommand {
               hum forget --all                    erase your listening history
             """,
         version: version,
-        subcommands: [Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self])
+        subcommands: [Open.self, Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self, Config.self],
+        defaultSubcommand: Open.self)
 }
 
 /// Writes one line to standard error, prefixed with the program name.

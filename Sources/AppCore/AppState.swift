@@ -1,0 +1,306 @@
+import TerminalUI
+
+/// Everything the interface shows, as plain values: the screens draw it, `handle` changes it, and the
+/// run loop only carries out the effects `handle` returns. Nothing here does I/O, so every behaviour is
+/// tested without a terminal, a store or a sound server.
+public struct AppState: Sendable {
+    public var rows: Int
+    public var columns: Int
+
+    public var library = LibraryIndex(tracks: [])
+    public var filter = ActiveFilter()
+    public var view: ViewKind = .library
+    public var help = HelpState()
+    public var showingWhy = false
+    public var whyLines: [String] = ExplanationText.nothingLearnedYet
+
+    public var libraryView = LibraryViewState()
+    public var tracksView = TracksViewState()
+    public var playlistsView = PlaylistsViewState()
+    public var queueCursor = ListCursor()
+    public var browser = BrowserState()
+    public var settings: [SettingEntry] = []
+    public var settingsCursor = ListCursor()
+    public var privacy = PrivacyState()
+
+    public var queue = PlayQueue()
+    /// The entry the engine was last told follows the current one.
+    public var upcomingID: Int?
+    /// Cursors of a restored session, set again once the filter it had has answered.
+    public var pendingCursors: SavedSession?
+    public var player = PlayerStatus()
+
+    public var prompt: PromptState?
+    public var lastSearch: (text: String, backward: Bool)?
+    public var marks: Set<Int64> = []
+    public var undo: [UndoSnapshot] = []
+    public var confirmation: Confirmation?
+    public var message: StatusMessage?
+
+    public var keyMap = KeyMap.defaults
+    public var history = CommandHistory()
+    public var savedFilters: [String: String] = [:]
+    public var themeNames: [String] = []
+    public var volumeStep = 5
+    public var seekStep = 5.0
+    public var shuffleSeed: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Whether quitting was asked for: the run loop ends after this `handle`.
+    public var quitting = false
+    /// For `~` in paths typed on the command line.
+    public var homeDirectory: String?
+    /// Lists a folder for path completion (folders end in "/"); the run loop gives the real one.
+    public var listDirectory: @Sendable (String) -> [String] = { _ in [] }
+
+    public init(rows: Int, columns: Int) {
+        self.rows = rows
+        self.columns = columns
+    }
+
+    /// The smallest screen hum draws; below it, a message asks for more room.
+    public static let minimumRows = 8, minimumColumns = 40
+
+    public var isTooSmall: Bool { rows < Self.minimumRows || columns < Self.minimumColumns }
+
+    /// Rows a list has: the screen less the title bar, a heading, two now-playing rows and the command line.
+    public var listHeight: Int { max(1, rows - 5) }
+}
+
+// MARK: - The library
+
+/// The library's tracks, and the artist → album tree over whichever of them the filter lets through.
+public struct LibraryIndex: Sendable {
+    public private(set) var tracks: [TrackRow]
+    public private(set) var positionByID: [Int64: Int]
+
+    public init(tracks: [TrackRow]) {
+        self.tracks = tracks
+        var positions: [Int64: Int] = [:]
+        positions.reserveCapacity(tracks.count)
+        for (position, track) in tracks.enumerated() { positions[track.id] = position }
+        positionByID = positions
+    }
+
+    public func track(id: Int64) -> TrackRow? { positionByID[id].map { tracks[$0] } }
+    public func position(of id: Int64) -> Int? { positionByID[id] }
+}
+
+/// The live filter: what was typed, and the library positions it lets through (nil: everything).
+public struct ActiveFilter: Sendable {
+    public var text = ""
+    public var visible: [Int]?
+    /// Answers for older generations (keys typed since) are dropped.
+    public var generation = 0
+    public var error: String?
+    public init() {}
+}
+
+/// An artist of the tree with their albums, each album a run of library positions.
+public struct ArtistNode: Sendable, Equatable {
+    public var name: String
+    public var albums: [AlbumNode]
+    public var positions: [Int] { albums.flatMap(\.positions) }
+}
+
+public struct AlbumNode: Sendable, Equatable {
+    public var title: String
+    public var year: Int?
+    public var positions: [Int]
+}
+
+/// One row of the tree as shown: an artist, or an album of an expanded artist.
+public enum TreeRow: Sendable, Equatable {
+    case artist(Int)
+    case album(artist: Int, album: Int)
+}
+
+public enum LibraryPane: String, Sendable, Codable { case tree, tracks }
+
+public struct LibraryViewState: Sendable {
+    public var artists: [ArtistNode] = []
+    public var rows: [TreeRow] = []
+    public var expanded: Set<String> = []
+    public var treeCursor = ListCursor()
+    public var trackCursor = ListCursor()
+    public var focus: LibraryPane = .tree
+    public init() {}
+}
+
+public struct TracksViewState: Sendable {
+    /// Library positions in the order shown.
+    public var order: [Int] = []
+    public var sort: SortColumn = .artist
+    public var descending = false
+    public var cursor = ListCursor()
+    public init() {}
+}
+
+/// A cursor in a list, and the first row shown (the list scrolls as little as it can to keep the cursor in view).
+public struct ListCursor: Sendable, Equatable, Codable {
+    public var index = 0
+    public var top = 0
+    public init(index: Int = 0, top: Int = 0) {
+        self.index = index
+        self.top = top
+    }
+}
+
+// MARK: - Playlists
+
+/// A playlist as the interface holds it. A smart playlist's tracks are those its filter matches now.
+public struct PlaylistEntry: Sendable, Equatable {
+    public var name: String
+    public var trackIDs: [Int64]
+    public var filter: String?
+    public init(name: String, trackIDs: [Int64], filter: String? = nil) {
+        self.name = name
+        self.trackIDs = trackIDs
+        self.filter = filter
+    }
+    public var isSmart: Bool { filter != nil }
+}
+
+public struct PlaylistsViewState: Sendable {
+    public var playlists: [PlaylistEntry] = []
+    public var listCursor = ListCursor()
+    public var itemCursor = ListCursor()
+    public var focus: LibraryPane = .tree
+    public init() {}
+}
+
+// MARK: - The queue and the player
+
+/// One entry of the play queue. The same track may be queued twice; `id` tells the entries apart.
+public struct QueueEntry: Sendable, Equatable, Codable {
+    public var id: Int
+    public var track: TrackRow
+    public init(id: Int, track: TrackRow) {
+        self.id = id
+        self.track = track
+    }
+}
+
+public struct PlayQueue: Sendable {
+    public var entries: [QueueEntry] = []
+    /// The entry playing (or paused, or restored), by index.
+    public var current: Int?
+    public var nextID = 1
+    /// Entries played since shuffle was switched on, so shuffle does not repeat before the queue is done.
+    public var playedInShuffle: Set<Int> = []
+    public init() {}
+
+    public mutating func makeEntries(_ tracks: [TrackRow]) -> [QueueEntry] {
+        tracks.map { track in
+            defer { nextID += 1 }
+            return QueueEntry(id: nextID, track: track)
+        }
+    }
+
+    public var currentEntry: QueueEntry? { current.flatMap { entries.indices.contains($0) ? entries[$0] : nil } }
+    public func index(ofEntry id: Int) -> Int? { entries.firstIndex { $0.id == id } }
+}
+
+public struct PlayerStatus: Sendable, Equatable {
+    public enum Status: String, Sendable, Codable { case stopped, playing, paused }
+    public var status: Status = .stopped
+    public var position: Double = 0
+    public var duration: Double?
+    public var volume = 100
+    public var repeatAll = false
+    public var shuffle = false
+    public var smart = false
+    public var replayGain = "auto"
+    public var outputLost: String?
+    /// True while the engine has not been given the current entry yet (a restored session): play starts
+    /// it at `position`.
+    public var notStarted = false
+    public init() {}
+}
+
+// MARK: - Other views
+
+public struct BrowserEntry: Sendable, Equatable {
+    public var name: String
+    public var isFolder: Bool
+    public init(name: String, isFolder: Bool) {
+        self.name = name
+        self.isFolder = isFolder
+    }
+}
+
+public struct BrowserState: Sendable {
+    public var path = "/"
+    public var entries: [BrowserEntry] = []
+    public var cursor = ListCursor()
+    public init() {}
+}
+
+/// One setting as the Settings view shows it; `choices` are cycled with Enter, other values are typed.
+public struct SettingEntry: Sendable, Equatable {
+    public var key: String
+    public var value: String
+    public var summary: String
+    public var choices: [String]
+    public init(key: String, value: String, summary: String, choices: [String] = []) {
+        self.key = key
+        self.value = value
+        self.summary = summary
+        self.choices = choices
+    }
+}
+
+public struct PrivacyState: Sendable {
+    public var collectHistory = true
+    public var privateSession = false
+    public var cursor = ListCursor()
+    public init() {}
+
+    /// The rows of the Privacy view, in order.
+    public enum Row: Int, CaseIterable, Sendable { case collectHistory, privateSession, export, forget }
+}
+
+public struct HelpState: Sendable {
+    public var isShown = false
+    public var scroll = 0
+    public init() {}
+}
+
+public struct PromptState: Sendable, Equatable {
+    public var kind: PromptKind
+    public var text: String
+    /// In characters.
+    public var cursor: Int
+    public var historyIndex: Int?
+    public var completions: [String] = []
+    public var completionIndex: Int?
+    /// Where the cursor was when a search began, so Escape can put it back.
+    public var origin: Int?
+    /// The filter before the filter prompt opened, for the same reason.
+    public var originalText: String?
+}
+
+public struct StatusMessage: Sendable, Equatable {
+    public var text: String
+    public var isError: Bool
+}
+
+/// A question that needs y/n before an action is carried out.
+public struct Confirmation: Sendable, Equatable {
+    public var question: String
+    public var effect: Effect
+}
+
+/// The queue and playlists before an edit, so `u` can put them back.
+public struct UndoSnapshot: Sendable {
+    public var what: String
+    public var queue: PlayQueue
+    public var playlists: [PlaylistEntry]
+}
+
+/// What the "Why this song?" panel says until the recommender exists: the truth.
+public enum ExplanationText {
+    public static let nothingLearnedYet = [
+        "Nothing learned yet.",
+        "hum plays this because it is next in the queue: no taste model runs yet,",
+        "so no listen of yours has changed what plays.",
+    ]
+}

@@ -1,0 +1,102 @@
+import MusicCore
+
+/// Everything the listener can ask of hum, whether by a key, a `:` line or the config file. One
+/// vocabulary: the key map binds keys to these, the command line parses text into these, Help lists
+/// them, and `update` carries them out.
+public enum Command: Sendable, Equatable {
+    // MARK: Moving around
+    case showView(ViewKind)
+    case toggleHelp
+    case toggleWhy
+    case focusNext
+    case moveCursor(CursorMove)
+    /// Opens the `:` line (with `text` typed already), `/` search, or the live filter prompt.
+    case prompt(PromptKind, text: String)
+    case searchNext, searchPrevious
+    /// Enter: play what is under the cursor (or open a folder, or act on a setting).
+    case activate
+    case toggleExpand
+    case escape
+
+    // MARK: Playback
+    case play(path: String?)
+    case togglePause, stop, next, previous
+    case seek(seconds: Double, relative: Bool)
+    case volume(percent: Int, relative: Bool)
+    case toggleRepeat, toggleShuffle, toggleSmart
+    case cycleReplayGain
+    case like, dislike, unlike
+
+    // MARK: Curation
+    case toggleMark
+    case clearMarks
+    /// The marks (or the row under the cursor: a track, an album or an artist) to the queue.
+    case enqueue(next: Bool)
+    /// The marks (or the selection) to a playlist: the one named, or the one chosen in the Playlists view.
+    case addToPlaylist(name: String?)
+    case remove
+    case moveItem(up: Bool)
+    case undo
+    case add(path: String)
+    case filter(String)
+    case saveFilter(name: String)
+    case loadFilter(name: String)
+    case sort(column: SortColumn, descending: Bool)
+    case save(path: String)
+    case load(path: String)
+    case playlistCreate(name: String, filter: String?)
+    case playlistRename(from: String?, to: String)
+    case playlistDuplicate(name: String?, as: String)
+    case playlistDelete(name: String?)
+    case playlistExport(name: String?, path: String)
+    case playlistImport(path: String, name: String?)
+    case clearQueue
+
+    // MARK: The app
+    case theme(String)
+    case set(key: String, value: String)
+    case bind(key: String, command: String)
+    case refresh
+    case quit
+}
+
+/// The views, on the number keys as in cmus.
+public enum ViewKind: Int, Sendable, CaseIterable, Codable {
+    case library = 1, tracks, playlists, queue, browser, settings, privacy
+
+    public var title: String {
+        switch self {
+        case .library: "Library"
+        case .tracks: "Tracks"
+        case .playlists: "Playlists"
+        case .queue: "Queue"
+        case .browser: "Browser"
+        case .settings: "Settings"
+        case .privacy: "Privacy"
+        }
+    }
+
+    /// The name `:view NAME` and the session file use.
+    public var name: String { title.lowercased() }
+}
+
+public enum CursorMove: Sendable, Equatable {
+    case up, down, top, bottom, halfPageUp, halfPageDown, pageUp, pageDown
+    /// To a row of the screen (a mouse click), counted from the list's first visible row.
+    case visibleRow(Int)
+    case scroll(Int)
+}
+
+public enum PromptKind: Sendable, Equatable, Codable {
+    /// The `:` command line.
+    case command
+    /// `/` (forward) or `?`-less backward search in the current view.
+    case search(backward: Bool)
+    /// The live filter over the whole library.
+    case filter
+}
+
+/// The columns the Tracks view sorts by.
+public enum SortColumn: String, Sendable, CaseIterable, Codable {
+    case artist, album, title, year, genre, duration, track, path
+}

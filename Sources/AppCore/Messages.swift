@@ -1,0 +1,80 @@
+import TerminalUI
+
+/// What reaches `AppState.handle`: input, answers to effects, and what the player reports.
+public enum Message: Sendable {
+    case key(Key)
+    case command(Command)
+    case resized(rows: Int, columns: Int)
+    /// The library as the store holds it, in artist / album / disc / track order.
+    case libraryLoaded([TrackRow])
+    case playlistsLoaded([PlaylistEntry])
+    /// The tracks (positions in `library.tracks`, ascending) that filter `generation` matched.
+    case filterResults(generation: Int, positions: [Int])
+    case filterFailed(generation: Int, message: String)
+    case browserListed(path: String, entries: [BrowserEntry])
+    /// Tracks to put in the queue and play (`:play FILE`, `:load FILE`): replace, or append.
+    case tracksToPlay([TrackRow], replace: Bool)
+    case player(PlayerEvent)
+    case settingsLoaded([SettingEntry])
+    case privacyLoaded(collectHistory: Bool)
+    case themesListed([String])
+    case explanation([String])
+    /// A line for the status bar: what an effect did, or why it failed.
+    case info(String)
+    case failure(String)
+    /// The session saved at the last quit, once the library is loaded.
+    case restore(SavedSession)
+}
+
+/// The engine's events, as the interface needs them: queue entries are named by their entry id.
+public enum PlayerEvent: Sendable, Equatable {
+    case started(entryID: Int, duration: Double?)
+    case progressed(entryID: Int, position: Double, duration: Double?)
+    case paused(position: Double)
+    case resumed(position: Double)
+    case stopped
+    case failed(entryID: Int, message: String)
+    case queueFinished
+    case volume(Int)
+    case outputLost(String)
+    case outputRestored
+}
+
+/// What `handle` asks the outside world to do. The run loop carries these out and answers with messages.
+public enum Effect: Sendable, Equatable {
+    /// Play `entries[0]` now (from `position` seconds), with the rest following gaplessly.
+    case startPlayback([QueueEntry], position: Double)
+    /// Replace what follows the entry being played.
+    case setUpcoming([QueueEntry])
+    case transport(TransportAction)
+    case setReplayGain(String)
+    case runFilter(generation: Int, FilterExpression)
+    case listDirectory(String)
+    case scan(path: String)
+    case playFile(path: String)
+    case loadList(path: String, replace: Bool)
+    case saveList(name: String, tracks: [TrackRow], path: String)
+    case savePlaylist(name: String, trackIDs: [Int64])
+    case createSmartPlaylist(name: String, filter: String)
+    case renamePlaylist(from: String, to: String)
+    case deletePlaylist(name: String)
+    case importPlaylist(path: String, name: String?)
+    case setOpinion(Opinion, trackID: Int64)
+    case applyTheme(String)
+    case setSetting(key: String, value: String)
+    case setPrivateSession(Bool)
+    case exportData
+    case forgetAll
+    case redraw
+    case quit
+}
+
+public enum TransportAction: Sendable, Equatable {
+    case pause, resume, stop
+    case seek(seconds: Double, relative: Bool)
+    case volume(percent: Int, relative: Bool)
+}
+
+public enum Opinion: String, Sendable, Equatable {
+    case like, dislike, unlike
+}

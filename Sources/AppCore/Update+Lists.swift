@@ -1,0 +1,328 @@
+import TerminalUI
+
+/// The list that keys move in: each view has one, or two panes with one each.
+public enum ListKind: Sendable, Equatable {
+    case tree, libraryTracks, tracks, playlists, playlistItems, queue, browser, settings, privacy
+}
+
+extension AppState {
+    // MARK: - The current list
+
+    public var currentList: ListKind {
+        switch view {
+        case .library: libraryView.focus == .tree ? .tree : .libraryTracks
+        case .tracks: .tracks
+        case .playlists: playlistsView.focus == .tree ? .playlists : .playlistItems
+        case .queue: .queue
+        case .browser: .browser
+        case .settings: .settings
+        case .privacy: .privacy
+        }
+    }
+
+    public func count(of list: ListKind) -> Int {
+        switch list {
+        case .tree: libraryView.rows.count
+        case .libraryTracks: selectedTreePositions().count
+        case .tracks: tracksView.order.count
+        case .playlists: playlistsView.playlists.count
+        case .playlistItems: selectedPlaylistTrackIDs().count
+        case .queue: queue.entries.count
+        case .browser: browser.entries.count
+        case .settings: settings.count
+        case .privacy: PrivacyState.Row.allCases.count
+        }
+    }
+
+    public func cursor(of list: ListKind) -> ListCursor {
+        switch list {
+        case .tree: libraryView.treeCursor
+        case .libraryTracks: libraryView.trackCursor
+        case .tracks: tracksView.cursor
+        case .playlists: playlistsView.listCursor
+        case .playlistItems: playlistsView.itemCursor
+        case .queue: queueCursor
+        case .browser: browser.cursor
+        case .settings: settingsCursor
+        case .privacy: privacy.cursor
+        }
+    }
+
+    mutating func setCursor(_ cursor: ListCursor, of list: ListKind) {
+        switch list {
+        case .tree:
+            let changed = cursor.index != libraryView.treeCursor.index
+            libraryView.treeCursor = cursor
+            if changed { libraryView.trackCursor = ListCursor() }
+        case .libraryTracks: libraryView.trackCursor = cursor
+        case .tracks: tracksView.cursor = cursor
+        case .playlists:
+            let changed = cursor.index != playlistsView.listCursor.index
+            playlistsView.listCursor = cursor
+            if changed { playlistsView.itemCursor = ListCursor() }
+        case .playlistItems: playlistsView.itemCursor = cursor
+        case .queue: queueCursor = cursor
+        case .browser: browser.cursor = cursor
+        case .settings: settingsCursor = cursor
+        case .privacy: privacy.cursor = cursor
+        }
+    }
+
+    public var currentCursor: ListCursor { cursor(of: currentList) }
+
+    /// Rows a list shows at once (the Privacy view's rows sit under a paragraph of text).
+    func height(of list: ListKind) -> Int { list == .privacy ? max(1, listHeight - 4) : listHeight }
+
+    mutating func moveCursor(_ move: CursorMove) {
+        let list = currentList
+        let count = count(of: list)
+        var cursor = cursor(of: list)
+        guard count > 0 else { return setCursor(ListCursor(), of: list) }
+        let height = height(of: list)
+        switch move {
+        case .up: cursor.index -= 1
+        case .down: cursor.index += 1
+        case .top: cursor.index = 0
+        case .bottom: cursor.index = count - 1
+        case .halfPageDown, .halfPageUp:
+            // As in vim: the view and the cursor move together by half a screen.
+            let step = max(1, height / 2) * (move == .halfPageDown ? 1 : -1)
+            cursor.index += step
+            cursor.top += step
+        case .pageDown:
+            cursor.index += height
+            cursor.top += height
+        case .pageUp:
+            cursor.index -= height
+            cursor.top -= height
+        case .visibleRow(let row):
+            guard cursor.top + row < count else { return }
+            cursor.index = cursor.top + row
+        case .scroll(let rows):
+            cursor.top += rows
+            cursor.top = min(max(0, cursor.top), max(0, count - height))
+            cursor.index = min(max(cursor.index, cursor.top), cursor.top + height - 1)
+        }
+        setCursor(Self.clamped(cursor, count: count, height: height), of: list)
+    }
+
+    static func clamped(_ cursor: ListCursor, count: Int, height: Int) -> ListCursor {
+        guard count > 0 else { return ListCursor() }
+        var c = cursor
+        c.index = min(max(c.index, 0), count - 1)
+        c.top = min(max(c.top, 0), max(0, count - height))
+        if c.index < c.top { c.top = c.index }
+        if c.index >= c.top + height { c.top = c.index - height + 1 }
+        return c
+    }
+
+    func fitted(_ cursor: ListCursor, count: Int) -> ListCursor {
+        Self.clamped(cursor, count: count, height: listHeight)
+    }
+
+    mutating func clampAllCursors() {
+        let lists: [ListKind] = [.tree, .libraryTracks, .tracks, .playlists, .playlistItems, .queue, .browser, .settings, .privacy]
+        for list in lists {
+            setCursorKeepingPane(Self.clamped(cursor(of: list), count: count(of: list), height: height(of: list)), of: list)
+        }
+    }
+
+    /// Like `setCursor`, without resetting the pane to the right (a resize moves nothing).
+    private mutating func setCursorKeepingPane(_ cursor: ListCursor, of list: ListKind) {
+        switch list {
+        case .tree: libraryView.treeCursor = cursor
+        case .playlists: playlistsView.listCursor = cursor
+        default: setCursor(cursor, of: list)
+        }
+    }
+
+    // MARK: - The library tree and the track list
+
+    /// Library positions the filter lets through, in library order.
+    public var visiblePositions: [Int] { filter.visible ?? Array(library.tracks.indices) }
+
+    /// Regroups the tree and re-sorts the Tracks view after the library or the filter changed, keeping
+    /// the cursor on the artist it was on when that artist is still there.
+    mutating func rebuildViews() {
+        let selectedArtist = selectedTreeArtist()?.name
+        libraryView.artists = Self.group(library.tracks, positions: visiblePositions)
+        rebuildTreeRows()
+        if let selectedArtist, let row = libraryView.rows.firstIndex(of: .artist(libraryView.artists.firstIndex { $0.name == selectedArtist } ?? -1)) {
+            libraryView.treeCursor.index = row
+        }
+        libraryView.treeCursor = fitted(libraryView.treeCursor, count: libraryView.rows.count)
+        libraryView.trackCursor = fitted(libraryView.trackCursor, count: selectedTreePositions().count)
+        tracksView.order = []
+        if view == .tracks { ensureTracksOrder() }
+    }
+
+    /// Artists and their albums, from positions in library order (the store sorts by album artist, album,
+    /// disc, track, so each artist's and each album's tracks are consecutive).
+    static func group(_ tracks: [TrackRow], positions: [Int]) -> [ArtistNode] {
+        var artists: [ArtistNode] = []
+        for position in positions {
+            let track = tracks[position]
+            let artist = track.albumArtist.isEmpty ? "Unknown artist" : track.albumArtist
+            let album = track.album.isEmpty ? "Unknown album" : track.album
+            if artists.last?.name != artist { artists.append(ArtistNode(name: artist, albums: [])) }
+            let last = artists.count - 1
+            if artists[last].albums.last?.title == album {
+                artists[last].albums[artists[last].albums.count - 1].positions.append(position)
+            } else {
+                artists[last].albums.append(AlbumNode(title: album, year: track.year, positions: [position]))
+            }
+        }
+        return artists
+    }
+
+    mutating func rebuildTreeRows() {
+        var rows: [TreeRow] = []
+        rows.reserveCapacity(libraryView.artists.count)
+        for (index, artist) in libraryView.artists.enumerated() {
+            rows.append(.artist(index))
+            if libraryView.expanded.contains(artist.name) {
+                for album in artist.albums.indices { rows.append(.album(artist: index, album: album)) }
+            }
+        }
+        libraryView.rows = rows
+    }
+
+    func selectedTreeArtist() -> ArtistNode? {
+        guard libraryView.rows.indices.contains(libraryView.treeCursor.index) else { return nil }
+        switch libraryView.rows[libraryView.treeCursor.index] {
+        case .artist(let a), .album(let a, _): return libraryView.artists.indices.contains(a) ? libraryView.artists[a] : nil
+        }
+    }
+
+    /// The tracks the right pane of the Library view shows: the album, or all of the artist's.
+    public func selectedTreePositions() -> [Int] {
+        guard libraryView.rows.indices.contains(libraryView.treeCursor.index) else { return [] }
+        switch libraryView.rows[libraryView.treeCursor.index] {
+        case .artist(let a): return libraryView.artists[a].positions
+        case .album(let a, let b): return libraryView.artists[a].albums[b].positions
+        }
+    }
+
+    mutating func toggleExpand() {
+        guard view == .library, let artist = selectedTreeArtist() else { return }
+        let artistIndex = libraryView.artists.firstIndex { $0.name == artist.name } ?? 0
+        if libraryView.expanded.contains(artist.name) { libraryView.expanded.remove(artist.name) } else { libraryView.expanded.insert(artist.name) }
+        rebuildTreeRows()
+        libraryView.treeCursor.index = libraryView.rows.firstIndex(of: .artist(artistIndex)) ?? 0
+        libraryView.treeCursor = fitted(libraryView.treeCursor, count: libraryView.rows.count)
+    }
+
+    mutating func ensureTracksOrder() {
+        guard tracksView.order.isEmpty, !library.tracks.isEmpty else { return }
+        sortTracks()
+    }
+
+    mutating func sortTracks() {
+        let tracks = library.tracks
+        var order = visiblePositions
+        let column = tracksView.sort
+        // Library order is artist order already: only the other columns need a sort.
+        if column != .artist {
+            order.sort { a, b in
+                let ta = tracks[a], tb = tracks[b]
+                switch column {
+                case .artist: return a < b
+                case .album: return (ta.album.lowercased(), a) < (tb.album.lowercased(), b)
+                case .title: return (ta.title.lowercased(), a) < (tb.title.lowercased(), b)
+                case .year: return (ta.year ?? 0, a) < (tb.year ?? 0, b)
+                case .genre: return (ta.genre.lowercased(), a) < (tb.genre.lowercased(), b)
+                case .duration: return (ta.duration ?? 0, a) < (tb.duration ?? 0, b)
+                case .track: return (ta.discNumber ?? 0, ta.trackNumber ?? 0, a) < (tb.discNumber ?? 0, tb.trackNumber ?? 0, b)
+                case .path: return (ta.path, a) < (tb.path, b)
+                }
+            }
+        }
+        if tracksView.descending { order.reverse() }
+        tracksView.order = order
+        tracksView.cursor = fitted(tracksView.cursor, count: order.count)
+    }
+
+    // MARK: - Filter
+
+    mutating func applyFilter(_ text: String) -> [Effect] {
+        filter.text = text
+        filter.generation += 1
+        let expression: FilterExpression
+        do {
+            expression = try FilterExpression.parse(text)
+        } catch {
+            filter.error = "\(error)"
+            return []
+        }
+        filter.error = nil
+        guard !expression.isEmpty else {
+            filter.visible = nil
+            rebuildViews()
+            return []
+        }
+        return [.runFilter(generation: filter.generation, expression)]
+    }
+
+    // MARK: - What an action acts on
+
+    /// The tracks under the cursor: a track, or an album's or artist's tracks, or a playlist's.
+    func selectionTrackIDs() -> [Int64] {
+        switch currentList {
+        case .tree: return selectedTreePositions().map { library.tracks[$0].id }
+        case .libraryTracks:
+            let positions = selectedTreePositions()
+            return positions.indices.contains(libraryView.trackCursor.index) ? [library.tracks[positions[libraryView.trackCursor.index]].id] : []
+        case .tracks:
+            return tracksView.order.indices.contains(tracksView.cursor.index) ? [library.tracks[tracksView.order[tracksView.cursor.index]].id] : []
+        case .playlists: return selectedPlaylist().map { tracks(of: $0).map(\.id) } ?? []
+        case .playlistItems:
+            let ids = selectedPlaylistTrackIDs()
+            return ids.indices.contains(playlistsView.itemCursor.index) ? [ids[playlistsView.itemCursor.index]] : []
+        case .queue:
+            return queue.entries.indices.contains(queueCursor.index) ? [queue.entries[queueCursor.index].track.id] : []
+        case .browser, .settings, .privacy: return []
+        }
+    }
+
+    /// What `e`, `y` and friends act on: the marked tracks in library order, else the selection.
+    func actionTracks() -> [TrackRow] {
+        if !marks.isEmpty {
+            return marks.compactMap { library.position(of: $0) }.sorted().map { library.tracks[$0] }
+        }
+        return selectionTrackIDs().compactMap { library.track(id: $0) }
+    }
+
+    // MARK: - Playlists
+
+    func playlistIndex(named name: String) -> Int? { playlistsView.playlists.firstIndex { $0.name == name } }
+    func playlist(named name: String) -> PlaylistEntry? { playlistIndex(named: name).map { playlistsView.playlists[$0] } }
+
+    public func selectedPlaylist() -> PlaylistEntry? {
+        playlistsView.playlists.indices.contains(playlistsView.listCursor.index) ? playlistsView.playlists[playlistsView.listCursor.index] : nil
+    }
+
+    /// A playlist's tracks now: a smart playlist's are whatever its filter matches in the library.
+    public func tracks(of list: PlaylistEntry) -> [TrackRow] {
+        if let filterText = list.filter {
+            guard let expression = try? FilterExpression.parse(filterText) else { return [] }
+            return library.tracks.filter(expression.matches)
+        }
+        return list.trackIDs.compactMap { library.track(id: $0) }
+    }
+
+    public func selectedPlaylistTrackIDs() -> [Int64] {
+        guard let list = selectedPlaylist() else { return [] }
+        return list.isSmart ? tracks(of: list).map(\.id) : list.trackIDs
+    }
+
+    mutating func sortPlaylists(selecting name: String) {
+        playlistsView.playlists.sort { $0.name.lowercased() < $1.name.lowercased() }
+        playlistsView.listCursor.index = playlistIndex(named: name) ?? 0
+        playlistsView.listCursor = fitted(playlistsView.listCursor, count: playlistsView.playlists.count)
+    }
+
+    mutating func recordUndo(_ what: String) {
+        undo.append(UndoSnapshot(what: what, queue: queue, playlists: playlistsView.playlists))
+        if undo.count > 50 { undo.removeFirst() }
+    }
+}

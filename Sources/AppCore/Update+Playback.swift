@@ -1,0 +1,243 @@
+extension AppState {
+    // MARK: - Enter
+
+    mutating func activate() -> [Effect] {
+        switch currentList {
+        case .tree:
+            let positions = selectedTreePositions()
+            return playTracks(positions.map { library.tracks[$0] }, startAt: 0)
+        case .libraryTracks:
+            let positions = selectedTreePositions()
+            return playTracks(positions.map { library.tracks[$0] }, startAt: libraryView.trackCursor.index)
+        case .tracks:
+            // The list from the cursor on, at most `playLimit` tracks: enough for a day, small enough to hold.
+            let order = tracksView.order
+            guard order.indices.contains(tracksView.cursor.index) else { return [] }
+            let end = min(order.count, tracksView.cursor.index + Self.playLimit)
+            return playTracks(order[tracksView.cursor.index..<end].map { library.tracks[$0] }, startAt: 0)
+        case .playlists:
+            guard let list = selectedPlaylist() else { return [] }
+            let tracks = tracks(of: list)
+            guard !tracks.isEmpty else {
+                message = StatusMessage(text: "\(list.name) is empty: add tracks with y in the Library", isError: true)
+                return []
+            }
+            return playTracks(tracks, startAt: 0)
+        case .playlistItems:
+            guard let list = selectedPlaylist() else { return [] }
+            return playTracks(tracks(of: list), startAt: playlistsView.itemCursor.index)
+        case .queue:
+            guard queue.entries.indices.contains(queueCursor.index) else { return [] }
+            return startEntry(at: queueCursor.index, position: 0)
+        case .browser:
+            guard browser.entries.indices.contains(browser.cursor.index) else { return [] }
+            let entry = browser.entries[browser.cursor.index]
+            let path = entry.name == ".." ? Self.parent(of: browser.path) : Self.join(browser.path, entry.name)
+            return entry.isFolder ? [.listDirectory(path)] : [.playFile(path: path)]
+        case .settings:
+            guard settings.indices.contains(settingsCursor.index) else { return [] }
+            let entry = settings[settingsCursor.index]
+            if !entry.choices.isEmpty {
+                let next = entry.choices[((entry.choices.firstIndex(of: entry.value) ?? -1) + 1) % entry.choices.count]
+                return setSetting(entry.key, next)
+            }
+            return perform(.prompt(.command, text: "set \(entry.key)=\(entry.value)"))
+        case .privacy:
+            switch PrivacyState.Row(rawValue: privacy.cursor.index) {
+            case .collectHistory: return setSetting("collect_history", privacy.collectHistory ? "off" : "on")
+            case .privateSession:
+                privacy.privateSession.toggle()
+                message = StatusMessage(text: privacy.privateSession
+                                        ? "private session: nothing is recorded until you end it"
+                                        : "private session ended", isError: false)
+                return [.setPrivateSession(privacy.privateSession)]
+            case .export: return [.exportData]
+            case .forget:
+                confirmation = Confirmation(question: "Erase all listening history, likes and stats for good? (y/n)", effect: .forgetAll)
+                return []
+            case nil: return []
+            }
+        }
+    }
+
+    /// The most tracks Enter in the Tracks view queues.
+    public static let playLimit = 5000
+
+    static func join(_ folder: String, _ name: String) -> String { folder.hasSuffix("/") ? folder + name : folder + "/" + name }
+
+    static func parent(of path: String) -> String {
+        var parts = path.split(separator: "/")
+        guard !parts.isEmpty else { return "/" }
+        parts.removeLast()
+        return "/" + parts.joined(separator: "/")
+    }
+
+    // MARK: - Playing
+
+    mutating func playTracks(_ tracks: [TrackRow], startAt index: Int) -> [Effect] {
+        guard tracks.indices.contains(index) else { return [] }
+        recordUndo("replace the queue")
+        queue.entries = queue.makeEntries(tracks)
+        queue.playedInShuffle = []
+        queueCursor = ListCursor(index: index)
+        queueCursor = fitted(queueCursor, count: queue.entries.count)
+        return startEntry(at: index, position: 0)
+    }
+
+    mutating func startEntry(at index: Int, position: Double) -> [Effect] {
+        guard queue.entries.indices.contains(index) else { return [] }
+        queue.current = index
+        player.status = .playing
+        player.position = position
+        player.duration = queue.entries[index].track.duration
+        player.notStarted = false
+        if player.shuffle || player.smart { queue.playedInShuffle.insert(queue.entries[index].id) }
+        var window = [queue.entries[index]]
+        if let next = nextIndex(after: index) { window.append(queue.entries[next]) }
+        upcomingID = window.count > 1 ? window[1].id : nil
+        return [.startPlayback(window, position: position)]
+    }
+
+    mutating func playOrRestart() -> [Effect] {
+        guard let current = queue.current else { return activate() }
+        if player.status == .stopped || player.notStarted { return startEntry(at: current, position: player.notStarted ? player.position : 0) }
+        return [.transport(.seek(seconds: 0, relative: false))]
+    }
+
+    mutating func togglePause() -> [Effect] {
+        guard let current = queue.current else {
+            message = StatusMessage(text: "nothing to play: Enter plays what is under the cursor", isError: false)
+            return []
+        }
+        switch player.status {
+        case .stopped: return startEntry(at: current, position: 0)
+        case .paused where player.notStarted: return startEntry(at: current, position: player.position)
+        case .paused:
+            player.status = .playing
+            return [.transport(.resume)]
+        case .playing:
+            player.status = .paused
+            return [.transport(.pause)]
+        }
+    }
+
+    mutating func skip(forward: Bool) -> [Effect] {
+        guard let current = queue.current else { return [] }
+        let target = forward ? nextIndex(after: current) : max(0, current - 1)
+        guard let target else {
+            message = StatusMessage(text: "end of the queue", isError: false)
+            player.status = .stopped
+            return [.transport(.stop)]
+        }
+        return startEntry(at: target, position: 0)
+    }
+
+    /// What plays after `index`: the next entry, or with shuffle a random one not played yet; with
+    /// repeat, the queue starts over.
+    func nextIndex(after index: Int) -> Int? {
+        let count = queue.entries.count
+        guard count > 0 else { return nil }
+        if player.shuffle || player.smart {
+            var candidates = queue.entries.indices.filter { $0 != index && !queue.playedInShuffle.contains(queue.entries[$0].id) }
+            if candidates.isEmpty && player.repeatAll { candidates = queue.entries.indices.filter { $0 != index } }
+            guard !candidates.isEmpty else { return nil }
+            // A fixed function of the seed and the entry: the same pick until something changes, so
+            // asking twice (to show "up next" and to play it) agrees.
+            var mix = shuffleSeed ^ UInt64(queue.entries[index].id) &* 0x9E37_79B9_7F4A_7C15
+            mix ^= mix >> 31
+            mix = mix &* 0xBF58_476D_1CE4_E5B9
+            mix ^= mix >> 29
+            return candidates[Int(mix % UInt64(candidates.count))]
+        }
+        if index + 1 < count { return index + 1 }
+        return player.repeatAll ? 0 : nil
+    }
+
+    /// After an edit or a mode change: tells the engine when what follows the current entry changed.
+    mutating func upcomingChanged() -> [Effect] {
+        guard let current = queue.current, player.status != .stopped, !player.notStarted else { return [] }
+        let next = nextIndex(after: current).map { queue.entries[$0] }
+        guard next?.id != upcomingID else { return [] }
+        upcomingID = next?.id
+        return [.setUpcoming(next.map { [$0] } ?? [])]
+    }
+
+    mutating func enqueueTracks(_ tracks: [TrackRow], next: Bool) -> [Effect] {
+        recordUndo("add to the queue")
+        let entries = queue.makeEntries(tracks)
+        if next, let current = queue.current {
+            queue.entries.insert(contentsOf: entries, at: current + 1)
+        } else {
+            queue.entries.append(contentsOf: entries)
+        }
+        let what = tracks.count == 1 ? tracks[0].title : "\(tracks.count) tracks"
+        message = StatusMessage(text: "\(what) queued\(next ? " to play next" : "")", isError: false)
+        if queue.current == nil {
+            queue.current = 0
+            player.status = .stopped
+        }
+        return upcomingChanged()
+    }
+
+    // MARK: - Engine events
+
+    mutating func handlePlayer(_ event: PlayerEvent) -> [Effect] {
+        switch event {
+        case .started(let id, let duration):
+            guard let index = queue.index(ofEntry: id) else { return [] }
+            queue.current = index
+            player.status = .playing
+            player.position = 0
+            player.duration = duration ?? queue.entries[index].track.duration
+            player.notStarted = false
+            if player.shuffle || player.smart { queue.playedInShuffle.insert(id) }
+            if message?.isError == false { message = nil }
+            upcomingID = nil
+            return upcomingChanged()
+        case .progressed(let id, let position, let duration):
+            guard queue.currentEntry?.id == id else { return [] }
+            player.position = position
+            if let duration { player.duration = duration }
+            return []
+        case .paused(let position):
+            player.status = .paused
+            player.position = position
+            return []
+        case .resumed(let position):
+            player.status = .playing
+            player.position = position
+            return []
+        case .stopped:
+            player.status = .stopped
+            player.position = 0
+            return []
+        case .failed(let id, let text):
+            let name = queue.index(ofEntry: id).map { queue.entries[$0].track.path } ?? "a track"
+            message = StatusMessage(text: "cannot play \(name): \(text)", isError: true)
+            return []
+        case .queueFinished:
+            player.status = .stopped
+            player.position = 0
+            player.notStarted = true
+            return []
+        case .volume(let volume):
+            player.volume = volume
+            return []
+        case .outputLost(let text):
+            player.outputLost = text
+            message = StatusMessage(text: "sound server lost (\(text)); reconnecting", isError: true)
+            return []
+        case .outputRestored:
+            player.outputLost = nil
+            message = StatusMessage(text: "sound server back", isError: false)
+            return []
+        }
+    }
+
+    /// After a rescan: the queue's copies of tracks get the new tags.
+    mutating func refreshQueueTracks() {
+        for index in queue.entries.indices {
+            if let fresh = library.track(id: queue.entries[index].track.id) { queue.entries[index].track = fresh }
+        }
+    }
+}

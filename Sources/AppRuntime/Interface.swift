@@ -1,0 +1,392 @@
+import AppCore
+import FileOutputs
+import Foundation
+import MusicCore
+import MusicLibrary
+import Playback
+import PulseOutput
+import Screens
+import Synchronization
+import TerminalNcurses
+import TerminalUI
+
+/// Where the interface's sound goes.
+public enum InterfaceOutput: Sendable, Equatable {
+    case pulse, null
+    case wav(String)
+}
+
+public struct InterfaceOptions: Sendable {
+    public var libraryPath: String
+    public var output: InterfaceOutput
+    public var configPath: String?
+    public var privateSession: Bool
+    public var environment: [String: String]
+
+    public init(libraryPath: String, output: InterfaceOutput = .pulse, configPath: String? = nil, privateSession: Bool = false,
+                environment: [String: String]) {
+        self.libraryPath = libraryPath
+        self.output = output
+        self.configPath = configPath
+        self.privateSession = privateSession
+        self.environment = environment
+    }
+}
+
+/// Messages for the UI thread from every other thread (engine events, finished work, signals): a list
+/// behind a lock, and the wake pipe that gets the UI thread out of its wait.
+final class Inbox: Sendable {
+    private let messages = Mutex<[Message]>([])
+    let wake: WakePipe
+
+    init(wake: WakePipe) { self.wake = wake }
+
+    func post(_ message: Message) {
+        messages.withLock { $0.append(message) }
+        wake.wake()
+    }
+
+    func drain() -> [Message] { messages.withLock { m in defer { m = [] }; return m } }
+}
+
+/// `hum` with no arguments: the full-screen interface. One thread (this one) owns the terminal and the
+/// state; it sleeps in poll(2) until a key, a resize or a message arrives, so a paused hum uses no CPU.
+public enum Interface {
+    public static func run(_ options: InterfaceOptions) -> Int32 {
+        do {
+            return try InterfaceSession(options).run()
+        } catch {
+            FileHandle.standardError.write(Data("hum: \(error)\n".utf8))
+            return 1
+        }
+    }
+}
+
+final class InterfaceSession {
+    let options: InterfaceOptions
+    let store: LibraryStore
+    let inbox: Inbox
+    let services: Services
+    let engine: PlaybackEngine
+    let log: ListeningLog
+    let config: InterfaceConfig
+    let themes: ThemeLoader
+    let sessionPath: String
+    let settingsPath: String
+    var settingOverrides: [String: String]
+    var startupProblems: [String] = []
+    /// Entry id → library track id, for the listening log.
+    let entryTracks = Mutex<[Int: Int64]>([:])
+    let eventsDone = DispatchSemaphore(value: 0)
+    var state: AppState
+    var theme: Theme = .builtInDefault
+    var terminal: NcursesTerminal?
+    var signals: [DispatchSourceSignal] = []
+
+    init(_ options: InterfaceOptions) throws {
+        self.options = options
+        // Signals first: ncurses takes SIGINT/SIGTERM for itself when they are still at their defaults.
+        let wake = try WakePipe()
+        inbox = Inbox(wake: wake)
+        do {
+            store = try LibraryStore(path: options.libraryPath)
+        } catch {
+            throw ConfigError("cannot open the library \(options.libraryPath): \(error)")
+        }
+        services = Services(store: store, post: { [inbox] in inbox.post($0) })
+        let configPath = options.configPath ?? InterfaceConfig.defaultPath(environment: options.environment)
+        config = InterfaceConfig.load(path: configPath)
+        startupProblems += config.problems
+        themes = ThemeLoader(userDirectory: InterfaceConfig.configDirectory(environment: options.environment) + "/themes")
+        let base = (options.libraryPath as NSString).deletingPathExtension
+        sessionPath = base + "-session.json"
+        settingsPath = base + "-settings.json"
+        settingOverrides = (try? JSONDecoder().decode([String: String].self,
+                                                      from: Data(contentsOf: URL(fileURLWithPath: settingsPath)))) ?? [:]
+        let collect = (try? store.collectsHistory()) ?? true
+        log = ListeningLog(store: store, recordsHistory: collect && !options.privateSession,
+                           onError: { [inbox] message in inbox.post(.failure(message)) })
+        let output: any AudioOutput
+        var outputProblem: String?
+        switch options.output {
+        case .null: output = NullAudioOutput()
+        case .wav(let path): output = WavFileOutput(path: path)
+        case .pulse:
+            do {
+                let pulse = try PulseAudioOutput()
+                try pulse.connect()
+                output = pulse
+            } catch {
+                outputProblem = "no sound: cannot connect to PulseAudio (\(error)); hum plays silently"
+                output = NullAudioOutput()
+            }
+        }
+        if let outputProblem { startupProblems.append(outputProblem) }
+        state = AppState(rows: 24, columns: 80)
+        let replayGain = ReplayGainSettings(mode: ReplayGainMode(rawValue: "auto") ?? .auto)
+        engine = PlaybackEngine(output: output, configuration: .init(replayGain: replayGain, volume: 100), openDecoder: { item in
+            if let codec = item.codec { return try AudioFileOpener.openDecoder(path: item.path, codec: codec) }
+            return try AudioFileOpener.openDecoder(path: item.path)
+        })
+    }
+
+    func value(_ key: String) -> String { settingOverrides[key] ?? config.value(key) }
+
+    func run() throws -> Int32 {
+        installSignals()
+        let rows = try services.loadRows()
+        services.setLibrary(LibraryIndex(tracks: rows))
+        let playlists = try services.playlistEntries()
+
+        let terminal = try NcursesTerminal(options: .init(mouse: value("mouse") == "on", environment: options.environment))
+        self.terminal = terminal
+        NcursesTerminal.installCrashRestore()
+        defer { terminal.restore() }
+        state = AppState(rows: terminal.rows, columns: terminal.columns)
+        state.homeDirectory = options.environment["HOME"]
+        state.listDirectory = { Services.completionEntries($0) }
+        state.browser.path = options.environment["HOME"] ?? "/"
+        for binding in config.keys {
+            do {
+                try state.keyMap.bind(keyName: binding.key, commandLine: binding.command)
+            } catch {
+                startupProblems.append("config [keys] \(binding.key): \(error)")
+            }
+        }
+        applyTheme(value("theme"), announce: false)
+        _ = state.handle(.themesListed(themes.names))
+        _ = state.handle(.settingsLoaded(settingEntries()))
+        _ = state.handle(.privacyLoaded(collectHistory: value("collect_history") == "on"))
+        state.privacy.privateSession = options.privateSession
+        engine.setReplayGain(replayGainSettings())
+        _ = state.handle(.playlistsLoaded(playlists))
+        _ = state.handle(.libraryLoaded(rows))
+        if value("restore_session") == "on", let data = FileManager.default.contents(atPath: sessionPath),
+           let session = try? JSONDecoder().decode(SavedSession.self, from: data) {
+            execute(state.handle(.restore(session)))
+        }
+        if let problem = startupProblems.first { _ = state.handle(.failure(problem)) }
+        startEventPump()
+
+        var drawn: CellGrid?
+        while !state.quitting {
+            let grid = Screen.render(state, theme: theme)
+            if grid != drawn {
+                terminal.draw(grid, cursor: Screen.cursor(state))
+                drawn = grid
+            }
+            var messages: [Message] = terminal.wait(timeout: nil, wake: inbox.wake).map { event in
+                switch event {
+                case .key(let key): .key(key)
+                case .resized(let rows, let columns): .resized(rows: rows, columns: columns)
+                }
+            }
+            messages += inbox.drain()
+            for message in messages where !state.quitting {
+                if case .libraryLoaded(let rows) = message { services.setLibrary(LibraryIndex(tracks: rows)) }
+                execute(state.handle(message))
+            }
+        }
+        finish()
+        return 0
+    }
+
+    // MARK: - Effects
+
+    func execute(_ effects: [Effect]) {
+        for effect in effects { execute(effect) }
+    }
+
+    func execute(_ effect: Effect) {
+        switch effect {
+        case .startPlayback(let entries, let position):
+            engine.play(entries.map(playbackItem))
+            if position > 0 { engine.seek(to: position) }
+        case .setUpcoming(let entries): engine.replaceUpcoming(entries.map(playbackItem))
+        case .transport(let action):
+            switch action {
+            case .pause: engine.pause()
+            case .resume: engine.resume()
+            case .stop: engine.stop()
+            case .seek(let seconds, let relative): relative ? engine.seek(by: seconds) : engine.seek(to: seconds)
+            case .volume(let percent, _): engine.setVolume(percent)
+            }
+        case .setReplayGain: engine.setReplayGain(replayGainSettings())
+        case .runFilter(let generation, let expression): services.runFilter(generation: generation, expression)
+        case .listDirectory(let path): services.listDirectory(path)
+        case .scan(let path): services.scan(path)
+        case .playFile(let path): services.play(path)
+        case .loadList(let path, let replace): services.loadList(path, replace: replace)
+        case .saveList(let name, let tracks, let path):
+            services.writePlaylistFile(name: name, tracks: tracks, path: path, relative: value("playlist_paths") == "relative")
+        case .savePlaylist(let name, let ids):
+            services.write("save playlist \(name)") { try $0.savePlaylist(name: name, trackIDs: ids) }
+        case .createSmartPlaylist(let name, let filter):
+            services.write("create playlist \(name)", { try $0.createSmartPlaylist(name: name, filter: filter) }, reloadAfter: true)
+        case .renamePlaylist(let from, let to):
+            services.write("rename playlist \(from)") { try $0.renamePlaylist(from: from, to: to) }
+        case .deletePlaylist(let name):
+            services.write("delete playlist \(name)") { try $0.deletePlaylist(name: name) }
+        case .importPlaylist(let path, let name): services.importPlaylist(path, name: name)
+        case .setOpinion(let opinion, _):
+            let value: TrackOpinion? = switch opinion {
+            case .like: .like
+            case .dislike: .dislike
+            case .unlike: nil
+            }
+            if !log.setOpinion(value) { inbox.post(.failure("nothing is playing")) }
+        case .applyTheme(let name): applyTheme(name, announce: true)
+        case .setSetting(let key, let value): changeSetting(key, value)
+        case .setPrivateSession(let on):
+            log.setRecordsHistory(!on && self.value("collect_history") == "on")
+        case .exportData:
+            services.exportData(to: (options.environment["HOME"] ?? "/tmp") + "/hum-export")
+        case .forgetAll: services.forgetAll()
+        case .redraw: terminal?.invalidate()
+        case .quit: break
+        }
+    }
+
+    func playbackItem(_ entry: QueueEntry) -> PlaybackItem {
+        entryTracks.withLock { $0[entry.id] = entry.track.id }
+        let stored = try? store.track(id: entry.track.id)
+        return PlaybackItem(id: entry.id, path: entry.track.path, title: entry.track.title,
+                            artist: entry.track.artist.isEmpty ? nil : entry.track.artist,
+                            replayGain: stored?.replayGain ?? ReplayGainInfo(), albumInOrder: albumInOrder(entry),
+                            codec: nil)
+    }
+
+    /// Whether the entry plays as part of its album (a neighbour in the queue is the same album, in
+    /// order): ReplayGain's auto mode then uses album gain.
+    func albumInOrder(_ entry: QueueEntry) -> Bool {
+        let entries = state.queue.entries
+        guard !entry.track.album.isEmpty, let index = entries.firstIndex(where: { $0.id == entry.id }) else { return false }
+        func sameAlbum(_ other: Int) -> Bool {
+            entries.indices.contains(other) && entries[other].track.album == entry.track.album
+                && entries[other].track.albumArtist == entry.track.albumArtist
+        }
+        return sameAlbum(index - 1) || sameAlbum(index + 1)
+    }
+
+    func replayGainSettings() -> ReplayGainSettings {
+        ReplayGainSettings(mode: ReplayGainMode(rawValue: value("replaygain")) ?? .auto,
+                           preampDB: Double(value("replaygain_preamp")) ?? 0)
+    }
+
+    // MARK: - Settings and themes
+
+    func settingEntries() -> [SettingEntry] {
+        InterfaceSetting.all.map { setting in
+            let choices = setting.key == "theme" ? themes.names : setting.choices
+            return SettingEntry(key: setting.key, value: value(setting.key), summary: setting.summary, choices: choices)
+        }
+    }
+
+    func changeSetting(_ key: String, _ raw: String) {
+        switch InterfaceSetting.validate(key, raw) {
+        case .failure(let error):
+            inbox.post(.failure("\(error)"))
+        case .success(let value):
+            if key == "collect_history" {
+                services.write("change collect_history") { try $0.changeSetting(.collectHistory, to: value) }
+                log.setRecordsHistory(value == "on" && !state.privacy.privateSession)
+            }
+            settingOverrides[key] = value
+            if let data = try? JSONEncoder().encode(settingOverrides) {
+                FileManager.default.createFile(atPath: settingsPath, contents: data)
+            }
+            if key == "replaygain" || key == "replaygain_preamp" { engine.setReplayGain(replayGainSettings()) }
+        }
+    }
+
+    func applyTheme(_ name: String, announce: Bool) {
+        switch themes.load(name) {
+        case .success(let loaded):
+            theme = loaded.adapted(to: terminal?.colorDepth ?? .ansi16)
+            if announce {
+                settingOverrides["theme"] = name
+                if let data = try? JSONEncoder().encode(settingOverrides) {
+                    FileManager.default.createFile(atPath: settingsPath, contents: data)
+                }
+                _ = state.handle(.settingsLoaded(settingEntries()))
+                _ = state.handle(.info("theme \(name)"))
+            }
+        case .failure(let error):
+            theme = Theme.builtInDefault.adapted(to: terminal?.colorDepth ?? .ansi16)
+            if announce { _ = state.handle(.failure("\(error); the theme stays as it was")) } else { startupProblems.append("\(error); using the default theme") }
+            if announce, let current = try? themes.load(value("theme")).get() { theme = current.adapted(to: terminal?.colorDepth ?? .ansi16) }
+        }
+    }
+
+    // MARK: - Engine events
+
+    /// Follows the engine: every event goes to the listening log, and what the screen shows to the UI
+    /// thread. Progress is passed on once per second of the track (the clock shows seconds).
+    func startEventPump() {
+        let engine = engine, log = log, inbox = inbox, entryTracks = entryTracks, done = eventsDone
+        let stream = engine.events
+        Task.detached {
+                var lastSecond = -1
+                for await event in stream {
+                    log.handle(event, trackID: { item in entryTracks.withLock { $0[item.id] } }, context: { item in
+                        .init(source: item.albumInOrder ? .album : .queue)
+                    })
+                    switch event {
+                    case .started(let item, _, let duration):
+                        lastSecond = 0
+                        inbox.post(.player(.started(entryID: item.id, duration: duration)))
+                    case .progressed(let item, let position, let duration):
+                        let second = Int(position)
+                        guard second != lastSecond else { continue }
+                        lastSecond = second
+                        inbox.post(.player(.progressed(entryID: item.id, position: position, duration: duration)))
+                    case .seeked(let item, _, let to):
+                        lastSecond = Int(to)
+                        inbox.post(.player(.progressed(entryID: item.id, position: to, duration: nil)))
+                    case .paused(_, let position): inbox.post(.player(.paused(position: position)))
+                    case .resumed(_, let position): inbox.post(.player(.resumed(position: position)))
+                    case .stopped: inbox.post(.player(.stopped))
+                    case .failed(let item, let message, _): inbox.post(.player(.failed(entryID: item.id, message: message)))
+                    case .queueFinished: inbox.post(.player(.queueFinished))
+                    case .outputLost(let message): inbox.post(.player(.outputLost(message)))
+                    case .outputRestored: inbox.post(.player(.outputRestored))
+                    case .outputFailed(let message): inbox.post(.player(.outputLost(message)))
+                    case .finished, .skipped: break
+                    }
+                }
+                done.signal()
+        }
+    }
+
+    // MARK: - Quitting
+
+    func installSignals() {
+        signal(SIGPIPE, SIG_IGN)
+        let inbox = inbox
+        let count = Atomic<Int>(0)
+        signals = [SIGINT, SIGTERM, SIGHUP].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler {
+                // The first asks for a clean quit (session saved); a second, while that hangs, exits now.
+                if count.add(1, ordering: .sequentiallyConsistent).newValue > 1 {
+                    NcursesTerminal.restoreAfterSignal()
+                    _exit(128 + number)
+                }
+                inbox.post(.command(.quit))
+            }
+            source.resume()
+            return source
+        }
+    }
+
+    func finish() {
+        if value("restore_session") == "on", let data = try? JSONEncoder().encode(state.savedSession()) {
+            FileManager.default.createFile(atPath: sessionPath, contents: data)
+        }
+        engine.stop()
+        engine.shutdown()
+        _ = eventsDone.wait(timeout: .now() + 3)
+        log.close()
+    }
+}

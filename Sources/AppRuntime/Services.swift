@@ -1,0 +1,278 @@
+import AppCore
+import AudioFiles
+import Foundation
+import LibraryScanning
+import MusicCore
+import MusicLibrary
+import PlaylistFiles
+import Synchronization
+
+/// The slow work the interface asks for (store queries, scans, files), done off the UI thread. Every
+/// answer comes back as a `Message` through `post`, so the UI thread never waits on a disk.
+final class Services: Sendable {
+    let store: LibraryStore
+    private let post: @Sendable (Message) -> Void
+    private let work = DispatchQueue(label: "hum.services", qos: .userInitiated)
+    private let filterQueue = DispatchQueue(label: "hum.filter", qos: .userInteractive)
+    /// The newest filter asked for: older ones still waiting are skipped, so fast typing never queues work.
+    private let pendingFilter = Mutex<(generation: Int, expression: FilterExpression, library: LibraryIndex)?>(nil)
+    private let library = Mutex(LibraryIndex(tracks: []))
+
+    init(store: LibraryStore, post: @escaping @Sendable (Message) -> Void) {
+        self.store = store
+        self.post = post
+    }
+
+    // MARK: - The library
+
+    /// The library as rows, in the store's artist / album / disc / track order.
+    func loadRows() throws -> [TrackRow] {
+        try store.allTracks().map(Self.row)
+    }
+
+    static func row(_ track: LibraryTrack) -> TrackRow {
+        let fileName = track.path.split(separator: "/").last.map(String.init) ?? track.path
+        let title = track.title.flatMap { $0.isEmpty ? nil : $0 } ?? fileName
+        return TrackRow(id: track.id, path: track.path, title: title, artist: track.artistLine ?? "",
+                        albumArtist: track.albumArtist ?? track.artistLine ?? "", album: track.album ?? "", year: track.year,
+                        genre: track.genre ?? "", discNumber: track.discNumber, trackNumber: track.trackNumber,
+                        duration: track.duration, format: track.format)
+    }
+
+    func playlistEntries() throws -> [PlaylistEntry] {
+        try store.playlists().map { PlaylistEntry(name: $0.name, trackIDs: $0.trackIDs, filter: $0.filter) }
+    }
+
+    /// Remembers the library the UI holds, for filters to run over.
+    func setLibrary(_ index: LibraryIndex) { library.withLock { $0 = index } }
+
+    /// Reloads rows and playlists after a scan or an import, then says `done`.
+    private func reload(then done: String?) {
+        do {
+            let rows = try loadRows()
+            setLibrary(LibraryIndex(tracks: rows))
+            post(.libraryLoaded(rows))
+            post(.playlistsLoaded(try playlistEntries()))
+            if let done { post(.info(done)) }
+        } catch {
+            post(.failure("cannot read the library: \(error)"))
+        }
+    }
+
+    // MARK: - Filter
+
+    /// Runs a filter: the FTS index narrows the library, the expression checks what the index cannot.
+    func runFilter(generation: Int, _ expression: FilterExpression) {
+        let index = library.withLock { $0 }
+        pendingFilter.withLock { $0 = (generation, expression, index) }
+        filterQueue.async { [self] in
+            guard let job = pendingFilter.withLock({ pending -> (generation: Int, expression: FilterExpression, library: LibraryIndex)? in
+                defer { pending = nil }
+                return pending
+            }) else { return }
+            do {
+                post(.filterResults(generation: job.generation, positions: try matchingPositions(job.expression, in: job.library)))
+            } catch {
+                post(.filterFailed(generation: job.generation, message: "\(error)"))
+            }
+        }
+    }
+
+    func matchingPositions(_ expression: FilterExpression, in index: LibraryIndex) throws -> [Int] {
+        let tracks = index.tracks
+        guard let pattern = expression.searchPattern else {
+            return tracks.indices.filter { expression.matches(tracks[$0]) }
+        }
+        var positions = try store.matchingTrackIDs(pattern: pattern).compactMap(index.position(of:))
+        positions.sort()
+        if expression.needsRowCheck { positions = positions.filter { expression.matches(tracks[$0]) } }
+        return positions
+    }
+
+    // MARK: - Files
+
+    func listDirectory(_ path: String) {
+        work.async { [self] in
+            post(.browserListed(path: path, entries: Self.entries(of: path)))
+        }
+    }
+
+    static func entries(of path: String) -> [BrowserEntry] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        var folders: [BrowserEntry] = [], files: [BrowserEntry] = []
+        for name in names where !name.hasPrefix(".") {
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: path == "/" ? "/" + name : path + "/" + name, isDirectory: &isFolder)
+            if isFolder.boolValue { folders.append(BrowserEntry(name: name, isFolder: true)) }
+            else { files.append(BrowserEntry(name: name, isFolder: false)) }
+        }
+        let order: (BrowserEntry, BrowserEntry) -> Bool = { NaturalOrder.areInIncreasingOrder($0.name, $1.name) }
+        return (path == "/" ? [] : [BrowserEntry(name: "..", isFolder: true)]) + folders.sorted(by: order) + files.sorted(by: order)
+    }
+
+    /// Folder entries for the command line's path completion (folders end in "/").
+    static func completionEntries(_ path: String) -> [String] {
+        let folder = path.isEmpty ? "." : path
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.sorted().map { name in
+            var isFolder: ObjCBool = false
+            FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder)
+            return isFolder.boolValue ? name + "/" : name
+        }
+    }
+
+    /// `:add PATH`: scans a folder or file into the library.
+    func scan(_ path: String) {
+        work.async { [self] in
+            guard FileManager.default.fileExists(atPath: path) else { return post(.failure("no such file or folder: \(path)")) }
+            post(.info("scanning \(path)…"))
+            do {
+                let summary = try LibraryScanner(store: store).scan([path])
+                var isFolder: ObjCBool = false
+                if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue {
+                    try store.rememberScanFolders([LibraryScanner.absolute(path)])
+                }
+                let failed = summary.failures.isEmpty ? "" : ", \(summary.failures.count) failed (hum scan --verbose names them)"
+                reload(then: "\(path): \(summary.added) added, \(summary.updated) updated\(failed)")
+            } catch {
+                post(.failure("cannot scan \(path): \(error)"))
+            }
+        }
+    }
+
+    /// `:play PATH` and Enter on a file in the Browser: the files become library tracks, then play.
+    func play(_ path: String, replace: Bool = true) {
+        work.async { [self] in
+            let files = PlayableFiles.expand([path])
+            guard !files.isEmpty else { return post(.failure("no audio files in \(path)")) }
+            playFiles(files, replace: replace, failures: [])
+        }
+    }
+
+    private func playFiles(_ files: [String], replace: Bool, failures: [String]) {
+        do {
+            let ids = try LibraryScanner(store: store).trackIDs(for: files)
+            reload(then: nil)
+            let tracks = files.compactMap { ids[$0] }.compactMap { try? store.track(id: $0) }.map(Self.row)
+            let missing = failures + files.filter { ids[$0] == nil }
+            if !missing.isEmpty { post(.failure("\(missing.count) not playable: \(missing[0])\(missing.count > 1 ? " …" : "")")) }
+            post(.tracksToPlay(tracks, replace: replace))
+        } catch {
+            post(.failure("cannot add \(files.first ?? "") to the library: \(error)"))
+        }
+    }
+
+    // MARK: - Playlist files
+
+    /// Reads an M3U/M3U8/PLS file: its entries' files, resolved against its folder.
+    static func readPlaylistFile(_ path: String) throws -> (name: String?, files: [String], unresolved: [String]) {
+        guard let format = PlaylistFormat(fileName: path), format.canRead else {
+            throw ConfigError("\(path): not a playlist hum reads (.m3u, .m3u8 or .pls)")
+        }
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("cannot read \(path)") }
+        let parsed: (name: String?, entries: [PlaylistFileEntry])
+        do {
+            parsed = try PlaylistFiles.parse([UInt8](data), format: format)
+        } catch {
+            throw ConfigError("\(path): \(error)")
+        }
+        let folder = (LibraryScanner.absolute(path) as NSString).deletingLastPathComponent
+        var files: [String] = [], unresolved: [String] = []
+        for entry in parsed.entries {
+            if let file = PlaylistFiles.resolve(entry.location, relativeTo: folder), FileManager.default.fileExists(atPath: file) {
+                files.append(file)
+            } else {
+                unresolved.append(entry.location)
+            }
+        }
+        return (parsed.name, files, unresolved)
+    }
+
+    /// `:load FILE`: a playlist file's tracks to the queue.
+    func loadList(_ path: String, replace: Bool) {
+        work.async { [self] in
+            do {
+                let read = try Self.readPlaylistFile(path)
+                guard !read.files.isEmpty else { return post(.failure("\(path): no playable entry")) }
+                playFiles(read.files, replace: replace, failures: read.unresolved)
+            } catch {
+                post(.failure("\(error)"))
+            }
+        }
+    }
+
+    /// `:pl-import FILE [NAME]`: a playlist file becomes a playlist in the store.
+    func importPlaylist(_ path: String, name: String?) {
+        work.async { [self] in
+            do {
+                let read = try Self.readPlaylistFile(path)
+                let ids = try LibraryScanner(store: store).trackIDs(for: read.files)
+                let fileName = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+                let listName = name ?? read.name ?? fileName
+                let trackIDs = read.files.compactMap { ids[$0] }
+                try store.savePlaylist(name: listName, trackIDs: trackIDs)
+                let skipped = read.unresolved.count + read.files.count - trackIDs.count
+                reload(then: "playlist \(listName): \(trackIDs.count) tracks imported" + (skipped > 0 ? ", \(skipped) not found" : ""))
+            } catch {
+                post(.failure("\(error)"))
+            }
+        }
+    }
+
+    /// `:pl-export` and `:save`: writes a playlist file in the format its extension names.
+    func writePlaylistFile(name: String, tracks: [TrackRow], path: String, relative: Bool) {
+        work.async { [self] in
+            guard let format = PlaylistFormat(fileName: path) else {
+                return post(.failure("\(path): name the format by the extension: .m3u8, .m3u, .pls or .xspf"))
+            }
+            let absolute = LibraryScanner.absolute(path)
+            let folder = (absolute as NSString).deletingLastPathComponent
+            let rendered = RenderedPlaylist(name: name, tracks: tracks.map {
+                RenderedPlaylist.Track(path: $0.path, title: $0.title, artist: $0.artist.isEmpty ? nil : $0.artist, duration: $0.duration)
+            })
+            let text = PlaylistFiles.render(rendered, format: format, relativeTo: relative ? folder : nil)
+            if FileManager.default.createFile(atPath: absolute, contents: Data(text.utf8)) {
+                post(.info("\(name): \(tracks.count) tracks written to \(path)"))
+            } else {
+                post(.failure("cannot write \(path): \(String(cString: strerror(errno)))"))
+            }
+        }
+    }
+
+    // MARK: - Store writes
+
+    /// A store write off the UI thread; a failure is said on the status line, and the UI keeps its state.
+    func write(_ what: String, _ body: @escaping @Sendable (LibraryStore) throws -> Void, reloadAfter: Bool = false) {
+        work.async { [self] in
+            do {
+                try body(store)
+                if reloadAfter { post(.playlistsLoaded(try playlistEntries())) }
+            } catch {
+                post(.failure("cannot \(what): \(error)"))
+            }
+        }
+    }
+
+    func exportData(to folder: String) {
+        work.async { [self] in
+            do {
+                try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                let files = try LibraryExport.write(store: store, format: .jsonl, to: folder)
+                post(.info("exported \(files.count) files to \(folder)"))
+            } catch {
+                post(.failure("cannot export to \(folder): \(error)"))
+            }
+        }
+    }
+
+    func forgetAll() {
+        work.async { [self] in
+            do {
+                let erased = try store.forget(.all)
+                post(.info("history erased: \(erased) records gone for good"))
+            } catch {
+                post(.failure("cannot erase the history: \(error)"))
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import AppRuntime
+import ArgumentParser
+import Foundation
+
+/// `hum` (no command): the full-screen interface on the library.
+struct Open: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ui",
+        abstract: "The full-screen interface (what plain `hum` runs).",
+        discussion: """
+            Views on the number keys: 1 Library, 2 Tracks, 3 Playlists, 4 Queue, 5 Browser, 6 Settings, 7 Privacy. ? lists every key and command; : opens the command line (Tab completes); / searches the view; F filters the whole library (artist:bjork year:>1995).
+
+            Settings and keys: ~/.config/hum/config.toml (hum config --defaults prints every setting); themes: ~/.config/hum/themes/. The queue, track, position, view and filter come back on restart.
+            """)
+
+    @Option(help: ArgumentHelp("Where sound goes: pulse, wav:PATH or null.", valueName: "pulse|wav:PATH|null"))
+    var output: OutputChoice = .pulse
+
+    @Option(help: ArgumentHelp("The config file (default: ~/.config/hum/config.toml).", valueName: "PATH"))
+    var config: String?
+
+    @Flag(name: .customLong("private"), help: "A private session: nothing of this run is recorded.")
+    var privateSession = false
+
+    @OptionGroup var library: LibraryOptions
+
+    func run() throws {
+        let target: InterfaceOutput = switch output {
+        case .pulse: .pulse
+        case .null: .null
+        case .wav(let path): .wav(path)
+        }
+        let status = Interface.run(InterfaceOptions(libraryPath: library.resolvedPath, output: target, configPath: config,
+                                                    privateSession: privateSession,
+                                                    environment: ProcessInfo.processInfo.environment))
+        if status != 0 { throw ExitCode(status) }
+    }
+}
+
+/// `hum config --defaults`: every setting of config.toml with its default and what it does.
+struct Config: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the interface's configuration.",
+        discussion: "The file is ~/.config/hum/config.toml ($XDG_CONFIG_HOME/hum/config.toml): settings at the top, key bindings under [keys].")
+
+    @Flag(help: "Print every setting and key binding with its default, as a config file.")
+    var defaults = false
+
+    func run() throws {
+        guard defaults else {
+            let path = InterfaceConfig.defaultPath(environment: ProcessInfo.processInfo.environment)
+            let loaded = InterfaceConfig.load(path: path)
+            writeOut("config file: \(path)\(FileManager.default.fileExists(atPath: path) ? "" : " (not there: every setting is the default)")\n")
+            for problem in loaded.problems { printError(problem) }
+            for setting in InterfaceSetting.all { writeOut("\(setting.key) = \(loaded.value(setting.key))\n") }
+            return
+        }
+        writeOut(InterfaceConfig.defaultsText())
+    }
+}
