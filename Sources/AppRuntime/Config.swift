@@ -154,9 +154,21 @@ public struct InterfaceConfig: Sendable, Equatable {
         lines.append("[keys]")
         let map = KeyMap.defaults
         for binding in map.bindings {
-            guard let line = CommandLineParser.commandLine(for: binding.command) else { continue }
+            guard let line = commandLine(for: binding.command) else { continue }
             lines.append("\"\(binding.key.name)\" = \"\(line)\"")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The `:` line that means `command`, checked by parsing it back; nil for one the line cannot say.
+    static func commandLine(for command: Command) -> String? {
+        var candidates: [String] = []
+        switch command {
+        case .showView(let view): candidates = ["view \(view.name)"]
+        case .seek(let seconds, let relative): candidates = ["seek \(relative && seconds >= 0 ? "+" : "")\(Int(seconds))"]
+        case .volume(let percent, let relative): candidates = ["vol \(relative && percent >= 0 ? "+" : "")\(percent)"]
+        default: candidates = CommandLineParser.specs.flatMap { [$0.name] + $0.aliases }
+        }
+        return candidates.first { (try? CommandLineParser.parse($0)) == command }
     }
 }

@@ -1,4 +1,5 @@
 import AppCore
+import AudioFiles
 import FileOutputs
 import Foundation
 import MusicCore
@@ -62,6 +63,11 @@ public enum Interface {
     }
 }
 
+/// Which library track each queue entry plays, shared with the engine-event thread.
+final class EntryTracks: Sendable {
+    let map = Mutex<[Int: Int64]>([:])
+}
+
 final class InterfaceSession {
     let options: InterfaceOptions
     let store: LibraryStore
@@ -76,7 +82,7 @@ final class InterfaceSession {
     var settingOverrides: [String: String]
     var startupProblems: [String] = []
     /// Entry id → library track id, for the listening log.
-    let entryTracks = Mutex<[Int: Int64]>([:])
+    let entryTracks = EntryTracks()
     let eventsDone = DispatchSemaphore(value: 0)
     var state: AppState
     var theme: Theme = .builtInDefault
@@ -248,7 +254,7 @@ final class InterfaceSession {
     }
 
     func playbackItem(_ entry: QueueEntry) -> PlaybackItem {
-        entryTracks.withLock { $0[entry.id] = entry.track.id }
+        entryTracks.map.withLock { $0[entry.id] = entry.track.id }
         let stored = try? store.track(id: entry.track.id)
         return PlaybackItem(id: entry.id, path: entry.track.path, title: entry.track.title,
                             artist: entry.track.artist.isEmpty ? nil : entry.track.artist,
@@ -293,7 +299,7 @@ final class InterfaceSession {
             }
             settingOverrides[key] = value
             if let data = try? JSONEncoder().encode(settingOverrides) {
-                FileManager.default.createFile(atPath: settingsPath, contents: data)
+                _ = FileManager.default.createFile(atPath: settingsPath, contents: data)
             }
             if key == "replaygain" || key == "replaygain_preamp" { engine.setReplayGain(replayGainSettings()) }
         }
@@ -306,7 +312,7 @@ final class InterfaceSession {
             if announce {
                 settingOverrides["theme"] = name
                 if let data = try? JSONEncoder().encode(settingOverrides) {
-                    FileManager.default.createFile(atPath: settingsPath, contents: data)
+                    _ = FileManager.default.createFile(atPath: settingsPath, contents: data)
                 }
                 _ = state.handle(.settingsLoaded(settingEntries()))
                 _ = state.handle(.info("theme \(name)"))
@@ -328,7 +334,7 @@ final class InterfaceSession {
         Task.detached {
                 var lastSecond = -1
                 for await event in stream {
-                    log.handle(event, trackID: { item in entryTracks.withLock { $0[item.id] } }, context: { item in
+                    log.handle(event, trackID: { item in entryTracks.map.withLock { $0[item.id] } }, context: { item in
                         .init(source: item.albumInOrder ? .album : .queue)
                     })
                     switch event {
@@ -382,7 +388,7 @@ final class InterfaceSession {
 
     func finish() {
         if value("restore_session") == "on", let data = try? JSONEncoder().encode(state.savedSession()) {
-            FileManager.default.createFile(atPath: sessionPath, contents: data)
+            _ = FileManager.default.createFile(atPath: sessionPath, contents: data)
         }
         engine.stop()
         engine.shutdown()

@@ -102,7 +102,7 @@ final class Services: Sendable {
         var folders: [BrowserEntry] = [], files: [BrowserEntry] = []
         for name in names where !name.hasPrefix(".") {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: path == "/" ? "/" + name : path + "/" + name, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: path == "/" ? "/" + name : path + "/" + name, isDirectory: &isFolder)
             if isFolder.boolValue { folders.append(BrowserEntry(name: name, isFolder: true)) }
             else { files.append(BrowserEntry(name: name, isFolder: false)) }
         }
@@ -116,7 +116,7 @@ final class Services: Sendable {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
         return names.sorted().map { name in
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder)
             return isFolder.boolValue ? name + "/" : name
         }
     }
@@ -257,8 +257,8 @@ final class Services: Sendable {
         work.async { [self] in
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-                let files = try LibraryExport.write(store: store, format: .jsonl, to: folder)
-                post(.info("exported \(files.count) files to \(folder)"))
+                let summary = try LibraryExport.write(store: store, format: .jsonl, to: folder)
+                post(.info("exported \(summary.listens) listens and \(summary.files.count) files to \(folder)"))
             } catch {
                 post(.failure("cannot export to \(folder): \(error)"))
             }

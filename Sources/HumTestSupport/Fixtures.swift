@@ -67,6 +67,21 @@ public enum Fixtures {
         }
     }
 
+    /// A folder of three one-minute clock-chirp FLACs tagged as one album by "Zyx Testband" (a name no
+    /// generated library uses), for interface tests that need tracks long enough to pause, seek and resume.
+    public static func longTracks(seconds: Int = 60) async throws -> String {
+        let clock = try await clockFLAC(seconds: seconds)
+        return try await file("long-tracks-\(seconds)s") { folder in
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            for (index, title) in ["Long One", "Long Two", "Long Three"].enumerated() {
+                let path = folder + "/\(index + 1) \(title).flac"
+                try FileManager.default.copyItem(atPath: clock, toPath: path)
+                let tags = ["ARTIST=Zyx Testband", "ALBUM=Long Player", "TITLE=\(title)", "TRACKNUMBER=\(index + 1)", "DATE=2001"]
+                try ChildProcess.shell("metaflac --remove-all-tags " + tags.map { "--set-tag=\(q($0))" }.joined(separator: " ") + " \(q(path))")
+            }
+        }
+    }
+
     /// A 440 Hz tone at half scale (−6.02 dBFS peak, −9.03 dB RMS), 3 s stereo, as FLAC.
     public static func toneFLAC() async throws -> String {
         try await file("tone440.flac") { path in

@@ -118,6 +118,60 @@ struct SoundTests {
         await quit(session)
     }
 
+    @Test("In the interface, space during playback silences the sink, and space again brings the sound back")
+    func pauseFromTheInterface() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
+        defer { daemon.stop() }
+        let recorder = try SinkRecorder(daemon: daemon)
+        defer { recorder.stop() }
+        await sleep(seconds: Self.sinkWarmUp)
+        let home = Fixtures.scratchDirectory("sound-ui")
+        let library = home + "/hum.sqlite"
+        let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", library, try await Fixtures.longTracks()],
+                                              environment: ["LANG": "C.UTF-8", "HOME": home], timeout: 120)
+        #expect(scan.succeeded, "\(scan.stderr)")
+        let terminal = try TmuxSession([Repository.humBinary, "--library", library], rows: 24, columns: 80,
+                                       environment: daemon.environment.merging(["HOME": home, "XDG_CONFIG_HOME": home + "/config"]) { $1 })
+        defer { terminal.kill() }
+        try await offPool {
+            try terminal.waitFor { $0.contains("Artist / Album") }
+            try terminal.send(keys: ["Enter"])
+            try terminal.waitFor { $0.contains("▶ Long One") }
+        }
+        await sleep(seconds: 1.5)
+        for round in 0..<2 {
+            #expect(SignalAnalysis.firstSound(recorder.samples(), from: recorder.frameCount - Int(0.3 * Self.rate), threshold: 0.01) != nil,
+                    "round \(round): no sound while playing")
+            let pauseFrame = recorder.frameCount
+            let pauseSent = Date()
+            try await offPool { try terminal.send(keys: ["Space"]) }
+            _ = await recorder.frames(atLeast: pauseFrame + Int(0.8 * Self.rate), timeout: 5)
+            let samples = recorder.samples()
+            let quiet = try #require(SignalAnalysis.firstSilence(samples, from: pauseFrame - Int(0.2 * Self.rate),
+                                                                  threshold: Self.silence, minimumRun: 441), "round \(round): never silent after space")
+            let silenceLatency = try #require(recorder.arrivalTime(ofFrame: quiet)).timeIntervalSince(pauseSent)
+            // Silent from then on: nothing after the pause is sound.
+            #expect(SignalAnalysis.firstSound(samples, from: quiet + 441, threshold: 0.01) == nil, "round \(round): sound after the pause")
+            let resumeFrame = recorder.frameCount
+            let resumeSent = Date()
+            try await offPool { try terminal.send(keys: ["Space"]) }
+            _ = await recorder.frames(atLeast: resumeFrame + Int(0.8 * Self.rate), timeout: 5)
+            let sound = try #require(SignalAnalysis.firstSound(recorder.samples(), from: resumeFrame, threshold: 0.01),
+                                     "round \(round): no sound after the second space")
+            let soundLatency = try #require(recorder.arrivalTime(ofFrame: sound)).timeIntervalSince(resumeSent)
+            // A key goes through tmux and the run loop: well under a quarter of a second either way.
+            #expect(silenceLatency < 0.25 && soundLatency < 0.25, "silence after \(silenceLatency) s, sound after \(soundLatency) s")
+            print("interface: silence \(Int(silenceLatency * 1000)) ms after space, sound \(Int(soundLatency * 1000)) ms after space")
+            await sleep(seconds: 0.5)
+        }
+        try await offPool {
+            try terminal.send(keys: ["q"])
+            let deadline = Date().addingTimeInterval(10)
+            while !terminal.isDead && Date() < deadline { usleep(20_000) }
+        }
+        #expect(terminal.isDead)
+    }
+
     @Test("After a seek, the audio heard is the sought position")
     func seek() async throws {
         let session = try await startSession(try await Fixtures.clockFLAC())

@@ -34,4 +34,35 @@ int hum_read_mouse(int *row, int *column);
 
 int hum_key_f(int n);
 
+/* newterm on stdout/stdin (NULL `term`: $TERM), so that an unknown terminal is an error to report rather
+ * than initscr's exit(). Returns 0 on success. */
+int hum_newterm(const char *term);
+
+/* Draws one grid cell: a grapheme cluster of `count` scalars, `width` (1 or 2) columns wide, as one ncurses
+ * cell, so that combining marks and joined emoji share it. When ncurses would count the cluster at another
+ * width than the grid (its wcwidth is per scalar), draws something of exactly `width` columns instead. */
+int hum_draw_cell(int row, int column, const wchar_t *text, int count, int width, int attributes, int pair);
+
+/* The terminal's size from TIOCGWINSZ; 0 on success. */
+int hum_window_size(int *rows, int *columns);
+
+/* Installs a SIGWINCH handler that writes a byte to a pipe (made once); returns the pipe's read end or -1.
+ * It replaces ncurses' own handler: call it after hum_newterm. */
+int hum_watch_resize(void);
+
+/* Reads everything waiting in a non-blocking descriptor; returns the number of bytes read. */
+int hum_drain(int fd);
+
+/* Crash and signal restore. hum_save_terminal keeps standard input's termios (call it before hum_newterm);
+ * hum_set_active says whether the screen is in curses mode, so that the handlers only write the reset
+ * sequence when there is something to undo. */
+int hum_save_terminal(void);
+void hum_set_active(int active);
+/* Async-signal-safe: leaves the alternate screen, shows the cursor, resets attributes and mouse reporting,
+ * restores the saved termios. Does nothing unless active; leaves it inactive. */
+void hum_restore_after_signal(void);
+/* Handlers for SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGABRT, SIGFPE: restore, then chain to the handler
+ * installed before (the Swift runtime's backtracer), or re-raise with the default action. Idempotent. */
+void hum_install_crash_restore(void);
+
 #endif

@@ -1,0 +1,276 @@
+@testable import AppCore
+import Testing
+import TerminalUI
+
+/// A library of `albums` albums of `perAlbum` tracks each, by two artists, in store order.
+private func library(albums: Int = 3, perAlbum: Int = 4) -> [TrackRow] {
+    var rows: [TrackRow] = []
+    for album in 0..<albums {
+        for track in 0..<perAlbum {
+            let id = Int64(album * perAlbum + track + 1)
+            rows.append(TrackRow(id: id, path: "/m/\(album)/\(track).flac", title: "Song \(id)", artist: album < 2 ? "Alpha" : "Beta",
+                                 album: "Album \(album)", year: 1990 + album, genre: album == 2 ? "Jazz" : "Rock",
+                                 trackNumber: track + 1, duration: 60))
+        }
+    }
+    return rows
+}
+
+private func loaded(rows: Int = 24, columns: Int = 80) -> AppState {
+    var state = AppState(rows: rows, columns: columns)
+    _ = state.handle(.libraryLoaded(library()))
+    return state
+}
+
+private func press(_ state: inout AppState, _ keys: String) -> [Effect] {
+    keys.flatMap { state.handle(.key(.character($0))) }
+}
+
+@Suite("AppState.handle: what keys and commands do")
+struct UpdateTests {
+    @Test("The tree groups artists and albums; Enter on an artist plays all their tracks in order")
+    func treeAndPlay() {
+        var state = loaded()
+        #expect(state.libraryView.artists.map(\.name) == ["Alpha", "Beta"])
+        #expect(state.libraryView.artists[0].albums.map(\.title) == ["Album 0", "Album 1"])
+        let effects = state.handle(.key(.enter))
+        #expect(state.queue.entries.map(\.track.id) == Array(1...8))
+        guard case .startPlayback(let window, let position) = effects.first else { Issue.record("no playback: \(effects)"); return }
+        #expect(window.map(\.track.id) == [1, 2])
+        #expect(position == 0)
+    }
+
+    @Test("o expands an artist; the right pane follows the tree cursor")
+    func expand() {
+        var state = loaded()
+        _ = press(&state, "o")
+        #expect(state.libraryView.rows.count == 4)
+        _ = press(&state, "jj")
+        #expect(state.selectedTreePositions().map { state.library.tracks[$0].id } == [5, 6, 7, 8])
+    }
+
+    @Test("Engine events move the queue on, and the engine is told what follows")
+    func followsEngine() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let first = state.queue.entries[0].id, second = state.queue.entries[1].id
+        _ = state.handle(.player(.started(entryID: first, duration: 60)))
+        #expect(state.player.status == .playing)
+        let effects = state.handle(.player(.started(entryID: second, duration: 60)))
+        #expect(state.queue.current == 1)
+        #expect(effects == [.setUpcoming([state.queue.entries[2]])])
+    }
+
+    @Test("Space pauses and resumes; a restored session starts where it left off")
+    func pauseAndRestore() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        #expect(press(&state, " ") == [.transport(.pause)])
+        #expect(press(&state, " ") == [.transport(.resume)])
+        _ = state.handle(.player(.progressed(entryID: state.queue.entries[0].id, position: 12.5, duration: 60)))
+        _ = press(&state, "2")
+        let saved = state.savedSession()
+
+        var next = loaded()
+        _ = next.handle(.restore(saved))
+        #expect(next.view == .tracks)
+        #expect(next.queue.entries.map(\.track.id) == Array(1...8))
+        #expect(next.player.status == .paused)
+        #expect(next.player.position == 12.5)
+        let effects = press(&next, " ")
+        guard case .startPlayback(let window, let position) = effects.first else { Issue.record("\(effects)"); return }
+        #expect(window.first?.track.id == 1)
+        #expect(position == 12.5)
+    }
+
+    @Test("Curation: create a playlist, add three tracks, reorder, remove, undo")
+    func curation() throws {
+        var state = loaded()
+        #expect(state.perform(.playlistCreate(name: "Mix", filter: nil)) == [.savePlaylist(name: "Mix", trackIDs: [])])
+        _ = press(&state, "2")
+        _ = press(&state, "mmm")
+        #expect(state.marks == [1, 2, 3])
+        _ = state.perform(.addToPlaylist(name: "Mix"))
+        #expect(state.playlistsView.playlists.first?.trackIDs == [1, 2, 3])
+        #expect(state.marks.isEmpty)
+        _ = press(&state, "3")
+        _ = state.handle(.key(.tab))
+        let moved = press(&state, "J")
+        #expect(moved == [.savePlaylist(name: "Mix", trackIDs: [2, 1, 3])])
+        _ = press(&state, "d")
+        #expect(state.playlistsView.playlists[0].trackIDs == [2, 3])
+        let undone = press(&state, "u")
+        #expect(undone == [.savePlaylist(name: "Mix", trackIDs: [2, 1, 3])])
+    }
+
+    @Test("Deleting a playlist asks first; n keeps it, y deletes it and u brings it back")
+    func deleteAsks() {
+        var state = loaded()
+        _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "Keep", trackIDs: [1])]))
+        _ = press(&state, "3")
+        #expect(press(&state, "d").isEmpty)
+        #expect(state.confirmation != nil)
+        _ = press(&state, "n")
+        #expect(state.playlistsView.playlists.count == 1)
+        _ = press(&state, "d")
+        #expect(press(&state, "y") == [.deletePlaylist(name: "Keep")])
+        #expect(state.playlistsView.playlists.isEmpty)
+        #expect(press(&state, "u") == [.savePlaylist(name: "Keep", trackIDs: [1])])
+    }
+
+    @Test("Queue edits while playing tell the engine the new next track, and never restart the current one")
+    func queueEdits() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let first = state.queue.entries[0]
+        _ = state.handle(.player(.started(entryID: first.id, duration: 60)))
+        _ = press(&state, "4")
+        _ = press(&state, "j")
+        let effects = press(&state, "d")
+        #expect(effects == [.setUpcoming([state.queue.entries[1]])])
+        #expect(state.queue.entries[1].track.id == 3)
+        #expect(!effects.contains { if case .startPlayback = $0 { true } else { false } })
+    }
+
+    @Test("E queues to play next, e at the end")
+    func enqueue() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        _ = press(&state, "2")
+        _ = press(&state, "G")
+        _ = press(&state, "E")
+        #expect(state.queue.entries[1].track.id == 12)
+        _ = press(&state, "g")
+        _ = press(&state, "e")
+        #expect(state.queue.entries.last?.track.id == 1)
+    }
+
+    @Test("The live filter asks for a query per keystroke and keeps only the newest answer")
+    func filterGenerations() {
+        var state = loaded()
+        _ = press(&state, "F")
+        let first = press(&state, "j")
+        let second = press(&state, "a")
+        guard case .runFilter(let g1, _) = first.first, case .runFilter(let g2, let expression) = second.first else {
+            Issue.record("\(first) \(second)"); return
+        }
+        #expect(g2 > g1)
+        _ = state.handle(.filterResults(generation: g2, positions: [8, 9]))
+        _ = state.handle(.filterResults(generation: g1, positions: [0]))
+        #expect(state.filter.visible == [8, 9])
+        #expect(expression.text == "ja")
+        _ = state.handle(.key(.enter))
+        #expect(state.prompt == nil)
+        #expect(state.filter.text == "ja")
+        #expect(state.libraryView.artists.map(\.name) == ["Beta"])
+    }
+
+    @Test("Escape in the filter prompt puts the filter back as it was")
+    func filterEscape() {
+        var state = loaded()
+        _ = press(&state, "F")
+        _ = press(&state, "x")
+        _ = state.handle(.key(.escape))
+        #expect(state.filter.text == "")
+        #expect(state.filter.visible == nil)
+    }
+
+    @Test("/ moves to the first match as you type, n to the next, Escape back to where it was")
+    func search() {
+        var state = loaded()
+        _ = press(&state, "2")
+        _ = press(&state, "/")
+        _ = press(&state, "song 1")
+        #expect(state.tracksView.cursor.index == 0)
+        _ = press(&state, "0")
+        #expect(state.tracksView.cursor.index == 9)
+        _ = state.handle(.key(.enter))
+        _ = press(&state, "n")
+        #expect(state.tracksView.cursor.index == 9)
+        _ = press(&state, "/")
+        _ = press(&state, "song 12")
+        #expect(state.tracksView.cursor.index == 11)
+        _ = state.handle(.key(.escape))
+        #expect(state.tracksView.cursor.index == 9)
+    }
+
+    @Test("The command line: history with Up, Tab completion, errors on the status line")
+    func commandLine() {
+        var state = loaded()
+        _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "Road trip", trackIDs: [])]))
+        _ = press(&state, ":")
+        _ = press(&state, "bogus")
+        _ = state.handle(.key(.enter))
+        #expect(state.message?.isError == true)
+        #expect(state.message?.text.contains("bogus") == true)
+        _ = press(&state, ":")
+        _ = state.handle(.key(.up))
+        #expect(state.prompt?.text == "bogus")
+        _ = state.handle(.key(.control("u")))
+        _ = press(&state, "pl-del")
+        _ = state.handle(.key(.tab))
+        #expect(state.prompt?.text.hasPrefix("pl-delete") == true)
+    }
+
+    @Test("Help is left with Escape or ?, and j/k scroll it instead of moving the list")
+    func help() {
+        var state = loaded()
+        _ = press(&state, "?")
+        #expect(state.help.isShown)
+        _ = press(&state, "jj")
+        #expect(state.help.scroll == 2)
+        #expect(state.libraryView.treeCursor.index == 0)
+        _ = state.handle(.key(.escape))
+        #expect(!state.help.isShown)
+        _ = press(&state, "?")
+        _ = press(&state, "4")
+        #expect(!state.help.isShown && state.view == .queue)
+    }
+
+    @Test("Cursor keys: half pages, ends, and the list scrolls to keep the cursor in view")
+    func cursorMoves() {
+        var state = AppState(rows: 10, columns: 80)
+        _ = state.handle(.libraryLoaded(library(albums: 10, perAlbum: 10)))
+        _ = press(&state, "2")
+        _ = state.handle(.key(.control("d")))
+        #expect(state.tracksView.cursor.index == 2)
+        _ = press(&state, "G")
+        #expect(state.tracksView.cursor.index == 99)
+        #expect(state.tracksView.cursor.top == 100 - state.listHeight)
+        _ = press(&state, "g")
+        #expect(state.tracksView.cursor == ListCursor(index: 0, top: 0))
+    }
+
+    @Test("Smart shuffle says truthfully that it plays as plain shuffle until hum has learned something")
+    func smartIsHonest() {
+        var state = loaded()
+        _ = press(&state, "S")
+        #expect(state.player.smart)
+        #expect(state.message?.text.contains("nothing learned yet") == true)
+        #expect(state.whyLines == ExplanationText.nothingLearnedYet)
+    }
+
+    @Test("A smart playlist holds what its filter matches now")
+    func smartPlaylist() {
+        var state = loaded()
+        _ = state.perform(.playlistCreate(name: "Jazz", filter: "genre:jazz"))
+        let list = state.playlistsView.playlists[0]
+        #expect(state.tracks(of: list).map(\.id) == [9, 10, 11, 12])
+        _ = state.handle(.libraryLoaded(Array(library().prefix(10))))
+        #expect(state.tracks(of: list).map(\.id) == [9, 10])
+    }
+
+    @Test("A resize keeps the cursor in view")
+    func resize() {
+        var state = AppState(rows: 40, columns: 80)
+        _ = state.handle(.libraryLoaded(library(albums: 10, perAlbum: 10)))
+        _ = press(&state, "2")
+        for _ in 0..<30 { _ = press(&state, "j") }
+        _ = state.handle(.resized(rows: 10, columns: 60))
+        let cursor = state.tracksView.cursor
+        #expect(cursor.index == 30)
+        #expect(cursor.index >= cursor.top && cursor.index < cursor.top + state.listHeight)
+    }
+}

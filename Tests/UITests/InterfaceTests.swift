@@ -1,0 +1,179 @@
+import Foundation
+import HumTestSupport
+import Testing
+
+/// The real binary driven in tmux, as a listener would: keys in, the screen read back.
+@Suite("The interface, end to end in tmux")
+struct InterfaceTests {
+    /// A generated 1,000-track library plus three one-minute tracks by "Zyx Testband".
+    static func libraryFolders() async throws -> [String] {
+        [try await GeneratedLibrary.make(count: 1000, seed: 4), try await Fixtures.longTracks()]
+    }
+
+    @Test("Search an artist, play, build a playlist, reorder, export M3U8, quit, and find it all again")
+    func roundTrip() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-roundtrip", folders: try await Self.libraryFolders())
+        let daemon = try await offPool { try PulseTestDaemon() }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album", timeout: 30)
+            // Search the tree for the artist, and play the album from its first track.
+            try hum.keys("/")
+            try hum.terminal.type("zyx test")
+            try hum.keys("Enter")
+            try hum.waitFor { screen in screen.contains("Long One") && screen.contains("Long Three") }
+            try hum.keys("Enter")
+            try hum.waitFor { $0.contains("▶ Long One — Zyx Testband — Long Player") }
+
+            try hum.command("pl-create Trip")
+            try hum.waitFor("playlist Trip created")
+            // The three tracks of the right pane, marked, then added.
+            try hum.keys("Tab", "m", "m", "m")
+            try hum.command("add-to Trip")
+            try hum.waitFor("3 tracks added to Trip")
+            // Reorder in the Playlists view: the first track moves down one.
+            try hum.keys("3")
+            try hum.waitFor("Playlists (1)")
+            try hum.keys("Tab", "J")
+            // The list is drawn above the now-playing bar (which names Long One too).
+            try hum.waitFor { screen in
+                guard let one = screen.range(of: "Long One"), let two = screen.range(of: "Long Two") else { return false }
+                return two.lowerBound < one.lowerBound
+            }
+            let export = home + "/trip.m3u8"
+            try hum.command("pl-export Trip \(export)")
+            try hum.waitFor("written to")
+
+            // Pause, so that the position is a fixed point to find again.
+            try hum.keys("Space")
+            let paused = try hum.waitFor("⏸ Long One")
+            let clock = try #require(hum.clock(paused))
+            try hum.keys("4")
+            try hum.waitFor("Queue: 3 tracks")
+            try hum.quit()
+
+            // The M3U8 file: extended, in the new order, paths relative to the file that resolve.
+            let text = try String(contentsOfFile: export, encoding: .utf8)
+            let lines = text.split(separator: "\n").map(String.init)
+            #expect(lines.first == "#EXTM3U")
+            let infos = lines.filter { $0.hasPrefix("#EXTINF:") }
+            #expect(infos.count == 3)
+            #expect(infos.map { $0.hasPrefix("#EXTINF:60,") } == [true, true, true], "\(infos)")
+            let entries = lines.filter { !$0.hasPrefix("#") && !$0.isEmpty }
+            #expect(entries.map { ($0 as NSString).lastPathComponent } == ["2 Long Two.flac", "1 Long One.flac", "3 Long Three.flac"])
+            for entry in entries {
+                #expect(!entry.hasPrefix("/"), "\(entry) should be relative")
+                #expect(FileManager.default.fileExists(atPath: home + "/" + entry), "\(entry) does not resolve")
+            }
+
+            // Restart: the view, the queue, the track and its position, and the playlist are back.
+            let again = try hum.restarted()
+            defer { again.close(daemon: false) }
+            let restored = try again.waitFor("Queue: 3 tracks", timeout: 30)
+            #expect(restored.contains("⏸ Long One — Zyx Testband"), "\(restored)")
+            #expect(again.clock(restored) == clock, "position: \(again.clock(restored) ?? "none") after restart, \(clock) before")
+            try again.keys("3")
+            let lists = try again.waitFor("Playlists (1)")
+            #expect(lists.contains("Trip"))
+            let order = ["Long Two", "Long One", "Long Three"].compactMap { lists.range(of: $0)?.lowerBound }
+            #expect(order.count == 3 && order == order.sorted(), "playlist order after restart:\n\(lists)")
+            // And space plays on from there.
+            try again.keys("Space")
+            try again.waitFor("▶ Long One")
+            try again.quit()
+        }
+    }
+
+    @Test("Resizing during playback redraws at every size; below 40×8 it says so; the sound goes on")
+    func resizeDuringPlayback() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-resize", folders: [try await Fixtures.longTracks()])
+        let daemon = try await offPool { try PulseTestDaemon() }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            try hum.keys("Enter")
+            try hum.waitFor("▶ Long One")
+            for (rows, columns) in [(12, 50), (40, 160), (6, 30), (8, 40), (24, 80)] {
+                try hum.terminal.resize(rows: rows, columns: columns)
+                let screen = try hum.waitFor { screen in
+                    let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+                    if rows < 8 || columns < 40 { return screen.contains("hum needs at least") }
+                    return lines.first?.hasPrefix(" hum ") == true && screen.contains("▶ Long One")
+                }
+                for line in screen.split(separator: "\n") {
+                    #expect(line.count <= columns, "a line wider than \(columns) columns: \(line)")
+                }
+            }
+            // Still playing: the clock moves.
+            let before = hum.clock(try hum.screen())
+            try hum.waitFor(timeout: 5) { hum.clock($0) != before }
+            try hum.quit()
+        }
+    }
+
+    @Test("NO_COLOR: attributes only, not one color; without it, colors")
+    func noColor() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-nocolor", folders: [try await Fixtures.longTracks()])
+        func colorCodes(_ environment: [String: String]) async throws -> (colors: Int, attributes: Int) {
+            let hum = try HumInterface(home: home, libraryPath: library, daemon: nil, environment: environment)
+            defer { hum.close() }
+            return try await offPool {
+                try hum.waitFor("Artist / Album")
+                let screen = try hum.terminal.capture(colors: true)
+                let sequences = screen.components(separatedBy: "\u{1B}[").dropFirst().map { $0.prefix { $0 != "m" } }
+                let parameters = sequences.flatMap { $0.split(separator: ";") }.compactMap { Int($0) }
+                let colors = parameters.filter { (30...49).contains($0) || (90...107).contains($0) }.count
+                let attributes = parameters.filter { [1, 2, 4, 7].contains($0) }.count
+                try hum.quit()
+                return (colors, attributes)
+            }
+        }
+        let plain = try await colorCodes(["NO_COLOR": "1"])
+        #expect(plain.colors == 0)
+        #expect(plain.attributes > 0, "the selection must still stand out")
+        let colored = try await colorCodes([:])
+        #expect(colored.colors > 0)
+    }
+
+    @Test("On an empty library hum says how to add music, and :add adds it")
+    func emptyLibrary() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-empty", folders: [])
+        let folder = try await Fixtures.longTracks()
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: nil)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Your library is empty")
+            #expect(try hum.screen().contains(":add ~/Music"))
+            try hum.command("add \(folder)")
+            try hum.waitFor("Zyx Testband", timeout: 30)
+            try hum.quit()
+        }
+    }
+
+    @Test("? lists keys from the live map, including a key bound in config.toml; Tab completes commands")
+    func helpAndCompletion() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-help", folders: [try await Fixtures.longTracks()])
+        try FileManager.default.createDirectory(atPath: home + "/config/hum", withIntermediateDirectories: true)
+        try "[keys]\n\"ctrl-t\" = \"theme light\"\n".write(toFile: home + "/config/hum/config.toml", atomically: true, encoding: .utf8)
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: nil, rows: 40, columns: 120)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            try hum.keys("?")
+            let help = try hum.waitFor("Help")
+            #expect(help.contains("ctrl-t"), "\(help)")
+            try hum.keys("Escape")
+            try hum.waitFor("Artist / Album")
+            try hum.keys("C-t")
+            try hum.waitFor("theme light")
+            try hum.keys(":")
+            try hum.terminal.type("pl-ren")
+            try hum.keys("Tab")
+            try hum.waitFor(":pl-rename")
+            try hum.keys("Escape")
+            try hum.quit()
+        }
+    }
+}
