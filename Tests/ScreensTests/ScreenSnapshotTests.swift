@@ -43,8 +43,8 @@ enum SampleLibrary {
         ]))
         _ = state.handle(.key(.character("j")))
         _ = state.handle(.key(.enter))
-        _ = state.handle(.player(.started(entryID: 1, duration: 562)))
-        _ = state.handle(.player(.progressed(entryID: 1, position: 83, duration: 562)))
+        _ = state.handle(.player(.started(entryID: 1, duration: nil)))
+        _ = state.handle(.player(.progressed(entryID: 1, position: 83, duration: nil)))
         return state
     }
 }

@@ -71,7 +71,7 @@ final class HumInterface: Sendable {
         try keys("q")
         let deadline = Date().addingTimeInterval(10)
         while !terminal.isDead && Date() < deadline { usleep(20_000) }
-        #expect(terminal.isDead, "hum did not quit on q: \(try screen())")
+        #expect(terminal.isDead, "hum did not quit on q: \((try? screen()) ?? "")")
     }
 
     /// A second hum on the same library, home, daemon and options, in a new terminal.
