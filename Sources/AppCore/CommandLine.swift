@@ -57,6 +57,8 @@ public enum CommandLineParser {
     /// Every command, in Help's order.
     public static let specs: [Spec] = entries.map(\.spec)
 
+    /// Reads one `:` line (also a key binding's command in the config file) into its Command; the error
+    /// names what is wrong ("unknown command: foo", "pl-rename needs a new name", "bad value for seek: xyz").
     public static func parse(_ line: String) throws(CommandLineError) -> Command {
         var text = Substring(line)
         while text.first?.isWhitespace == true { text = text.dropFirst() }
@@ -66,9 +68,10 @@ public enum CommandLineParser {
         let split = LineWords.split(body)
         if split.openQuote { throw CommandLineError("missing closing quote in: \(body)") }
         guard let first = split.words.first else { throw CommandLineError("empty command") }
-        let name = first.text.lowercased()
+        // Exact first: cmus's `win-add-q` and `win-add-Q` differ by case alone.
+        let name = byName[first.text] == nil ? first.text.lowercased() : first.text
         guard let entry = entry(named: name) else { throw CommandLineError("unknown command: \(first.text)") }
-        return try entry.parse(Invocation(name: name, line: body, words: Array(split.words.dropFirst())))
+        return try entry.parse(CommandInvocation(name: name, line: body, words: Array(split.words.dropFirst())))
     }
 
     /// Whole candidate lines for `line`, sorted: the command name, or the argument being typed (view names,
@@ -78,13 +81,13 @@ public enum CommandLineParser {
         Array(Set(candidates(for: line, context: context))).sorted()
     }
 
-    /// The names Help, `bind` and completion accept for `name`: its own and its aliases.
-    static func entry(named name: String) -> Entry? {
+    /// The command whose name or alias is `name`, exactly as written.
+    static func entry(named name: String) -> CommandEntry? {
         byName[name]
     }
 
-    private static let byName: [String: Entry] = {
-        var map: [String: Entry] = [:]
+    private static let byName: [String: CommandEntry] = {
+        var map: [String: CommandEntry] = [:]
         for entry in entries {
             for name in [entry.spec.name] + entry.spec.aliases { map[name] = entry }
         }
@@ -103,7 +106,8 @@ struct LineWord: Sendable, Equatable {
 }
 
 enum LineWords {
-    /// The words, and whether a quote was left open (an error for `parse`, normal while completing).
+    /// The words; whether a quote was left open (an error for `parse`, normal while completing); and whether
+    /// the line ends between words, so that the word being completed is a new, empty one.
     static func split(_ line: String) -> (words: [LineWord], openQuote: Bool, endsInSpace: Bool) {
         var words: [LineWord] = []
         var current = ""
@@ -165,7 +169,7 @@ enum LineWords {
 }
 
 /// The arguments of one command line.
-struct Invocation {
+struct CommandInvocation {
     /// The command as typed (lowercased): error messages name it as the listener wrote it.
     var name: String
     var line: String
@@ -180,6 +184,13 @@ struct Invocation {
         var text = line[words[index].start...]
         while text.last?.isWhitespace == true { text = text.dropLast() }
         return String(text)
+    }
+
+    /// The text a prompt opens with: the rest of the line as typed, or one quoted word without its quotes
+    /// (`command-line "filter "` keeps the space a key binding wants before the cursor).
+    var promptText: String {
+        let rest = rest(from: 0)
+        return words.count == 1 && rest.hasPrefix("\"") ? words[0].text : rest
     }
 
     /// Every argument from `index` on joined with one space: a name that was not quoted.
@@ -224,13 +235,13 @@ enum ArgumentKind: Sendable, Equatable {
     case filterExpression, keyName, command
 }
 
-struct Entry: Sendable {
+struct CommandEntry: Sendable {
     var spec: CommandLineParser.Spec
     /// What each argument completes to; the last one goes on for any further words.
     var kinds: [ArgumentKind]
     /// The arguments are one name, spaces and all: completion matches the whole rest of the line.
     var joinsName: Bool
-    var parse: @Sendable (Invocation) throws(CommandLineError) -> Command
+    var parse: @Sendable (CommandInvocation) throws(CommandLineError) -> Command
 
     func kind(at index: Int) -> ArgumentKind {
         kinds.isEmpty ? .nothing : kinds[min(index, kinds.count - 1)]
@@ -242,20 +253,20 @@ extension CommandLineParser {
 
     private static func entry(_ name: String, _ aliases: [String] = [], _ arguments: String = "", _ summary: String,
                               kinds: [ArgumentKind] = [], joinsName: Bool = false,
-                              _ parse: @escaping @Sendable (Invocation) throws(CommandLineError) -> Command) -> Entry {
-        Entry(spec: Spec(name: name, aliases: aliases, arguments: arguments, summary: summary), kinds: kinds,
+                              _ parse: @escaping @Sendable (CommandInvocation) throws(CommandLineError) -> Command) -> CommandEntry {
+        CommandEntry(spec: Spec(name: name, aliases: aliases, arguments: arguments, summary: summary), kinds: kinds,
               joinsName: joinsName, parse: parse)
     }
 
     /// A command without arguments.
-    private static func simple(_ name: String, _ aliases: [String] = [], _ summary: String, _ command: Command) -> Entry {
-        entry(name, aliases, "", summary) { (i: Invocation) throws(CommandLineError) in try i.none(command) }
+    private static func simple(_ name: String, _ aliases: [String] = [], _ summary: String, _ command: Command) -> CommandEntry {
+        entry(name, aliases, "", summary) { (i: CommandInvocation) throws(CommandLineError) in try i.none(command) }
     }
 
-    static let entries: [Entry] = [
+    static let entries: [CommandEntry] = [
         // Moving around
         entry("view", [], "NAME|N", "Show a view: library, tracks, playlists, queue, browser, settings, privacy or 1–7",
-              kinds: [.views]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.views]) { (i: CommandInvocation) throws(CommandLineError) in
             guard i.args.count == 1, let word = i.args.first else {
                 throw CommandLineError("view needs a name or a number: "
                     + ViewKind.allCases.map(\.name).joined(separator: ", ") + " or 1–7")
@@ -278,19 +289,19 @@ extension CommandLineParser {
         simple("half-page-down", ["win-half-page-down"], "Cursor down half a page", .moveCursor(.halfPageDown)),
         simple("page-up", ["win-page-up"], "Cursor up a page", .moveCursor(.pageUp)),
         simple("page-down", ["win-page-down"], "Cursor down a page", .moveCursor(.pageDown)),
-        entry("command-line", [], "[TEXT]", "Open the : line with TEXT typed") { (i: Invocation) throws(CommandLineError) in
-            .prompt(.command, text: i.rest(from: 0))
+        entry("command-line", [], "[TEXT]", "Open the : line with TEXT typed") { (i: CommandInvocation) throws(CommandLineError) in
+            .prompt(.command, text: i.promptText)
         },
-        entry("search", [], "[TEXT]", "Search this view forward") { (i: Invocation) throws(CommandLineError) in
-            .prompt(.search(backward: false), text: i.rest(from: 0))
+        entry("search", [], "[TEXT]", "Search this view forward") { (i: CommandInvocation) throws(CommandLineError) in
+            .prompt(.search(backward: false), text: i.promptText)
         },
-        entry("search-backward", [], "[TEXT]", "Search this view backward") { (i: Invocation) throws(CommandLineError) in
-            .prompt(.search(backward: true), text: i.rest(from: 0))
+        entry("search-backward", [], "[TEXT]", "Search this view backward") { (i: CommandInvocation) throws(CommandLineError) in
+            .prompt(.search(backward: true), text: i.promptText)
         },
         simple("search-next", [], "Next match of the search", .searchNext),
         simple("search-prev", ["search-previous"], "Previous match of the search", .searchPrevious),
-        entry("live-filter", [], "[EXPR]", "Open the live filter prompt") { (i: Invocation) throws(CommandLineError) in
-            .prompt(.filter, text: i.rest(from: 0))
+        entry("live-filter", [], "[EXPR]", "Open the live filter prompt") { (i: CommandInvocation) throws(CommandLineError) in
+            .prompt(.filter, text: i.promptText)
         },
         simple("activate", ["win-activate"], "Play the row under the cursor (or open it)", .activate),
         simple("expand", ["win-toggle"], "Open or close the artist or folder under the cursor", .toggleExpand),
@@ -298,14 +309,14 @@ extension CommandLineParser {
 
         // Playback
         entry("play", ["player-play"], "[PATH]", "Play the selection, or a file", kinds: [.path]) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.words.isEmpty ? .play(path: nil) : i.path { .play(path: $0) }
         },
         simple("pause", ["player-pause"], "Pause or resume", .togglePause),
         simple("stop", ["player-stop"], "Stop", .stop),
         simple("next", ["player-next"], "Next track", .next),
         simple("prev", ["previous", "player-prev"], "Previous track", .previous),
-        entry("seek", [], "[+|-]TIME", "Seek to a time (1:30) or by one (+10, -5)") { (i: Invocation) throws(CommandLineError) in
+        entry("seek", [], "[+|-]TIME", "Seek to a time (1:30) or by one (+10, -5)") { (i: CommandInvocation) throws(CommandLineError) in
             guard i.args.count == 1, let word = i.args.first else {
                 throw CommandLineError("seek needs a time, like +10, -5 or 1:30")
             }
@@ -316,7 +327,7 @@ extension CommandLineParser {
             return .seek(seconds: seconds, relative: relative)
         },
         entry("vol", ["volume"], "[+|-]N[%]", "Set the volume (50) or change it (+5, -5)") {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             guard i.args.count == 1, let word = i.args.first else {
                 throw CommandLineError("\(i.name) needs a level, like 50, +5 or -5")
             }
@@ -341,24 +352,24 @@ extension CommandLineParser {
 
         // Curation
         entry("add", [], "PATH", "Add a file or folder to the library", kinds: [.path]) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.path { .add(path: $0) }
         },
         entry("filter", [], "[EXPR]", "Filter the library (artist:x year:>1995 -genre:jazz…); empty clears",
-              kinds: [.filterExpression]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.filterExpression]) { (i: CommandInvocation) throws(CommandLineError) in
             .filter(try i.validFilter(i.rest(from: 0)))
         },
         entry("fsave", [], "NAME", "Save the current filter under a name", kinds: [.filters], joinsName: true) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.oneName("a name for the filter") { .saveFilter(name: $0) }
         },
         entry("fload", [], "NAME", "Apply a saved filter", kinds: [.filters], joinsName: true) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.oneName("the name of a saved filter") { .loadFilter(name: $0) }
         },
         entry("sort", [], "[-]COLUMN [desc]", "Sort the Tracks view (" + SortColumn.allCases.map(\.rawValue)
                 .joined(separator: " ") + "); -COLUMN or desc for descending",
-              kinds: [.columns, .sortOrder]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.columns, .sortOrder]) { (i: CommandInvocation) throws(CommandLineError) in
             let columns = SortColumn.allCases.map(\.rawValue).joined(separator: ", ")
             guard let word = i.args.first, i.args.count <= 2 else {
                 throw CommandLineError("sort needs a column: \(columns)")
@@ -378,25 +389,25 @@ extension CommandLineParser {
             return .sort(column: column, descending: descending)
         },
         entry("save", [], "FILE", "Save the queue to a playlist file (.m3u, .pls, .xspf)", kinds: [.path]) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.path { .save(path: $0) }
         },
         entry("load", [], "FILE", "Add a playlist file's tracks to the queue", kinds: [.path]) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.path { .load(path: $0) }
         },
-        entry("pl-create", [], "NAME", "Create a playlist", joinsName: true) { (i: Invocation) throws(CommandLineError) in
+        entry("pl-create", [], "NAME", "Create a playlist", joinsName: true) { (i: CommandInvocation) throws(CommandLineError) in
             try i.oneName("a name") { .playlistCreate(name: $0, filter: nil) }
         },
         entry("pl-smart", [], "NAME EXPR…", "Create a smart playlist: whatever the filter matches",
-              kinds: [.nothing, .filterExpression]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.nothing, .filterExpression]) { (i: CommandInvocation) throws(CommandLineError) in
             guard i.words.count >= 2, !i.args[0].isEmpty else {
                 throw CommandLineError("pl-smart needs a name and a filter, like pl-smart \"90s\" year:1990..1999")
             }
             return .playlistCreate(name: i.args[0], filter: try i.validFilter(i.rest(from: 1)))
         },
         entry("pl-rename", [], "[OLD] NEW", "Rename a playlist (the selected one, or OLD)", kinds: [.playlists, .nothing]) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             switch i.args.count {
             case 1 where !i.args[0].isEmpty: return .playlistRename(from: nil, to: i.args[0])
             case 2 where !i.args[1].isEmpty: return .playlistRename(from: i.args[0], to: i.args[1])
@@ -405,7 +416,7 @@ extension CommandLineParser {
             }
         },
         entry("pl-duplicate", [], "[NAME] NEW", "Copy a playlist (the selected one, or NAME) as NEW",
-              kinds: [.playlists, .nothing]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.playlists, .nothing]) { (i: CommandInvocation) throws(CommandLineError) in
             switch i.args.count {
             case 1 where !i.args[0].isEmpty: return .playlistDuplicate(name: nil, as: i.args[0])
             case 2 where !i.args[1].isEmpty: return .playlistDuplicate(name: i.args[0], as: i.args[1])
@@ -414,23 +425,23 @@ extension CommandLineParser {
             }
         },
         entry("pl-delete", [], "[NAME]", "Delete a playlist (the selected one, or NAME)", kinds: [.playlists],
-              joinsName: true) { (i: Invocation) throws(CommandLineError) in
+              joinsName: true) { (i: CommandInvocation) throws(CommandLineError) in
             .playlistDelete(name: i.words.isEmpty ? nil : i.joined())
         },
         entry("pl-export", [], "[NAME] FILE", "Write a playlist (the selected one, or NAME) to a file",
-              kinds: [.playlistOrPath, .path]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.playlistOrPath, .path]) { (i: CommandInvocation) throws(CommandLineError) in
             guard let file = i.args.last, !file.isEmpty else { throw CommandLineError("pl-export needs a file") }
             let name = i.args.dropLast().joined(separator: " ")
             return .playlistExport(name: name.isEmpty ? nil : name, path: file)
         },
         entry("pl-import", [], "FILE [NAME]", "Read a playlist file as a new playlist (named after the file, or NAME)",
-              kinds: [.path, .nothing]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.path, .nothing]) { (i: CommandInvocation) throws(CommandLineError) in
             guard let file = i.args.first, !file.isEmpty else { throw CommandLineError("pl-import needs a file") }
             let name = i.joined(from: 1)
             return .playlistImport(path: file, name: name.isEmpty ? nil : name)
         },
         entry("add-to", ["win-add-p"], "[NAME]", "Add the marks (or the selection) to a playlist", kinds: [.playlists],
-              joinsName: true) { (i: Invocation) throws(CommandLineError) in
+              joinsName: true) { (i: CommandInvocation) throws(CommandLineError) in
             .addToPlaylist(name: i.words.isEmpty ? nil : i.joined())
         },
         simple("enqueue", ["win-add-q"], "Add the marks (or the selection) to the queue", .enqueue(next: false)),
@@ -445,11 +456,11 @@ extension CommandLineParser {
 
         // The app
         entry("theme", ["colorscheme"], "NAME", "Use a theme", kinds: [.themes], joinsName: true) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             try i.oneName("a theme name") { .theme($0) }
         },
         entry("set", [], "KEY=VALUE", "Change a setting (also: set KEY VALUE)", kinds: [.settings]) {
-            (i: Invocation) throws(CommandLineError) in
+            (i: CommandInvocation) throws(CommandLineError) in
             guard let first = i.args.first, !first.isEmpty else {
                 throw CommandLineError("set needs KEY=VALUE")
             }
@@ -463,7 +474,7 @@ extension CommandLineParser {
             return .set(key: first, value: i.joined(from: 1))
         },
         entry("bind", [], "KEY COMMAND…", "Bind a key to a command (bind ctrl-x pl-create Foo)",
-              kinds: [.keyName, .command]) { (i: Invocation) throws(CommandLineError) in
+              kinds: [.keyName, .command]) { (i: CommandInvocation) throws(CommandLineError) in
             // cmus writes a context first (`bind common x player-next`); hum's keys are global.
             var words = i.words
             var from = 0
@@ -483,6 +494,106 @@ extension CommandLineParser {
 
     /// The views of cmus's `bind` lines; hum's bindings are global, so these are skipped.
     static let cmusContexts: Set<String> = ["common", "library", "playlist", "queue", "browser", "filters"]
+}
+
+// MARK: - Command to line
+
+extension CommandLineParser {
+    /// The `:` line that parses back to `command`, for writing key bindings out (`hum config --defaults`,
+    /// the config file); nil for what no line says (mouse rows and scrolls).
+    public static func commandLine(for command: Command) -> String? {
+        guard let line = draft(for: command), (try? parse(line)) == command else { return nil }
+        return line
+    }
+
+    /// A number as `seek` and `vol` read it: "90", "1.5".
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int(value)) : String(value)
+    }
+
+    /// Prompt text, quoted when spaces at its ends would otherwise be trimmed away.
+    private static func promptText(_ text: String) -> String {
+        text.first?.isWhitespace == true || text.last?.isWhitespace == true || text.hasPrefix("\"")
+            ? LineWords.quotedName(text) : text
+    }
+
+    private static func draft(for command: Command) -> String? {
+        let name = LineWords.quotedName, path = LineWords.escapedPath
+        func with(_ head: String, _ argument: String) -> String { argument.isEmpty ? head : head + " " + argument }
+        switch command {
+        case .showView(let view): return "view \(view.name)"
+        case .toggleHelp: return "help"
+        case .toggleWhy: return "why"
+        case .focusNext: return "focus-next"
+        case .moveCursor(let move):
+            switch move {
+            case .up: return "up"
+            case .down: return "down"
+            case .top: return "top"
+            case .bottom: return "bottom"
+            case .halfPageUp: return "half-page-up"
+            case .halfPageDown: return "half-page-down"
+            case .pageUp: return "page-up"
+            case .pageDown: return "page-down"
+            case .visibleRow, .scroll: return nil
+            }
+        case .prompt(let kind, let text):
+            switch kind {
+            case .command: return with("command-line", promptText(text))
+            case .search(let backward): return with(backward ? "search-backward" : "search", promptText(text))
+            case .filter: return with("live-filter", promptText(text))
+            }
+        case .searchNext: return "search-next"
+        case .searchPrevious: return "search-prev"
+        case .activate: return "activate"
+        case .toggleExpand: return "expand"
+        case .escape: return "escape"
+        case .play(let file): return file.map { "play " + path($0) } ?? "play"
+        case .togglePause: return "pause"
+        case .stop: return "stop"
+        case .next: return "next"
+        case .previous: return "prev"
+        case .seek(let seconds, let relative):
+            return "seek " + (relative ? (seconds < 0 ? "-" : "+") + number(abs(seconds)) : number(seconds))
+        case .volume(let percent, let relative):
+            return "vol " + (relative ? (percent < 0 ? "-" : "+") + String(abs(percent)) : String(percent))
+        case .toggleRepeat: return "repeat"
+        case .toggleShuffle: return "shuffle"
+        case .toggleSmart: return "smart"
+        case .cycleReplayGain: return "replaygain"
+        case .like: return "like"
+        case .dislike: return "dislike"
+        case .unlike: return "unlike"
+        case .toggleMark: return "mark"
+        case .clearMarks: return "unmark"
+        case .enqueue(let next): return next ? "enqueue-next" : "enqueue"
+        case .addToPlaylist(let list): return list.map { "add-to " + name($0) } ?? "add-to"
+        case .remove: return "remove"
+        case .moveItem(let up): return up ? "move-up" : "move-down"
+        case .undo: return "undo"
+        case .add(let file): return "add " + path(file)
+        case .filter(let text): return with("filter", text)
+        case .saveFilter(let filter): return "fsave " + name(filter)
+        case .loadFilter(let filter): return "fload " + name(filter)
+        case .sort(let column, let descending): return "sort \(column.rawValue)" + (descending ? " desc" : "")
+        case .save(let file): return "save " + path(file)
+        case .load(let file): return "load " + path(file)
+        case .playlistCreate(let list, let filter):
+            return filter.map { "pl-smart \(name(list)) \($0)" } ?? "pl-create " + name(list)
+        case .playlistRename(let from, let to): return "pl-rename " + (from.map { name($0) + " " } ?? "") + name(to)
+        case .playlistDuplicate(let from, let copy):
+            return "pl-duplicate " + (from.map { name($0) + " " } ?? "") + name(copy)
+        case .playlistDelete(let list): return list.map { "pl-delete " + name($0) } ?? "pl-delete"
+        case .playlistExport(let list, let file): return "pl-export " + (list.map { name($0) + " " } ?? "") + path(file)
+        case .playlistImport(let file, let list): return "pl-import " + path(file) + (list.map { " " + name($0) } ?? "")
+        case .clearQueue: return "queue-clear"
+        case .theme(let theme): return "theme " + name(theme)
+        case .set(let key, let value): return "set " + name(key + "=" + value)
+        case .bind(let key, let line): return "bind \(key) \(line)"
+        case .refresh: return "refresh"
+        case .quit: return "quit"
+        }
+    }
 }
 
 // MARK: - Completion
@@ -509,7 +620,7 @@ extension CommandLineParser {
             }
             return lines
         }
-        guard let entry = entry(named: words[0].text.lowercased()) else { return [] }
+        guard let entry = entry(named: words[0].text) ?? entry(named: words[0].text.lowercased()) else { return [] }
         let argument = words.count - 2
 
         if entry.joinsName {

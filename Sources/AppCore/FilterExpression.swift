@@ -59,6 +59,8 @@ public struct FilterExpression: Sendable, Equatable {
     /// True when there is no term: nothing is filtered out.
     public var isEmpty: Bool { terms.isEmpty }
 
+    /// Reads a filter; an unknown field or a bad number is an error naming it, so a typo does not silently
+    /// match nothing (or everything).
     public static func parse(_ text: String) throws(FilterError) -> FilterExpression {
         var terms: [FilterTerm] = []
         for token in FilterToken.split(text) {
@@ -350,8 +352,9 @@ struct FilterToken: Sendable {
 enum FoldedSearch {
     static func contains(_ haystack: String, _ needle: [UInt8]) -> Bool {
         if needle.isEmpty { return true }
-        var haystack = haystack
-        let raw = haystack.withUTF8 { bytes in needle.withUnsafeBufferPointer { find($0, in: bytes) } }
+        let raw = haystack.utf8.withContiguousStorageIfAvailable { bytes in
+            needle.withUnsafeBufferPointer { find($0, in: bytes) }
+        } ?? Array(haystack.utf8).withUnsafeBufferPointer { bytes in needle.withUnsafeBufferPointer { find($0, in: bytes) } }
         switch raw {
         case .found: return true
         case .absentASCII: return false
@@ -364,15 +367,13 @@ enum FoldedSearch {
     }
 
     static func equals(_ haystack: String, _ needle: [UInt8]) -> Bool {
-        var haystack = haystack
         var asciiOnly = true
-        let same = haystack.withUTF8 { bytes -> Bool in
-            var equal = bytes.count == needle.count
-            for (index, byte) in bytes.enumerated() {
-                if byte >= 0x80 { asciiOnly = false }
-                if equal && lower(byte) != needle[index] { equal = false }
-            }
-            return equal
+        var same = haystack.utf8.count == needle.count
+        var index = 0
+        for byte in haystack.utf8 {
+            if byte >= 0x80 { asciiOnly = false }
+            if same && lower(byte) != needle[index] { same = false }
+            index += 1
         }
         if same { return true }
         return !asciiOnly && TextFolding.foldedUTF8(haystack) == needle

@@ -38,14 +38,14 @@ public struct KeyMap: Sendable, Equatable {
     }
 
     /// Every binding, in Help's order: by section, then by command (as the Command vocabulary lists them),
-    /// each command's keys in the order of the defaults ("j, down"), keys hum does not bind by default after.
+    /// each command's keys in the order of the defaults ("j, down"), then the keys bound to it since, by name.
     public var bindings: [(key: Key, command: Command)] {
         map.map { (key: $0.key, command: $0.value) }.sorted { a, b in
             let ca = a.command.helpOrder, cb = b.command.helpOrder
             if ca != cb { return ca < cb }
             let sa = a.command.summary, sb = b.command.summary
             if sa != sb { return sa < sb }
-            return Self.keyOrder(a.key) < Self.keyOrder(b.key)
+            return Self.keyOrder(a.key, a.command) < Self.keyOrder(b.key, b.command)
         }
     }
 
@@ -67,14 +67,17 @@ public struct KeyMap: Sendable, Equatable {
         }
     }
 
-    /// A key's place among a command's keys: the defaults' order, then the rest by name.
-    private static func keyOrder(_ key: Key) -> (Int, String) {
-        (defaultKeyRank[key] ?? defaultBindings.count, key.name)
+    /// A key's place among a command's keys: where the defaults put it for that command, else after them.
+    private static func keyOrder(_ key: Key, _ command: Command) -> (Int, String) {
+        guard let rank = defaultKeyRank[key], defaultBindings[rank].command == command else {
+            return (defaultBindings.count, key.name)
+        }
+        return (rank, key.name)
     }
 
     private static let defaultKeyRank: [Key: Int] = {
         var rank: [Key: Int] = [:]
-        for (index, binding) in defaultBindings.enumerated() where rank[binding.key] == nil { rank[binding.key] = index }
+        for (index, binding) in defaultBindings.enumerated() { rank[binding.key] = index }
         return rank
     }()
 
