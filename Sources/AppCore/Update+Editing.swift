@@ -2,6 +2,13 @@ extension AppState {
     // MARK: - Curation
 
     mutating func addToPlaylist(_ name: String?) -> [Effect] {
+        // In the Browser, `a` adds the folder or file under the cursor to the library, as in cmus.
+        if view == .browser, name == nil {
+            guard browser.entries.indices.contains(browser.cursor.index) else { return [] }
+            let entry = browser.entries[browser.cursor.index]
+            let path = entry.name == ".." ? Self.parent(of: browser.path) : Self.join(browser.path, entry.name)
+            return [.scan(path: path)]
+        }
         let target: PlaylistEntry?
         if let name { target = playlist(named: name) } else { target = selectedPlaylist() }
         guard let list = target else {
