@@ -294,6 +294,15 @@ public final class TmuxSession: Sendable {
         return program.pid
     }
 
+    /// A tmux format evaluated for the pane (`display-message -p`), e.g. `#{alternate_on}` (1 while the
+    /// program holds the alternate screen) or `#{cursor_flag}` (1 while the cursor is shown): what a
+    /// screen capture cannot tell, such as whether a program left the terminal as it found it.
+    public func paneFormat(_ format: String) throws -> String {
+        let output = try Self.tmux(name, ["display-message", "-p", "-t", name, format], timeout: commandTimeout)
+        guard output.succeeded else { throw Failure("tmux display-message \(format): \(output.stderr)") }
+        return output.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// The program's peak resident memory (VmHWM) in KiB, while it runs.
     public func peakRSSKiB() -> Int? { panePID().flatMap(ProcessFigures.peakRSSKiB) }
 

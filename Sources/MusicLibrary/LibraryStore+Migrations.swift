@@ -4,13 +4,14 @@ import GRDB
 /// Migrations use plain SQL names (not the record types) so that they keep meaning what they meant.
 extension LibraryStore {
     /// Every migration, oldest first. `LibraryTests` builds a database at each of them and upgrades it.
-    public static let migrationIdentifiers = ["v1-library", "v2-search", "v3-search-in-bulk"]
+    public static let migrationIdentifiers = ["v1-library", "v2-search", "v3-search-in-bulk", "v4-smart-playlists"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-library", migrate: createLibrary)
         migrator.registerMigration("v2-search", migrate: createSearch)
         migrator.registerMigration("v3-search-in-bulk", migrate: indexSearchInBulk)
+        migrator.registerMigration("v4-smart-playlists", migrate: addSmartPlaylists)
         return migrator
     }
 
@@ -235,5 +236,13 @@ extension LibraryStore {
                 VALUES (new."id", new."title", new."artist", new."album", new."genre");
             END;
             """)
+    }
+
+    /// v4: smart playlists. A smart playlist is a name and a filter expression (the app's filter language,
+    /// stored as the listener typed it); its tracks are computed by the app whenever it is shown, so it has
+    /// no `playlist_items` and never goes stale as the library changes. NULL for an ordinary list.
+    /// `ALTER TABLE … ADD COLUMN` keeps every existing playlist (as an ordinary one) without copying the table.
+    private static func addSmartPlaylists(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE playlists ADD COLUMN filter TEXT")
     }
 }

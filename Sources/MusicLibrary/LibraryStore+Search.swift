@@ -17,11 +17,39 @@ extension LibraryStore {
                                      arguments: [pattern, limit + 20])
                 : matches
             var tracks: [LibraryTrack] = []
-            let statement = try db.cachedStatement(sql: "SELECT \(Self.trackColumns) FROM tracks WHERE id = ? AND removed_at IS NULL")
+            let statement = try RawStatement(db, sql: "SELECT \(Self.trackColumns) FROM tracks WHERE id = ? AND removed_at IS NULL")
+            var reader = TrackRowReader()
             for id in ids where tracks.count < limit {
-                if let row = try Row.fetchOne(statement, arguments: [id]) { tracks.append(Self.libraryTrack(row)) }
+                statement.bind(id, at: 1)
+                if let track = try reader.readOne(statement) { tracks.append(track) }
             }
             return tracks
+        }
+    }
+
+    /// The ids of present tracks whose title, artist, album or genre match the FTS5 query `pattern`, as
+    /// given, in id order: every match, unranked.
+    ///
+    /// For the app's filters and smart playlists, which build the query themselves (column filters such as
+    /// `artist : "bjork"*`, `AND`/`OR`/`NOT`, prefixes) and combine the result with their other conditions:
+    /// ranking and a limit would cost time and drop tracks a filter must keep. Case and accents are folded
+    /// as in `search` ("bjork" matches "Björk"). Tracks whose files are gone are left out.
+    /// - Throws: `LibraryError.invalidValue`, one line naming the pattern, when FTS5 cannot parse it
+    ///   (unbalanced quotes, an unknown column, a dangling operator…).
+    public func matchingTrackIDs(pattern: String) throws -> [Int64] {
+        do {
+            return try pool.read { db in
+                // FTS5 yields its matches in rowid order by itself; the join only drops removed tracks.
+                let statement = try RawStatement(db, sql: """
+                    SELECT s.rowid FROM track_search s JOIN tracks t ON t.id = s.rowid
+                    WHERE track_search MATCH ? AND t.removed_at IS NULL ORDER BY s.rowid
+                    """)
+                statement.bind(pattern, at: 1)
+                return try statement.fetchAllInt64()
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            let shown = pattern.replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\n", with: "\\n")
+            throw LibraryError.invalidValue("not a valid search pattern '\(shown)': \(error.message ?? "\(error.resultCode)")")
         }
     }
 

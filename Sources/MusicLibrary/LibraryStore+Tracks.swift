@@ -136,48 +136,75 @@ extension LibraryStore {
     /// The track stored for `path`, present or not.
     public func track(path: String) throws -> LibraryTrack? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.trackColumns) FROM tracks WHERE path = ? ORDER BY removed_at IS NOT NULL, id DESC LIMIT 1",
-                             arguments: [path]).map(Self.libraryTrack)
+            let statement = try RawStatement(db, sql: """
+                SELECT \(Self.trackColumns) FROM tracks WHERE path = ? ORDER BY removed_at IS NOT NULL, id DESC LIMIT 1
+                """)
+            statement.bind(path, at: 1)
+            var reader = TrackRowReader()
+            return try reader.readOne(statement)
         }
     }
 
     public func track(id: Int64) throws -> LibraryTrack? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT \(Self.trackColumns) FROM tracks WHERE id = ?", arguments: [id]).map(Self.libraryTrack)
+            let statement = try RawStatement(db, sql: "SELECT \(Self.trackColumns) FROM tracks WHERE id = ?")
+            statement.bind(id, at: 1)
+            var reader = TrackRowReader()
+            return try reader.readOne(statement)
         }
     }
 
     /// Every track in the library, in artist / album / disc / track order.
+    ///
+    /// The UI builds its library screen from this at start and after every scan, so it must stay well
+    /// under half a second for 100,000 tracks. Measured on 100,000 tracks (release build, 2 shared cores,
+    /// median of 15): 0.8–0.9 s through GRDB rows sorted by SQLite; 0.26–0.29 s now (debug build: 1.9 s
+    /// → 0.5–0.6 s). Two changes: rows are read in place by `TrackRowReader` (no GRDB `Row` per track, the
+    /// repeated album strings shared), and SQLite sorts only the ids. Sorting whole rows made its sorter
+    /// carry all 22 columns of every track (0.18–0.25 s); sorting the ids (0.09 s) and reading the rows in
+    /// table order (0.05 s) is cheaper, and both statements run in one read transaction, so they see the
+    /// same tracks. `NOT INDEXED` stops SQLite from walking the partial path index and fetching each row
+    /// by id, which is slower than reading the table straight through.
     public func allTracks(includingRemoved: Bool = false) throws -> [LibraryTrack] {
-        try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.trackColumns) FROM tracks \(includingRemoved ? "" : "WHERE removed_at IS NULL")
+        let filter = includingRemoved ? "" : "WHERE removed_at IS NULL"
+        return try pool.read { db in
+            let order = try RawStatement(db, sql: """
+                SELECT id FROM tracks NOT INDEXED \(filter)
                 ORDER BY COALESCE(album_artist, artist), album, disc_number, track_number, path
-                """).map(Self.libraryTrack)
+                """).fetchAllInt64()
+            let rows = try RawStatement(db, sql: "SELECT \(Self.trackColumns) FROM tracks NOT INDEXED \(filter) ORDER BY id")
+            var reader = TrackRowReader()
+            let byID = try reader.readAll(rows, reservingCapacity: order.count)
+            let ids = byID.map(\.id)
+            return try order.map { id in
+                let index = Self.indexOf(id, inAscending: ids)
+                guard index < ids.count, ids[index] == id else {
+                    throw LibraryError.invalidValue("track \(id) vanished while reading the library")
+                }
+                return byID[index]
+            }
         }
+    }
+
+    /// Where `id` is (or would go) in the ascending `ids`.
+    private static func indexOf(_ id: Int64, inAscending ids: [Int64]) -> Int {
+        var low = 0, high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < id { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     // MARK: - Rows
 
-    /// The columns `libraryTrack` reads, in its order (read by position: GRDB's lookup by name is a
-    /// search through the columns, which a 100,000-row read pays 20 times per row).
+    /// The columns `TrackRowReader` reads, in its order (read by position: a lookup by name is a search
+    /// through the columns, which a 100,000-row read pays 20 times per row).
     static let trackColumns = """
         id, path, raw_path, format, duration, sample_rate, channels, title, artists, album_artist, album, disc_number, \
         track_number, year, genre, mb_recording_id, mb_release_id, rg_track_gain, rg_track_peak, rg_album_gain, \
         rg_album_peak, removed_at
         """
-
-    static func libraryTrack(_ row: Row) -> LibraryTrack {
-        let rawPath: Data? = row[2]
-        let removedAt: Int64? = row[21]
-        return LibraryTrack(
-            id: row[0], path: row[1], rawPath: rawPath.map { [UInt8]($0) }, format: row[3], duration: row[4],
-            sampleRate: row[5], channels: row[6], title: row[7], artists: decodeList(row[8]), albumArtist: row[9],
-            album: row[10], discNumber: row[11], trackNumber: row[12], year: row[13], genre: row[14],
-            musicBrainzRecordingID: row[15], musicBrainzReleaseID: row[16],
-            replayGain: ReplayGainInfo(trackGain: row[17], trackPeak: row[18], albumGain: row[19], albumPeak: row[20]),
-            isPresent: removedAt == nil)
-    }
 
     private static func saveScannedFile(_ db: Database, file: TrackFile, metadata: TrackMetadata,
                                         movable: inout Set<Int64>, now: Int64, clearFailures: Bool,

@@ -3,10 +3,8 @@ import Foundation
 import LibraryScanning
 import MusicLibrary
 
-/// Export formats: JSON lines, or CSV with a header row.
-enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
-    case jsonl, csv
-}
+/// `--format jsonl|csv`: the export's formats live in MusicLibrary (the UI's Privacy screen writes the same files).
+extension ExportFormat: ExpressibleByArgument {}
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,42 +31,8 @@ struct Export: ParsableCommand {
     func run() throws {
         let store = try library.open()
         do {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let listens = try LineFile(path: out + "/listens.jsonl")
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            var count = 0
-            try store.exportListens { listen in
-                try listens.write(String(decoding: try encoder.encode(listen), as: UTF8.self))
-                count += 1
-            }
-            try listens.close()
-            let records = try store.exportRecords()
-            let playlists = try store.exportPlaylists().flatMap { list in
-                list.paths.enumerated().map { ["playlist": list.name, "position": String($0.offset + 1), "path": $0.element] }
-            }
-            let tables: [(String, [[String: String]], [String])] = [
-                ("opinions", records.opinions, ["opinion", "at_ms", "path", "title", "artist"]),
-                ("track_stats", records.trackStats, ["path", "title", "artist", "listens", "plays", "skips", "early_skips", "completion_ratio", "last_played_at"]),
-                ("events", records.events, ["at_ms", "kind", "position", "detail", "session_id", "path"]),
-                ("playlists", playlists, ["playlist", "position", "path"]),
-                ("settings", records.settings, ["key", "value"]),
-            ]
-            for (name, rows, columns) in tables {
-                let file = try LineFile(path: out + "/\(name).\(format.rawValue)")
-                if format == .csv { try file.write(columns.joined(separator: ",")) }
-                for row in rows {
-                    switch format {
-                    case .jsonl:
-                        try file.write(String(decoding: try encoder.encode(row), as: UTF8.self))
-                    case .csv:
-                        try file.write(columns.map { CSV.field(row[$0] ?? "") }.joined(separator: ","))
-                    }
-                }
-                try file.close()
-            }
-            writeOut("exported \(count) listens, \(records.opinions.count) likes and dislikes, \(records.trackStats.count) track stats, "
-                     + "\(records.events.count) events, \(playlists.count) playlist entries, \(records.settings.count) settings to \(out)\n")
+            let summary = try LibraryExport.write(store: store, format: format, to: out)
+            writeOut("\(summary)\n")
         } catch {
             printError("cannot export to \(out): \(error)")
             throw ExitCode.failure
@@ -257,30 +221,5 @@ struct Settings: ParsableCommand {
             }
         }
         writeOut("\(setting.rawValue) = \(try store.setting(setting))\n")
-    }
-}
-
-/// A text file written one line at a time.
-final class LineFile {
-    private let handle: FileHandle
-
-    init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw LibraryError.invalidValue("cannot create \(path)")
-        }
-        guard let handle = FileHandle(forWritingAtPath: path) else { throw LibraryError.invalidValue("cannot write \(path)") }
-        self.handle = handle
-    }
-
-    func write(_ line: String) throws { try handle.write(contentsOf: Data((line + "\n").utf8)) }
-
-    func close() throws { try handle.close() }
-}
-
-/// RFC 4180 fields: quoted when they hold a comma, a quote or a line break.
-enum CSV {
-    static func field(_ value: String) -> String {
-        guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
