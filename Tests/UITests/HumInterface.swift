@@ -26,6 +26,20 @@ final class HumInterface: Sendable {
         terminal = try TmuxSession(command, rows: rows, columns: columns, environment: environment)
     }
 
+    /// A wrapper around a terminal someone else started (for its key helpers).
+    private init(terminal: TmuxSession, home: String, libraryPath: String) {
+        self.terminal = terminal
+        self.home = home
+        self.libraryPath = libraryPath
+        daemon = nil
+        command = []
+        environment = [:]
+    }
+
+    static func attached(to terminal: TmuxSession, home: String, library: String) throws -> HumInterface {
+        HumInterface(terminal: terminal, home: home, libraryPath: library)
+    }
+
     /// A scratch home with a library file that `hum scan` filled from `folders`.
     static func prepare(label: String, folders: [String]) async throws -> (home: String, library: String) {
         let home = Fixtures.scratchDirectory(label)

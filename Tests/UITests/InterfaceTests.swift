@@ -183,3 +183,54 @@ struct InterfaceTests {
         }
     }
 }
+
+/// However hum ends — q, a signal, a crash — the terminal is left as it was found: the alternate screen
+/// left, the cursor shown. Checked through tmux's own view of the pane, which no capture can fake.
+@Suite("The terminal is restored")
+struct TerminalRestoreTests {
+    /// Starts hum under `sh` (so that the pane outlives it), ends it with `end`, and reads the pane.
+    func endWith(_ label: String, environment: [String: String] = [:], _ end: @escaping @Sendable (HumInterface, pid_t) throws -> Void) async throws -> (alternate: String, cursor: String, screen: String) {
+        let (home, library) = try await HumInterface.prepare(label: "ui-restore-\(label)", folders: [try await Fixtures.longTracks()])
+        let script = "\(Repository.humBinary) --library \(library) --output null; echo \"hum ended with $?\"; exec sleep 600"
+        let terminal = try TmuxSession(["sh", "-c", script], rows: 24, columns: 80,
+                                       environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/config"].merging(environment) { $1 })
+        defer { terminal.kill() }
+        return try await offPool {
+            try terminal.waitFor { $0.contains("Artist / Album") }
+            #expect(try terminal.paneFormat("#{alternate_on}") == "1")
+            let hum = try HumInterface.attached(to: terminal, home: home, library: library)
+            let pid = try #require(Self.humPID(under: terminal))
+            try end(hum, pid)
+            let screen = try terminal.waitFor(timeout: 15) { $0.contains("hum ended with") }.screen
+            return (try terminal.paneFormat("#{alternate_on}"), try terminal.paneFormat("#{cursor_flag}"), screen)
+        }
+    }
+
+    /// hum's process id: the child of the pane's shell.
+    static func humPID(under terminal: TmuxSession) -> pid_t? {
+        guard let shell = terminal.panePID(),
+              let children = try? String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8) else { return nil }
+        return children.split(separator: " ").first.flatMap { pid_t($0) }
+    }
+
+    @Test("After q", arguments: ["q"])
+    func quit(_ key: String) async throws {
+        let ended = try await endWith("quit") { hum, _ in try hum.keys(key) }
+        #expect(ended.alternate == "0" && ended.cursor == "1", "\(ended)")
+        #expect(ended.screen.contains("hum ended with 0"))
+    }
+
+    @Test("After SIGTERM, SIGHUP and SIGINT", arguments: [SIGTERM, SIGHUP, SIGINT])
+    func signal(_ number: Int32) async throws {
+        let ended = try await endWith("signal-\(number)") { _, pid in kill(pid, number) }
+        #expect(ended.alternate == "0" && ended.cursor == "1", "\(ended)")
+    }
+
+    @Test("After a crash (SIGSEGV, SIGABRT)", arguments: [SIGSEGV, SIGABRT])
+    func crash(_ number: Int32) async throws {
+        // The Swift runtime's backtracer would otherwise wait at an interactive prompt.
+        let ended = try await endWith("crash-\(number)", environment: ["SWIFT_BACKTRACE": "enable=no"]) { _, pid in kill(pid, number) }
+        #expect(ended.alternate == "0" && ended.cursor == "1", "\(ended)")
+        #expect(!ended.screen.contains("hum ended with 0"), "a crash must not look like a clean exit")
+    }
+}
