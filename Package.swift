@@ -117,6 +117,8 @@ let package = Package(
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "AppCore", "TerminalUI", "MusicCore"],
                     exclude: ["Snapshots"], swiftSettings: strict),
+        .testTarget(name: "AppRuntimeTests", dependencies: ["AppRuntime", "AppCore", "TerminalUI", "HumTestSupport"],
+                    swiftSettings: strict),
         .testTarget(name: "UITests", dependencies: ["hum", "HumTestSupport"], swiftSettings: strict),
         .testTarget(name: "SoundTests",
                     dependencies: ["hum", "PulseOutput", "HumTestSupport"], swiftSettings: strict),

@@ -18,6 +18,7 @@ public enum Message: Sendable {
     case settingsLoaded([SettingEntry])
     case privacyLoaded(collectHistory: Bool)
     case themesListed([String])
+    case savedFiltersLoaded([String: String])
     case explanation([String])
     /// A line for the status bar: what an effect did, or why it failed.
     case info(String)
@@ -63,6 +64,8 @@ public enum Effect: Sendable, Equatable {
     case applyTheme(String)
     case setSetting(key: String, value: String)
     case setPrivateSession(Bool)
+    /// Saved filters (`:fsave`), kept whether or not sessions are restored.
+    case saveFilters([String: String])
     case exportData
     case forgetAll
     case redraw

@@ -7,7 +7,6 @@ public struct SavedSession: Sendable, Equatable, Codable {
     public var position: Double = 0
     public var view: ViewKind = .library
     public var filter = ""
-    public var savedFilters: [String: String] = [:]
     public var history: [String] = []
     public var treeCursor = ListCursor()
     public var trackCursor = ListCursor()
@@ -36,7 +35,6 @@ extension AppState {
         s.position = player.status == .stopped && !player.notStarted ? 0 : player.position
         s.view = view
         s.filter = filter.text
-        s.savedFilters = savedFilters
         s.history = history.entries
         s.treeCursor = libraryView.treeCursor
         s.trackCursor = libraryView.trackCursor
@@ -75,7 +73,6 @@ extension AppState {
             player.duration = queue.entries[current].track.duration
         }
         view = s.view
-        savedFilters = s.savedFilters
         history = CommandHistory(entries: s.history)
         libraryView.expanded = Set(s.expandedArtists)
         libraryView.focus = s.libraryFocus

@@ -14,6 +14,7 @@ extension AppState {
         case .libraryLoaded(let tracks):
             library = LibraryIndex(tracks: tracks)
             refreshQueueTracks()
+            resolveSmartPlaylists()
             if filter.text.isEmpty {
                 filter.visible = nil
                 rebuildViews()
@@ -22,6 +23,7 @@ extension AppState {
             return applyFilter(filter.text)
         case .playlistsLoaded(let playlists):
             playlistsView.playlists = playlists
+            resolveSmartPlaylists()
             playlistsView.listCursor = fitted(playlistsView.listCursor, count: playlists.count)
             playlistsView.itemCursor = fitted(playlistsView.itemCursor, count: selectedPlaylistTrackIDs().count)
             return []
@@ -60,6 +62,9 @@ extension AppState {
             return []
         case .themesListed(let names):
             themeNames = names
+            return []
+        case .savedFiltersLoaded(let filters):
+            savedFilters = filters
             return []
         case .explanation(let lines):
             whyLines = lines
@@ -206,8 +211,8 @@ extension AppState {
             }
             return [.transport(.seek(seconds: seconds, relative: relative))]
         case .volume(let percent, let relative):
-            let step = relative ? (percent > 0 ? volumeStep : -volumeStep) * max(1, abs(percent) / 5) : 0
-            let target = relative ? player.volume + (percent == 5 || percent == -5 ? step : percent) : percent
+            // Keys are bound to ±5: they move the volume by `volume_step` (5 unless set otherwise).
+            let target = relative ? player.volume + percent * volumeStep / 5 : percent
             player.volume = min(max(target, 0), 100)
             return [.transport(.volume(percent: player.volume, relative: false))]
         case .toggleRepeat:
@@ -269,7 +274,7 @@ extension AppState {
             }
             savedFilters[name] = filter.text
             message = StatusMessage(text: "filter \(name) saved: \(filter.text)", isError: false)
-            return []
+            return [.saveFilters(savedFilters)]
         case .loadFilter(let name):
             guard let text = savedFilters[name] else {
                 message = StatusMessage(text: "no saved filter named \(name)", isError: true)
@@ -298,6 +303,7 @@ extension AppState {
             recordUndo("create \(name)")
             if let filterText {
                 playlistsView.playlists.append(PlaylistEntry(name: name, trackIDs: [], filter: filterText))
+                resolveSmartPlaylists()
                 sortPlaylists(selecting: name)
                 return [.createSmartPlaylist(name: name, filter: filterText)]
             }

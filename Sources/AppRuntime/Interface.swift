@@ -79,6 +79,7 @@ final class InterfaceSession {
     let themes: ThemeLoader
     let sessionPath: String
     let settingsPath: String
+    let filtersPath: String
     var settingOverrides: [String: String]
     var startupProblems: [String] = []
     /// Entry id → library track id, for the listening log.
@@ -107,6 +108,7 @@ final class InterfaceSession {
         let base = (options.libraryPath as NSString).deletingPathExtension
         sessionPath = base + "-session.json"
         settingsPath = base + "-settings.json"
+        filtersPath = base + "-filters.json"
         settingOverrides = (try? JSONDecoder().decode([String: String].self,
                                                       from: Data(contentsOf: URL(fileURLWithPath: settingsPath)))) ?? [:]
         let collect = (try? store.collectsHistory()) ?? true
@@ -165,6 +167,10 @@ final class InterfaceSession {
         _ = state.handle(.privacyLoaded(collectHistory: value("collect_history") == "on"))
         state.privacy.privateSession = options.privateSession
         engine.setReplayGain(replayGainSettings())
+        if let data = FileManager.default.contents(atPath: filtersPath),
+           let filters = try? JSONDecoder().decode([String: String].self, from: data) {
+            _ = state.handle(.savedFiltersLoaded(filters))
+        }
         _ = state.handle(.playlistsLoaded(playlists))
         _ = state.handle(.libraryLoaded(rows))
         if value("restore_session") == "on", let data = FileManager.default.contents(atPath: sessionPath),
@@ -245,6 +251,10 @@ final class InterfaceSession {
         case .setSetting(let key, let value): changeSetting(key, value)
         case .setPrivateSession(let on):
             log.setRecordsHistory(!on && self.value("collect_history") == "on")
+        case .saveFilters(let filters):
+            if let data = try? JSONEncoder().encode(filters), !FileManager.default.createFile(atPath: filtersPath, contents: data) {
+                inbox.post(.failure("cannot write \(filtersPath): \(String(cString: strerror(errno)))"))
+            }
         case .exportData:
             services.exportData(to: (options.environment["HOME"] ?? "/tmp") + "/hum-export")
         case .forgetAll: services.forgetAll()

@@ -273,4 +273,51 @@ struct UpdateTests {
         #expect(cursor.index == 30)
         #expect(cursor.index >= cursor.top && cursor.index < cursor.top + state.listHeight)
     }
+
+    @Test("A click selects the row under it and gives its pane the focus; a click on a tab opens the view")
+    func mouse() {
+        var state = loaded(rows: 24, columns: 120)
+        _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "A", trackIDs: [1, 2, 3])]))
+        _ = press(&state, "o")
+        // Row 0 is the title bar, row 1 the headings: row 3 is the second row of the lists.
+        _ = state.handle(.key(.click(row: 3, column: 2)))
+        #expect(state.libraryView.treeCursor.index == 1)
+        _ = state.handle(.key(.click(row: 4, column: 60)))
+        #expect(state.libraryView.focus == .tracks)
+        #expect(state.libraryView.trackCursor.index == 2)
+        let tab = Layout.viewTabs(columns: 120).first { $0.view == .playlists }!
+        _ = state.handle(.key(.click(row: 0, column: tab.start)))
+        #expect(state.view == .playlists)
+        _ = state.handle(.key(.wheelDown(row: 5, column: 2)))
+        #expect(state.playlistsView.listCursor.index == 0)
+    }
+
+    @Test("+ and - move the volume by volume_step; :vol sets it")
+    func volume() {
+        var state = loaded()
+        _ = state.handle(.settingsLoaded([SettingEntry(key: "volume_step", value: "10", summary: "")]))
+        #expect(press(&state, "-") == [.transport(.volume(percent: 90, relative: false))])
+        #expect(state.perform(.volume(percent: 42, relative: false)) == [.transport(.volume(percent: 42, relative: false))])
+        #expect(press(&state, "+") == [.transport(.volume(percent: 52, relative: false))])
+    }
+
+    @Test(":fsave keeps a filter by name, to be saved; :fload brings it back")
+    func savedFilters() {
+        var state = loaded()
+        _ = state.perform(.filter("genre:jazz"))
+        #expect(state.perform(.saveFilter(name: "jazz")) == [.saveFilters(["jazz": "genre:jazz"])])
+        _ = state.perform(.filter(""))
+        let effects = state.perform(.loadFilter(name: "jazz"))
+        #expect(state.filter.text == "genre:jazz")
+        #expect(effects.count == 1)
+        _ = state.perform(.loadFilter(name: "nope"))
+        #expect(state.message?.isError == true)
+    }
+
+    @Test("A smart playlist loaded from the store is resolved against the library at once")
+    func smartLoaded() {
+        var state = loaded()
+        _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "Old", trackIDs: [], filter: "year:<1991")]))
+        #expect(state.playlistsView.playlists[0].trackIDs == [1, 2, 3, 4])
+    }
 }

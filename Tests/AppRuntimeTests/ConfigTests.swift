@@ -1,0 +1,87 @@
+@testable import AppCore
+@testable import AppRuntime
+import Foundation
+import HumTestSupport
+import Testing
+import TerminalUI
+
+@Suite("config.toml, settings and themes")
+struct ConfigTests {
+    @Test("Settings and key bindings are read; each wrong value is one line naming it, and the rest applies")
+    func parse() {
+        let config = InterfaceConfig.parse("""
+            theme = "gruvbox"
+            replaygain = "loud"
+            volume_step = 10
+            mouse = false
+            nonsense = 1
+
+            [keys]
+            "ctrl-x" = "pl-create Mix"
+            j = 5
+            """, path: "config.toml")
+        #expect(config.settings == ["theme": "gruvbox", "volume_step": "10", "mouse": "off"])
+        #expect(config.keys.map(\.key) == ["ctrl-x"])
+        #expect(config.problems.count == 3, "\(config.problems)")
+        #expect(config.problems.contains { $0.contains("replaygain must be one of off, track, album, auto, not loud") })
+        #expect(config.problems.contains { $0.contains("unknown setting: nonsense") })
+        #expect(config.problems.contains { $0.contains("[keys] j must be a command in quotes") })
+    }
+
+    @Test("A file that is not TOML gives one line with its line number, and the defaults")
+    func broken() {
+        let config = InterfaceConfig.parse("theme = \"a\"\n[keys\n", path: "/x/config.toml")
+        #expect(config.settings.isEmpty)
+        #expect(config.problems.count == 1)
+        #expect(config.problems[0].hasPrefix("/x/config.toml: line 2"), "\(config.problems)")
+    }
+
+    @Test("hum config --defaults reads back as itself: every setting at its default, every key bound as it is")
+    func defaultsRoundTrip() throws {
+        let text = InterfaceConfig.defaultsText()
+        let config = InterfaceConfig.parse(text, path: "defaults")
+        #expect(config.problems.isEmpty, "\(config.problems)")
+        for setting in InterfaceSetting.all { #expect(config.value(setting.key) == setting.defaultValue) }
+        var map = KeyMap()
+        for binding in config.keys { try map.bind(keyName: binding.key, commandLine: binding.command) }
+        let mouse: Set<String> = ["click", "wheel-up", "wheel-down"]
+        let expected = KeyMap.defaults.bindings.filter { !mouse.contains($0.key.name) }
+        #expect(map.bindings.count == expected.count)
+        for binding in expected { #expect(map.command(for: binding.key) == binding.command, "\(binding.key.name)") }
+    }
+
+    @Test("Numbers are checked: preamp within ±30 dB, volume_step 1–50")
+    func validate() {
+        #expect(throws: Never.self) { try InterfaceSetting.validate("replaygain_preamp", "-6.5").get() }
+        #expect(InterfaceSetting.validate("replaygain_preamp", "31") != .success("31"))
+        #expect(InterfaceSetting.validate("volume_step", "0") != .success("0"))
+        #expect(InterfaceSetting.validate("restore_session", "yes") == .success("on"))
+    }
+
+    @Test("Every shipped theme parses, and the copy compiled into hum is current")
+    func shippedThemes() throws {
+        let loader = ThemeLoader(userDirectory: "/nonexistent")
+        #expect(Set(loader.names).isSuperset(of: ["default", "light", "high-contrast", "solarized", "gruvbox", "monochrome"]))
+        for name in loader.names {
+            let theme = try loader.load(name).get()
+            for depth in [ColorDepth.monochrome, .ansi8, .ansi16, .palette256, .trueColor] { _ = theme.adapted(to: depth) }
+        }
+        let check = try ChildProcess.shell("cd \(Repository.root) && scripts/embed-themes --check && echo current")
+        #expect(check.contains("current"))
+    }
+
+    @Test("A user theme beside the shipped ones wins; a broken one is refused with its file and line")
+    func userThemes() throws {
+        let folder = Fixtures.scratchDirectory("themes")
+        try "selection = black on green bold\n".write(toFile: folder + "/mine.theme", atomically: true, encoding: .utf8)
+        try "text = default\nselection = purple\n".write(toFile: folder + "/broken.theme", atomically: true, encoding: .utf8)
+        let loader = ThemeLoader(userDirectory: folder)
+        #expect(loader.names.contains("mine"))
+        let mine = try loader.load("mine").get()
+        #expect(mine[.selection] == Style(foreground: .black, background: .green, attributes: .bold))
+        guard case .failure(let error) = loader.load("broken") else { Issue.record("a broken theme loaded"); return }
+        #expect(error.description.contains("broken.theme: line 2"), "\(error)")
+        guard case .failure(let missing) = loader.load("nope") else { Issue.record("a missing theme loaded"); return }
+        #expect(missing.description.contains("no theme named nope"))
+    }
+}
