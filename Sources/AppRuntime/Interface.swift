@@ -54,6 +54,11 @@ final class Inbox: Sendable {
 /// state; it sleeps in poll(2) until a key, a resize or a message arrives, so a paused hum uses no CPU.
 public enum Interface {
     public static func run(_ options: InterfaceOptions) -> Int32 {
+        // Before anything is opened or created: without a terminal there is nothing to show.
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            FileHandle.standardError.write(Data("hum: the interface needs a terminal; hum play plays without one (hum --help)\n".utf8))
+            return 1
+        }
         do {
             return try InterfaceSession(options).run()
         } catch {

@@ -12,7 +12,7 @@ struct Hum: AsyncParsableCommand {
             hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain, and remembers what you play, skip and like in one SQLite file on your machine (~/.local/share/hum/hum.sqlite). Nothing leaves your machine.
 
             Examples:
-              hum                                 the full-screen interface (? lists its keys)
+              hum                                 the interface (? lists its keys)
               hum scan ~/Music                    add a folder to the library
               hum scan                            bring the library up to date
               hum play ~/Music/Album              play a folder in name order

@@ -15,6 +15,21 @@ struct CommandLineBehaviourTests {
         #expect(try await hum(["--version"]).stdout.trimmingCharacters(in: .whitespacesAndNewlines).first?.isNumber == true)
     }
 
+    @Test("hum config --defaults prints every setting and key; hum without a terminal says it needs one")
+    func configAndNoTerminal() async throws {
+        let defaults = try await hum(["config", "--defaults"])
+        #expect(defaults.succeeded)
+        for key in ["theme = \"default\"", "replaygain = \"auto\"", "restore_session", "[keys]", "\"j\" = \"down\""] {
+            #expect(defaults.stdout.contains(key), "\(key) missing from:\n\(defaults.stdout)")
+        }
+        // Standard input is a pipe here: the interface refuses, in one line, and points to hum play.
+        let library = Fixtures.scratchDirectory("no-terminal") + "/hum.sqlite"
+        let ui = try await hum(["--library", library])
+        #expect(ui.status == 1)
+        #expect(ui.stderr.contains("needs a terminal") && ui.stderr.contains("hum play"), "\(ui.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: library), "nothing is created without a terminal")
+    }
+
     @Test("Bad option values are refused with a message naming them")
     func badOptions() async throws {
         let file = try await Fixtures.music("flac")
