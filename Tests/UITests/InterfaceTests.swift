@@ -138,6 +138,38 @@ struct InterfaceTests {
         #expect(colored.colors > 0)
     }
 
+    /// The color codes on screen (SGR parameters, `capture-pane -e`) with the gruvbox theme (24-bit colors)
+    /// under a terminal type: what reaches the terminal must be what it can show.
+    static func colorParameters(term: String, colorTerm: String?) async throws -> [[Int]] {
+        let (home, library) = try await HumInterface.prepare(label: "ui-depth", folders: [try await Fixtures.longTracks()])
+        try FileManager.default.createDirectory(atPath: home + "/config/hum", withIntermediateDirectories: true)
+        try "theme = \"gruvbox\"\n".write(toFile: home + "/config/hum/config.toml", atomically: true, encoding: .utf8)
+        var environment = ["TERM": term]
+        if let colorTerm { environment["COLORTERM"] = colorTerm }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: nil, environment: environment)
+        defer { hum.close() }
+        return try await offPool {
+            try hum.waitFor("Artist / Album")
+            let screen = try hum.terminal.capture(colors: true)
+            try hum.quit()
+            return screen.components(separatedBy: "\u{1B}[").dropFirst()
+                .map { $0.prefix { $0 != "m" }.split(separator: ";").compactMap { Int($0) } }
+        }
+    }
+
+    @Test("8 colors (TERM=screen): only the 8 ANSI colors; 256 (tmux-256color): the palette; truecolor: 24-bit")
+    func colorDepths() async throws {
+        let eight = try await Self.colorParameters(term: "screen", colorTerm: nil)
+        #expect(!eight.isEmpty)
+        #expect(eight.allSatisfy { !$0.contains(38) && !$0.contains(48) && !$0.contains { (90...107).contains($0) } }, "\(eight)")
+        #expect(eight.contains { $0.contains { (30...37).contains($0) } })
+        let palette = try await Self.colorParameters(term: "tmux-256color", colorTerm: nil)
+        #expect(palette.contains { $0.starts(with: [38, 5]) || $0.starts(with: [48, 5]) }, "\(palette)")
+        #expect(!palette.contains { $0.starts(with: [38, 2]) })
+        let direct = try await Self.colorParameters(term: "xterm-direct", colorTerm: "truecolor")
+        #expect(direct.contains { $0.starts(with: [38, 2]) || $0.starts(with: [48, 2]) }, "\(direct)")
+    }
+
     @Test("On an empty library hum says how to add music, and :add adds it")
     func emptyLibrary() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-empty", folders: [])
