@@ -68,6 +68,12 @@ public enum Interface {
     }
 }
 
+/// How many quit signals came, and the last one (for the exit status: 128 + its number, as shells expect).
+final class SignalsSeen: Sendable {
+    let count = Atomic<Int>(0)
+    let last = Atomic<Int32>(0)
+}
+
 /// Which library track each queue entry plays, shared with the engine-event thread.
 final class EntryTracks: Sendable {
     let map = Mutex<[Int: Int64]>([:])
@@ -94,6 +100,7 @@ final class InterfaceSession {
     var theme: Theme = .builtInDefault
     var terminal: NcursesTerminal?
     var signals: [DispatchSourceSignal] = []
+    let signalsSeen = SignalsSeen()
 
     init(_ options: InterfaceOptions) throws {
         self.options = options
@@ -136,8 +143,8 @@ final class InterfaceSession {
         }
         if let outputProblem { startupProblems.append(outputProblem) }
         state = AppState(rows: 24, columns: 80)
-        let replayGain = ReplayGainSettings(mode: ReplayGainMode(rawValue: "auto") ?? .auto)
-        engine = PlaybackEngine(output: output, configuration: .init(replayGain: replayGain, volume: 100), openDecoder: { item in
+        // ReplayGain is set from the settings once they are read (`run`).
+        engine = PlaybackEngine(output: output, configuration: .init(), openDecoder: { item in
             if let codec = item.codec { return try AudioFileOpener.openDecoder(path: item.path, codec: codec) }
             return try AudioFileOpener.openDecoder(path: item.path)
         })
@@ -205,7 +212,8 @@ final class InterfaceSession {
             }
         }
         finish()
-        return 0
+        let signal = signalsSeen.last.load(ordering: .sequentiallyConsistent)
+        return signal == 0 ? 0 : 128 + signal
     }
 
     // MARK: - Effects
@@ -313,29 +321,37 @@ final class InterfaceSession {
                 log.setRecordsHistory(value == "on" && !state.privacy.privateSession)
             }
             settingOverrides[key] = value
-            if let data = try? JSONEncoder().encode(settingOverrides) {
-                _ = FileManager.default.createFile(atPath: settingsPath, contents: data)
-            }
+            saveSettingOverrides()
             if key == "replaygain" || key == "replaygain_preamp" { engine.setReplayGain(replayGainSettings()) }
         }
     }
 
+    /// Switches to theme `name`. When it cannot be loaded, the theme in use stays (at start: the built-in
+    /// default) and the reason is said on the status line.
     func applyTheme(_ name: String, announce: Bool) {
+        let depth = terminal?.colorDepth ?? .ansi16
         switch themes.load(name) {
         case .success(let loaded):
-            theme = loaded.adapted(to: terminal?.colorDepth ?? .ansi16)
-            if announce {
-                settingOverrides["theme"] = name
-                if let data = try? JSONEncoder().encode(settingOverrides) {
-                    _ = FileManager.default.createFile(atPath: settingsPath, contents: data)
-                }
-                _ = state.handle(.settingsLoaded(settingEntries()))
-                _ = state.handle(.info("theme \(name)"))
-            }
+            theme = loaded.adapted(to: depth)
+            guard announce else { return }
+            settingOverrides["theme"] = name
+            saveSettingOverrides()
+            _ = state.handle(.settingsLoaded(settingEntries()))
+            _ = state.handle(.info("theme \(name)"))
         case .failure(let error):
-            theme = Theme.builtInDefault.adapted(to: terminal?.colorDepth ?? .ansi16)
-            if announce { _ = state.handle(.failure("\(error); the theme stays as it was")) } else { startupProblems.append("\(error); using the default theme") }
-            if announce, let current = try? themes.load(value("theme")).get() { theme = current.adapted(to: terminal?.colorDepth ?? .ansi16) }
+            if announce {
+                _ = state.handle(.failure("\(error); the theme stays as it was"))
+            } else {
+                theme = Theme.builtInDefault.adapted(to: depth)
+                startupProblems.append("\(error); using the default theme")
+            }
+        }
+    }
+
+    func saveSettingOverrides() {
+        guard let data = try? JSONEncoder().encode(settingOverrides),
+              FileManager.default.createFile(atPath: settingsPath, contents: data) else {
+            return inbox.post(.failure("cannot write \(settingsPath): \(String(cString: strerror(errno)))"))
         }
     }
 
@@ -383,17 +399,17 @@ final class InterfaceSession {
 
     func installSignals() {
         signal(SIGPIPE, SIG_IGN)
-        let inbox = inbox
-        let count = Atomic<Int>(0)
+        let inbox = inbox, seen = signalsSeen
         signals = [SIGINT, SIGTERM, SIGHUP].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             source.setEventHandler {
                 // The first asks for a clean quit (session saved); a second, while that hangs, exits now.
-                if count.add(1, ordering: .sequentiallyConsistent).newValue > 1 {
+                if seen.count.add(1, ordering: .sequentiallyConsistent).newValue > 1 {
                     NcursesTerminal.restoreAfterSignal()
                     _exit(128 + number)
                 }
+                seen.last.store(number, ordering: .sequentiallyConsistent)
                 inbox.post(.command(.quit))
             }
             source.resume()

@@ -256,6 +256,7 @@ struct TerminalRestoreTests {
     func signal(_ number: Int32) async throws {
         let ended = try await endWith("signal-\(number)") { _, pid in kill(pid, number) }
         #expect(ended.alternate == "0" && ended.cursor == "1", "\(ended)")
+        #expect(ended.screen.contains("hum ended with \(128 + number)"), "\(ended.screen)")
     }
 
     @Test("After a crash (SIGSEGV, SIGABRT)", arguments: [SIGSEGV, SIGABRT])

@@ -1,0 +1,352 @@
+import Foundation
+
+/// How to start one hum interface for a measurement: the binary, its library, a home of its own and
+/// where its sound goes.
+///
+/// Why a home of its own: hum reads `$XDG_CONFIG_HOME/hum/config.toml` (key bindings, theme) and a
+/// listener's config would change what is measured; the scratch home has none, so every run draws the
+/// default interface.
+public struct HumLaunch: Sendable {
+    /// The `hum` executable.
+    public var binary: String
+    /// The library file (`--library`), already filled by `hum scan`.
+    public var library: String
+    /// HOME for hum; `XDG_CONFIG_HOME` is its `config` folder.
+    public var home: String
+    /// `["--output", "null"]`, or `[]` for PulseAudio (then `environment` says which server).
+    public var outputArguments: [String]
+    /// Added to the terminal's environment (PULSE_SERVER and friends).
+    public var environment: [String: String]
+
+    public init(binary: String, library: String, home: String, outputArguments: [String],
+                environment: [String: String] = [:]) {
+        self.binary = binary
+        self.library = library
+        self.home = home
+        self.outputArguments = outputArguments
+        self.environment = environment
+    }
+
+    public var command: [String] { [binary, "--library", library] + outputArguments }
+
+    /// Removes the session hum saved when it last quit (`LIBRARY-session.json`: view, queue, track,
+    /// filter). With `restore_session` on by default, a hum ended by the previous measurement would
+    /// otherwise start in that measurement's end state (another view, a paused track), and no two
+    /// launches would start alike.
+    public func forgetSession() {
+        let base = (library as NSString).deletingPathExtension
+        try? FileManager.default.removeItem(atPath: base + "-session.json")
+    }
+}
+
+/// Measures hum's full-screen interface exactly as `CmusInteractive` measures cmus's, so that the
+/// benchmark can set the two side by side: the same `TmuxSession` (200 columns × 60 rows by default,
+/// `LANG=C.UTF-8`, the same TERM), the same 10 ms polling of `capture-pane`, times from just before the
+/// keys are sent (or hum is spawned) to the end of the first capture showing the expected screen, and the
+/// same reference-pass method for keys: learn the settled screens first, then time the way to exactly
+/// those screens (colours and cursor included). See `CmusInteractive` for the bounds of the method
+/// (never early, late by at most one poll and one capture; floor about 5 ms at the median).
+///
+/// All synchronous and blocking; every wait has a timeout and the tmux server is killed on every path.
+public enum HumInteractive {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+        public init(_ description: String) { self.description = description }
+    }
+
+    /// Seconds from spawning hum to its first full frame (see `HumUISession.launchSeconds`). Each call
+    /// starts a hum of its own in a new tmux server, after forgetting the saved session, so calls can
+    /// be repeated for a median.
+    public static func launchToFirstFrame(_ launch: HumLaunch, rows: Int = 60, columns: Int = 200) throws -> Double {
+        let session = try HumUISession(launch, rows: rows, columns: columns)
+        defer { session.close() }
+        return session.launchSeconds
+    }
+}
+
+/// One hum interface in a `TmuxSession`, on its Library view, and the measurements made on it.
+///
+/// Start state: hum's first settled screen, the Library view with the cursor on the first artist, no
+/// prompt open, nothing playing. Every measurement but the playing ones starts from it and returns to
+/// it, so they can follow each other in one session (the playing ones leave hum playing or paused, and
+/// come last).
+public final class HumUISession: Sendable {
+    public let terminal: TmuxSession
+    public let launch: HumLaunch
+    /// From just before hum was spawned (`TmuxSession.launchedAt`) to the end of the first capture that
+    /// is a full frame of the loaded library (`isFirstFullFrame`).
+    ///
+    /// Why that predicate: "Artist / Album (N)" heads the left pane only once the library is in the
+    /// state (an empty library shows a help text instead), and hum reads the whole library before it
+    /// first draws, so the first frame with the count is the final list. A row under the heading and
+    /// the bottom bars (now-playing bar and command line, the last rows ncurses writes) make sure the
+    /// capture did not catch a frame half written. It is the counterpart of cmus's "title counts the
+    /// whole library and a row is drawn": the moment the library is usable.
+    public let launchSeconds: Double
+    /// The start state's screen, with colours.
+    public let startScreen: String
+
+    /// How long a screen must stay unchanged to count as settled in a reference pass.
+    ///
+    /// The filter's is longer than cmus's 0.2 s because hum filters off its UI thread: a keystroke is
+    /// drawn at once with the new text and, until the answer comes, the previous count, then again with
+    /// the answer. A pause of 0.2 s between the two on a loaded machine (100k tracks) would make the
+    /// first of them look settled and the measurement would time hum's echo, not its answer; 0.5 s
+    /// leaves room for that. The settle only decides which screen is expected; it is not timed.
+    static let filterSettle = 0.5
+    static let scrollSettle = 0.3
+    static let viewSettle = 0.3
+
+    /// Starts hum and waits for its first full frame, then for the screen to settle (the start state).
+    /// - Throws: `TmuxSession.Failure` (with hum's last screen) if hum exits or does not show the library
+    ///   within `timeout` seconds.
+    public init(_ launch: HumLaunch, rows: Int = 60, columns: Int = 200, timeout: Double = 60) throws {
+        try FileManager.default.createDirectory(atPath: launch.home + "/config", withIntermediateDirectories: true)
+        launch.forgetSession()
+        let terminal = try TmuxSession(launch.command, rows: rows, columns: columns,
+                                       environment: launch.environment.merging(
+                                           ["HOME": launch.home, "XDG_CONFIG_HOME": launch.home + "/config"]) { $1 },
+                                       workingDirectory: launch.home)
+        do {
+            let frame = try terminal.waitFor(timeout: timeout) { Self.isFirstFullFrame($0) }
+            launchSeconds = frame.at.timeIntervalSince(terminal.launchedAt)
+            startScreen = try terminal.waitUntilStable(for: Self.viewSettle, colors: true).screen
+        } catch {
+            terminal.kill()
+            throw error
+        }
+        self.terminal = terminal
+        self.launch = launch
+    }
+
+    deinit { close() }
+
+    /// Ends hum (its tmux server; hum quits cleanly on SIGHUP and saves its session, which the next
+    /// session forgets). Safe to call more than once.
+    public func close() { terminal.kill() }
+
+    // MARK: What the screen shows
+
+    /// The screen's rows without colour sequences (capture-pane ends the last row with a newline too).
+    static func plainRows(_ screen: String) -> [String] {
+        var lines = screen.split(separator: "\n", omittingEmptySubsequences: false).map {
+            String($0.replacing(#/\x1B\[[0-9;:]*m/#, with: ""))
+        }
+        if lines.last == "" { lines.removeLast() }
+        return lines
+    }
+
+    /// The Library view with "Artist / Album (N)" over its left pane, an artist row under it, and the
+    /// now-playing bar and command line drawn (see `launchSeconds`).
+    static func isFirstFullFrame(_ screen: String) -> Bool {
+        let rows = plainRows(screen)
+        guard rows.count >= 5, rows[1].wholeMatch(of: #/Artist / Album \(\d+\).*/#) != nil,
+              rows[2].hasPrefix("▸ ") || rows[2].hasPrefix("▾ ") else { return false }
+        let nowPlaying = rows[rows.count - 3]
+        return ["■", "▶", "⏸"].contains { nowPlaying.hasPrefix(" \($0) ") } && !rows[rows.count - 1].isEmpty
+    }
+
+    /// The last row, hum's command line (prompts, messages).
+    static func bottomLine(_ screen: String) -> String { plainRows(screen).last ?? "" }
+
+    /// The now-playing bar's first row (" ▶ Title — Artist — Album", " ⏸ …", " ■ …").
+    static func nowPlayingLine(_ screen: String) -> String {
+        let rows = plainRows(screen)
+        return rows.count >= 3 ? rows[rows.count - 3] : ""
+    }
+
+    /// Whether the title bar ends with the filter indicator for `text` and a count, "filter: TEXT (N)":
+    /// hum's statement that the filter has been applied (the count is "…" until the first answer).
+    static func showsFilterCount(_ screen: String, text: String) -> Bool {
+        guard let title = plainRows(screen).first,
+              let range = title.range(of: "filter: " + text + " (", options: .backwards) else { return false }
+        let rest = title[range.upperBound...]
+        return rest.count > 1 && rest.last == ")" && rest.dropLast().allSatisfy(\.isASCII) && rest.dropLast().allSatisfy(\.isNumber)
+    }
+
+    // MARK: Filter as you type
+
+    /// Seconds from typing each character of `query` into the live filter (`F`) to the screen hum settles
+    /// on for it: the filter applied to the whole library and the views redrawn.
+    ///
+    /// Method, as `CmusUISession.searchKeystrokeLatency`: the reference pass presses `F` and types each
+    /// character, waiting each time until the prompt shows the text, the title bar shows the indicator
+    /// with the new text and a count (`showsFilterCount`) and the screen differs from the previous one,
+    /// then until it stays unchanged for `filterSettle`. The timed pass, from the start state again,
+    /// presses `F` (not timed), then types each character with one `send-keys -l` and takes the time
+    /// until the screen equals that character's reference screen exactly, colours and cursor included.
+    ///
+    /// Why the exact screen and not just the indicator: while the answer is pending, hum shows the new
+    /// text with the previous count, so "text and a count" alone is true too early; the settled screen
+    /// carries the new count and the redrawn lists. (When a character leaves the count and the lists as
+    /// they were, the two screens are the same, and the time is that of hum's first redraw.) Escape then
+    /// closes the prompt and restores the unfiltered library: back in the start state afterwards.
+    public func filterKeystrokeLatency(query: String, timeout: Double = 10) throws -> [Double] {
+        guard !query.isEmpty, !query.contains(where: \.isNewline) else {
+            throw HumInteractive.Failure("a filter query must be one line of text, not \"\(query)\"")
+        }
+        let characters = query.map(String.init)
+        // The reference pass.
+        try terminal.send(keys: ["F"])
+        let opened = try settledScreen(after: nil, timeout: timeout) { Self.bottomLine($0.text) == "filter:" }
+        var expected: [TmuxSession.Screen] = []
+        for (index, character) in characters.enumerated() {
+            let text = characters[...index].joined()
+            var shown = Substring("filter: " + text)
+            while shown.last == " " { shown = shown.dropLast() }
+            try terminal.type(character)
+            let settled = try settledScreen(after: expected.last ?? opened, timeout: timeout) { screen in
+                Self.bottomLine(screen.text) == shown && Self.showsFilterCount(screen.text, text: text)
+            }
+            expected.append(settled)
+        }
+        try returnToStart(timeout: timeout)
+        // The timed pass.
+        try terminal.send(keys: ["F"])
+        try terminal.waitForScreen(timeout: timeout, colors: true) { $0 == opened }
+        var latencies: [Double] = []
+        for (character, screen) in zip(characters, expected) {
+            latencies.append(try terminal.measureScreen(timeout: timeout, colors: true,
+                                                        after: { try terminal.type(character) },
+                                                        until: { $0 == screen }))
+        }
+        try returnToStart(timeout: timeout)
+        return latencies
+    }
+
+    /// Waits until `predicate` holds for a screen that differs from `previous`, then until the screen
+    /// stays unchanged for `filterSettle`; returns it with colours and cursor.
+    private func settledScreen(after previous: TmuxSession.Screen?, timeout: Double,
+                               _ predicate: (TmuxSession.Screen) -> Bool) throws -> TmuxSession.Screen {
+        try terminal.waitForScreen(timeout: timeout, colors: true) { $0 != previous && predicate($0) }
+        let settled = try terminal.waitUntilScreenStable(for: Self.filterSettle, timeout: timeout, colors: true).screen
+        guard predicate(settled) else {
+            throw HumInteractive.Failure("hum's screen moved on from the expected one before it settled:\n\(settled)")
+        }
+        return settled
+    }
+
+    /// Closes the prompt if one is open (Escape: the filter prompt restores the filter it opened with,
+    /// here none), then, once the command line shows it closed, goes to the top (`g`) if the cursor is
+    /// not there, and waits for the start screen. Never Escape and `g` together: hum's ncurses waits
+    /// 25 ms (ESCDELAY) for a key after Escape and would read the pair as Alt-g.
+    private func returnToStart(timeout: Double) throws {
+        let bottom = Self.bottomLine(try terminal.capture())
+        if bottom.hasPrefix("filter:") || bottom.hasPrefix(":") || bottom.hasPrefix("/") {
+            try terminal.send(keys: ["Escape"])
+            try terminal.waitFor(timeout: timeout) { screen in
+                let line = Self.bottomLine(screen)
+                return !line.hasPrefix("filter:") && !line.hasPrefix(":") && !line.hasPrefix("/")
+            }
+        }
+        if try terminal.capture(colors: true) != startScreen { try terminal.send(keys: ["g"]) }
+        try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
+    }
+
+    // MARK: Scrolling
+
+    /// Seconds from the first of `rows` presses of `j` in the Tracks view (`2`) to the screen they lead to.
+    ///
+    /// Method, as `CmusUISession.scroll` (cmus's sorted view, one track a row, is the same list): `2`,
+    /// and the settled Tracks view is this measurement's own start; keys go in batches of `batch` key
+    /// names per `send-keys`, all sent before the polling starts; the end state is learnt in a reference
+    /// pass (until the screen stays unchanged for 300 ms), and the timed pass, from the Tracks view's
+    /// top again (`g`), runs until the screen equals it, colours included. Then `g` and `1`: back in the
+    /// start state.
+    /// - Throws: `HumInteractive.Failure` if the presses do not change the screen, or hum does not reach
+    ///   the reference screen within `timeout` seconds (it dropped or added presses).
+    public func scroll(rows: Int = 1000, batch: Int = 100, timeout: Double = 60) throws -> Double {
+        guard rows > 0, batch > 0 else { throw HumInteractive.Failure("scroll \(rows) rows by \(batch)") }
+        let top = try showTracks(timeout: timeout)
+        let press = { [terminal] in
+            for start in stride(from: 0, to: rows, by: batch) {
+                try terminal.send(keys: Array(repeating: "j", count: min(batch, rows - start)))
+            }
+        }
+        try press()
+        let target = try terminal.waitUntilStable(for: Self.scrollSettle, timeout: timeout, colors: true).screen
+        guard target != top else {
+            throw HumInteractive.Failure("\(rows) presses of j did not move hum's cursor:\n\(target)")
+        }
+        try terminal.send(keys: ["g"])
+        try terminal.waitFor(timeout: timeout, colors: true) { $0 == top }
+        let seconds = try terminal.measure(timeout: timeout, colors: true, after: press, until: { $0 == target })
+        try terminal.send(keys: ["g"])
+        try terminal.waitFor(timeout: timeout, colors: true) { $0 == top }
+        try terminal.send(keys: ["1"])
+        try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
+        return seconds
+    }
+
+    /// Shows the Tracks view (`2`) and returns its settled screen, with colours.
+    @discardableResult
+    private func showTracks(timeout: Double) throws -> String {
+        try terminal.send(keys: ["2"])
+        try terminal.waitFor(timeout: timeout) { screen in
+            Self.plainRows(screen).dropFirst().first?.hasPrefix("  Artist ▲") == true
+        }
+        return try terminal.waitUntilStable(for: Self.viewSettle, timeout: timeout, colors: true).screen
+    }
+
+    // MARK: Memory and CPU
+
+    /// hum's peak resident memory (VmHWM) so far, in KiB.
+    public func peakRSSKiB() -> Int? { terminal.peakRSSKiB() }
+
+    /// CPU seconds hum has used so far (user + system, all threads).
+    public func cpuSeconds() -> Double? { terminal.cpuSeconds() }
+
+    /// CPU seconds (user + system, all threads) hum uses in `seconds` with no input. /proc counts in
+    /// clock ticks, so the resolution is 0.01 s.
+    public func idleCPU(seconds: Double) -> Double? {
+        guard let before = terminal.cpuSeconds() else { return nil }
+        Thread.sleep(forTimeInterval: seconds)
+        return terminal.cpuSeconds().map { $0 - before }
+    }
+
+    // MARK: Playing
+
+    /// Plays the first track of the Tracks view (`2`, Enter), pauses it (Space) once the now-playing bar
+    /// shows it playing, and waits until the bar shows it paused and the screen settles. Leaves hum
+    /// paused in the Tracks view.
+    ///
+    /// Needs an output that plays in real time (PulseAudio): the null output consumes audio as fast as
+    /// it is decoded, and a queue of short tracks would be over before the Space arrived.
+    public func playThenPause(timeout: Double = 15) throws {
+        try showTracks(timeout: timeout)
+        try terminal.send(keys: ["Enter"])
+        try terminal.waitFor(timeout: timeout) { Self.nowPlayingLine($0).hasPrefix(" ▶ ") }
+        try terminal.send(keys: ["Space"])
+        try terminal.waitFor(timeout: timeout) { Self.nowPlayingLine($0).hasPrefix(" ⏸ ") }
+        let settled = try terminal.waitUntilStable(for: 1.5, timeout: timeout).screen
+        guard Self.nowPlayingLine(settled).hasPrefix(" ⏸ ") else {
+            throw HumInteractive.Failure("hum did not stay paused after play and Space:\n\(settled)")
+        }
+    }
+
+    /// Plays `path` with the `:play` command (a file already in the library is played as that track)
+    /// and returns the end of the first capture whose now-playing bar shows it playing.
+    ///
+    /// Why `:play` rather than Enter on a row: the file to compare with `mpg123` must be one the
+    /// benchmark chose, and it need not be the first row of any view.
+    public func play(path: String, timeout: Double = 30) throws -> Date {
+        try terminal.send(keys: [":"])
+        try terminal.waitFor(timeout: timeout) { Self.bottomLine($0) == ":" }
+        try terminal.type("play " + Self.escapedWord(path))
+        try terminal.send(keys: ["Enter"])
+        return try terminal.waitFor(timeout: timeout) { Self.nowPlayingLine($0).hasPrefix(" ▶ ") }.at
+    }
+
+    /// Whether the now-playing bar shows a track playing now.
+    public func isPlaying() throws -> Bool { Self.nowPlayingLine(try terminal.capture()).hasPrefix(" ▶ ") }
+
+    /// A path as one word of hum's command line: spaces, quotes and backslashes escaped with a backslash.
+    static func escapedWord(_ text: String) -> String {
+        var out = ""
+        for character in text {
+            if character == " " || character == "\"" || character == "\\" { out.append("\\") }
+            out.append(character)
+        }
+        return out
+    }
+}
