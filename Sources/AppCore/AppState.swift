@@ -71,17 +71,39 @@ public struct AppState: Sendable {
 public struct LibraryIndex: Sendable {
     public private(set) var tracks: [TrackRow]
     public private(set) var positionByID: [Int64: Int]
+    /// For each position, its artist's and its album's number in library order (an album is a run of one
+    /// artist's tracks with one album title). The tree is regrouped on every filter keystroke: comparing
+    /// these numbers instead of the names makes that a few milliseconds for 100,000 tracks.
+    public private(set) var artistOrdinal: [Int32]
+    public private(set) var albumOrdinal: [Int32]
 
     public init(tracks: [TrackRow]) {
         self.tracks = tracks
         var positions: [Int64: Int] = [:]
         positions.reserveCapacity(tracks.count)
-        for (position, track) in tracks.enumerated() { positions[track.id] = position }
+        var artists: [Int32] = [], albums: [Int32] = []
+        artists.reserveCapacity(tracks.count)
+        albums.reserveCapacity(tracks.count)
+        var artist: Int32 = -1, album: Int32 = -1
+        for (position, track) in tracks.enumerated() {
+            positions[track.id] = position
+            let newArtist = position == 0 || Self.artistName(track) != Self.artistName(tracks[position - 1])
+            if newArtist { artist += 1 }
+            if newArtist || Self.albumTitle(track) != Self.albumTitle(tracks[position - 1]) { album += 1 }
+            artists.append(artist)
+            albums.append(album)
+        }
         positionByID = positions
+        artistOrdinal = artists
+        albumOrdinal = albums
     }
 
     public func track(id: Int64) -> TrackRow? { positionByID[id].map { tracks[$0] } }
     public func position(of id: Int64) -> Int? { positionByID[id] }
+
+    /// The names the tree shows.
+    public static func artistName(_ track: TrackRow) -> String { track.albumArtist.isEmpty ? "Unknown artist" : track.albumArtist }
+    public static func albumTitle(_ track: TrackRow) -> String { track.album.isEmpty ? "Unknown album" : track.album }
 }
 
 /// The live filter: what was typed, and the library positions it lets through (nil: everything).
@@ -90,6 +112,9 @@ public struct ActiveFilter: Sendable {
     public var visible: [Int]?
     /// Answers for older generations (keys typed since) are dropped.
     public var generation = 0
+    /// The generation `visible` answers: while it lags `generation`, the screen says the answer is coming.
+    public var answered = 0
+    public var isPending: Bool { answered != generation }
     public var error: String?
     public init() {}
 }

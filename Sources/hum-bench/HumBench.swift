@@ -9,8 +9,8 @@ import HumTestSupport
 struct HumBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hum-bench",
-        abstract: "Measure hum's CPU and memory against mpg123 and flac on the same files, in the same run.",
-        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self])
+        abstract: "Measure hum against mpg123, flac and cmus on the same files, in the same run.",
+        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self, UIBench.self])
 }
 
 /// Options shared by the benchmarks.

@@ -40,6 +40,17 @@ struct UpdateTests {
         #expect(position == 0)
     }
 
+    @Test("The tree regroups a filter's tracks by artist and album, however few are left of each")
+    func regroup() {
+        var state = loaded()
+        _ = state.handle(.command(.filter("song")))
+        _ = state.handle(.filterResults(generation: state.filter.generation, positions: [1, 5, 6, 9]))
+        #expect(state.libraryView.artists.map(\.name) == ["Alpha", "Beta"])
+        #expect(state.libraryView.artists[0].albums.map(\.title) == ["Album 0", "Album 1"])
+        #expect(state.libraryView.artists[0].albums.map(\.positions) == [[1], [5, 6]])
+        #expect(state.libraryView.artists[1].albums.map(\.positions) == [[9]])
+    }
+
     @Test("o expands an artist; the right pane follows the tree cursor")
     func expand() {
         var state = loaded()
@@ -157,7 +168,9 @@ struct UpdateTests {
             Issue.record("\(first) \(second)"); return
         }
         #expect(g2 > g1)
+        #expect(state.filter.isPending)
         _ = state.handle(.filterResults(generation: g2, positions: [8, 9]))
+        #expect(!state.filter.isPending)
         _ = state.handle(.filterResults(generation: g1, positions: [0]))
         #expect(state.filter.visible == [8, 9])
         #expect(expression.text == "ja")
