@@ -13,6 +13,8 @@ public struct AppState: Sendable {
     public var help = HelpState()
     public var showingWhy = false
     public var whyLines: [String] = ExplanationText.nothingLearnedYet
+    /// What the panel asks; the recommender will replace it.
+    public var explainer: any ExplanationProvider = NothingLearnedYet()
 
     public var libraryView = LibraryViewState()
     public var tracksView = TracksViewState()
@@ -321,11 +323,23 @@ public struct UndoSnapshot: Sendable {
     public var playlists: [PlaylistEntry]
 }
 
-/// What the "Why this song?" panel says until the recommender exists: the truth.
+/// Says why a track plays, for the "Why this song?" panel (`w`). The recommender will be one; until
+/// then `NothingLearnedYet` says the truth.
+public protocol ExplanationProvider: Sendable {
+    /// Lines for the panel about `track`, picked from `source` (a queue, an album, a shuffle…).
+    func explain(_ track: TrackRow, source: String) -> [String]
+}
+
+/// The provider while no taste model exists: the track plays because it is next, and nothing was learned.
+public struct NothingLearnedYet: ExplanationProvider {
+    public init() {}
+    public func explain(_ track: TrackRow, source: String) -> [String] {
+        ["Nothing learned yet.",
+         "It plays because it is next in the \(source): no taste model runs yet,",
+         "so no listen of yours has changed what plays."]
+    }
+}
+
 public enum ExplanationText {
-    public static let nothingLearnedYet = [
-        "Nothing learned yet.",
-        "hum plays this because it is next in the queue: no taste model runs yet,",
-        "so no listen of yours has changed what plays.",
-    ]
+    public static let nothingLearnedYet = NothingLearnedYet().explain(TrackRow(id: 0, path: "", title: "", artist: "", album: ""), source: "queue")
 }

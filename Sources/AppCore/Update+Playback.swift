@@ -193,6 +193,7 @@ extension AppState {
             if player.shuffle || player.smart { queue.playedInShuffle.insert(id) }
             if message?.isError == false { message = nil }
             upcomingID = nil
+            whyLines = explainer.explain(queue.entries[index].track, source: player.shuffle || player.smart ? "shuffled queue" : "queue")
             return upcomingChanged()
         case .progressed(let id, let position, let duration):
             guard queue.currentEntry?.id == id else { return [] }

@@ -333,4 +333,16 @@ struct UpdateTests {
         _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "Old", trackIDs: [], filter: "year:<1991")]))
         #expect(state.playlistsView.playlists[0].trackIDs == [1, 2, 3, 4])
     }
+
+    @Test("The Why panel shows what the explanation provider says about the track that started")
+    func explanation() {
+        struct Fixed: ExplanationProvider {
+            func explain(_ track: TrackRow, source: String) -> [String] { ["because \(track.title) from the \(source)"] }
+        }
+        var state = loaded()
+        state.explainer = Fixed()
+        _ = state.handle(.key(.enter))
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        #expect(state.whyLines == ["because Song 1 from the queue"])
+    }
 }
