@@ -96,13 +96,18 @@ public final class HumUISession: Sendable {
 
     /// How long a screen must stay unchanged to count as settled in a reference pass.
     ///
-    /// The filter's is longer than cmus's 0.2 s because hum filters off its UI thread: a keystroke is
-    /// drawn at once with the new text and, until the answer comes, the previous count, then again with
-    /// the answer. A pause of 0.2 s between the two on a loaded machine (100k tracks) would make the
-    /// first of them look settled and the measurement would time hum's echo, not its answer; 0.5 s
-    /// leaves room for that. The settle only decides which screen is expected; it is not timed.
-    static let filterSettle = 0.5
-    static let scrollSettle = 0.3
+    /// The filter's is cmus's search's 0.2 s. hum filters off its UI thread, so a keystroke is drawn
+    /// twice: at once with the new text and "(…)", then with the answer's count and the refiltered
+    /// lists. The reference pass only starts settling once the count is there (`showsFilterCount`), so
+    /// however long the answer takes, the pending frame can never pass for the settled one. The settle
+    /// only decides which screen is expected; it is not timed.
+    static let filterSettle = 0.2
+    /// cmus's is 0.3 s. hum takes 1,000 presses in well under that, but when the shared machine is busy
+    /// (a build on both cores) a pause of 0.3 s mid-scroll would make an intermediate screen the
+    /// reference, and the timed pass, which goes on to the real end, would never match it (one early run
+    /// timed out so, for this reason or another: `explained` now names the rows that differ). Again it
+    /// only decides what is expected, not what is timed.
+    static let scrollSettle = 1.0
     static let viewSettle = 0.3
 
     /// Starts hum and waits for its first full frame, then for the screen to settle (the start state).
@@ -166,7 +171,8 @@ public final class HumUISession: Sendable {
     }
 
     /// Whether the title bar ends with the filter indicator for `text` and a count, "filter: TEXT (N)":
-    /// hum's statement that the filter has been applied (the count is "…" until the first answer).
+    /// hum's statement that the filter for exactly this text has been answered (it shows "(…)" from
+    /// the keystroke until then).
     static func showsFilterCount(_ screen: String, text: String) -> Bool {
         guard let title = plainRows(screen).first,
               let range = title.range(of: "filter: " + text + " (", options: .backwards) else { return false }
@@ -186,11 +192,11 @@ public final class HumUISession: Sendable {
     /// presses `F` (not timed), then types each character with one `send-keys -l` and takes the time
     /// until the screen equals that character's reference screen exactly, colours and cursor included.
     ///
-    /// Why the exact screen and not just the indicator: while the answer is pending, hum shows the new
-    /// text with the previous count, so "text and a count" alone is true too early; the settled screen
-    /// carries the new count and the redrawn lists. (When a character leaves the count and the lists as
-    /// they were, the two screens are the same, and the time is that of hum's first redraw.) Escape then
-    /// closes the prompt and restores the unfiltered library: back in the start state afterwards.
+    /// Why the exact screen and not just the indicator: the same method as cmus's, so the two figures
+    /// mean the same thing ("everything the key changes is on the screen"), and no assumption that hum
+    /// draws the count and the refiltered lists in one frame. The indicator's count (not "…") makes sure
+    /// the reference is the answered frame. Escape then closes the prompt and restores the unfiltered
+    /// library: back in the start state afterwards.
     public func filterKeystrokeLatency(query: String, timeout: Double = 10) throws -> [Double] {
         guard !query.isEmpty, !query.contains(where: \.isNewline) else {
             throw HumInteractive.Failure("a filter query must be one line of text, not \"\(query)\"")
@@ -216,9 +222,10 @@ public final class HumUISession: Sendable {
         try terminal.waitForScreen(timeout: timeout, colors: true) { $0 == opened }
         var latencies: [Double] = []
         for (character, screen) in zip(characters, expected) {
-            latencies.append(try terminal.measureScreen(timeout: timeout, colors: true,
-                                                        after: { try terminal.type(character) },
-                                                        until: { $0 == screen }))
+            latencies.append(try explained(expected: screen.text) {
+                try terminal.measureScreen(timeout: timeout, colors: true, after: { try terminal.type(character) },
+                                           until: { $0 == screen })
+            })
         }
         try returnToStart(timeout: timeout)
         return latencies
@@ -254,6 +261,26 @@ public final class HumUISession: Sendable {
         try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
     }
 
+    /// Runs a timed wait for `expected`; if it times out, says which rows of the last screen differ from
+    /// the expected ones (a timed pass that ends elsewhere than its reference pass is a finding in itself).
+    private func explained(expected: String, _ wait: () throws -> Double) throws -> Double {
+        do {
+            return try wait()
+        } catch let failure as TmuxSession.Failure {
+            let got = (try? terminal.capture(colors: true)) ?? ""
+            let want = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let have = got.split(separator: "\n", omittingEmptySubsequences: false)
+            var rows: [String] = []
+            for index in 0..<max(want.count, have.count) {
+                let a = index < want.count ? String(want[index]) : "", b = index < have.count ? String(have[index]) : ""
+                if a != b { rows.append("row \(index):\n  expected \(a.debugDescription)\n  shown    \(b.debugDescription)") }
+            }
+            throw HumInteractive.Failure("hum did not reach the reference pass's screen: "
+                                         + (rows.isEmpty ? "(now it has) " : rows.prefix(6).joined(separator: "\n") + "\n")
+                                         + failure.description.prefix(200))
+        }
+    }
+
     // MARK: Scrolling
 
     /// Seconds from the first of `rows` presses of `j` in the Tracks view (`2`) to the screen they lead to.
@@ -261,7 +288,7 @@ public final class HumUISession: Sendable {
     /// Method, as `CmusUISession.scroll` (cmus's sorted view, one track a row, is the same list): `2`
     /// and a redraw (Ctrl-L, see the class's comment), and the settled Tracks view is this measurement's
     /// own start; keys go in batches of `batch` key names per `send-keys`, all sent before the polling
-    /// starts; the end state is learnt in a reference pass (until the screen stays unchanged for 300 ms),
+    /// starts; the end state is learnt in a reference pass (until the screen stays unchanged for `scrollSettle`),
     /// and the timed pass, from the Tracks view's top again (`g`, Ctrl-L), runs until the screen equals
     /// it, colours included. Then `g`, `1` and a redraw: back in the start state.
     /// - Throws: `HumInteractive.Failure` if the presses do not change the screen, or hum does not reach
@@ -281,7 +308,9 @@ public final class HumUISession: Sendable {
         }
         try terminal.send(keys: ["g", "C-l"])
         try terminal.waitFor(timeout: timeout, colors: true) { $0 == top }
-        let seconds = try terminal.measure(timeout: timeout, colors: true, after: press, until: { $0 == target })
+        let seconds = try explained(expected: target) {
+            try terminal.measure(timeout: timeout, colors: true, after: press, until: { $0 == target })
+        }
         try terminal.send(keys: ["g", "1", "C-l"])
         try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
         return seconds
@@ -305,13 +334,7 @@ public final class HumUISession: Sendable {
     /// CPU seconds hum has used so far (user + system, all threads).
     public func cpuSeconds() -> Double? { terminal.cpuSeconds() }
 
-    /// CPU seconds (user + system, all threads) hum uses in `seconds` with no input. /proc counts in
-    /// clock ticks, so the resolution is 0.01 s.
-    public func idleCPU(seconds: Double) -> Double? {
-        guard let before = terminal.cpuSeconds() else { return nil }
-        Thread.sleep(forTimeInterval: seconds)
-        return terminal.cpuSeconds().map { $0 - before }
-    }
+    // Idle CPU: `IdleFigures.measure(terminal, seconds:)`, which counts wakeups too.
 
     // MARK: Playing
 
@@ -357,5 +380,46 @@ public final class HumUISession: Sendable {
             out.append(character)
         }
         return out
+    }
+}
+
+/// What a program does in a window in which it should do nothing: CPU time and wakeups.
+///
+/// Why wakeups too: /proc counts CPU time in 10 ms clock ticks, charged to whichever thread runs when a
+/// tick comes, so a program that wakes a few times a second for microseconds shows 0.00 s in one window
+/// and 0.01 s in the next. The number of times its threads were switched out (each wakeup ends in one)
+/// says directly whether it sleeps: 0 for a program that waits only for input.
+public struct IdleFigures: Sendable {
+    /// User + system CPU seconds, all threads, over the window.
+    public var cpuSeconds: Double
+    /// Context switches (voluntary and not) of all its threads over the window; threads that ended
+    /// within it are not counted.
+    public var switches: Int
+    public var seconds: Double
+
+    public var switchesPerSecond: Double { Double(switches) / seconds }
+
+    /// Sleeps `seconds` and returns what the terminal's program did meanwhile; nil if it is not running.
+    public static func measure(_ terminal: TmuxSession, seconds: Double) -> IdleFigures? {
+        guard let pid = terminal.panePID(), let cpu = ProcessFigures.cpuSeconds(pid) else { return nil }
+        let before = contextSwitches(pid)
+        Thread.sleep(forTimeInterval: seconds)
+        guard let after = ProcessFigures.cpuSeconds(pid), terminal.panePID() == pid else { return nil }
+        let switched = contextSwitches(pid).reduce(0) { sum, thread in sum + max(0, thread.value - (before[thread.key] ?? 0)) }
+        return IdleFigures(cpuSeconds: after - cpu, switches: switched, seconds: seconds)
+    }
+
+    /// Each thread's voluntary + involuntary context switches, from /proc/PID/task/TID/status.
+    static func contextSwitches(_ pid: pid_t) -> [String: Int] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        var counts: [String: Int] = [:]
+        for task in tasks {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/status", encoding: .utf8) else { continue }
+            counts[task] = status.split(separator: "\n")
+                .filter { $0.hasPrefix("voluntary_ctxt_switches:") || $0.hasPrefix("nonvoluntary_ctxt_switches:") }
+                .compactMap { $0.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) } }
+                .reduce(0, +)
+        }
+        return counts
     }
 }

@@ -19,7 +19,8 @@ struct UIBench: ParsableCommand {
             each against its target: launch to the first full frame (median of --runs launches each; target ≤ 0.5× cmus), \
             a keystroke of the query to its updated frame (hum's live filter F, cmus's search /; --runs rounds; targets: median \
             and p99 ≤ 0.5× cmus's, p99 ≤ 30 ms), 1000 presses of j in the track list (target ≤ 0.5× cmus), peak RSS (≤ cmus), \
-            CPU over --seconds of idleness, with nothing playing and paused after playing (target 0), and, when PULSE_SERVER \
+            CPU and wakeups over --seconds of idleness, with nothing playing and paused after playing (target 0: no CPU tick \
+            and no wakeup), and, when PULSE_SERVER \
             is set, CPU per minute of audio while playing an MP3 with the interface open against `mpg123 -o pulse` on the \
             same file (target ≤ mpg123's). hum runs with --output null unless PULSE_SERVER is set; the paused figure needs a \
             real-time output, so without PULSE_SERVER it uses a private PulseAudio daemon (scripts/pulse-daemon).
@@ -114,19 +115,22 @@ struct UIBench: ParsableCommand {
         print("  cmus: " + Self.list(cmusScrolls) + "; hum: " + Self.list(humScrolls))
         let cmusPeak = cmus.peakRSSKiB(), humPeak = session.peakRSSKiB()
         print("idle for \(seconds) s each")
-        let cmusIdle = cmus.idleCPU(seconds: Double(seconds))
-        let humIdle = session.idleCPU(seconds: Double(seconds))
+        let cmusIdle = IdleFigures.measure(cmus.terminal, seconds: Double(seconds))
+        let humIdle = IdleFigures.measure(session.terminal, seconds: Double(seconds))
         cmus.close()
         session.close()
 
         // 6 (paused) and 7: a hum that plays in real time.
-        var paused: Measured<Double> = .skipped("not measured")
+        var paused: Measured<IdleFigures> = .skipped("not measured")
         var playing: Measured<(hum: Double, mpg123: Double, file: String)> = .skipped(
             "PULSE_SERVER is not set (run with a sound server, e.g. CI's private daemon)")
         do {
             let track = pulse == nil ? nil : try Self.playableMP3(database: database, folder: folder, work: work, hum: hum)
             var daemon: PulseTestDaemon?
-            defer { daemon?.stop() }
+            defer {
+                daemon?.stop()
+                if let daemon { try? FileManager.default.removeItem(atPath: daemon.directory) }
+            }
             var environment = pulse ?? [:]
             if pulse == nil {
                 daemon = try PulseTestDaemon()
@@ -137,7 +141,8 @@ struct UIBench: ParsableCommand {
             defer { player.close() }
             print("play, pause, then idle for \(seconds) s (hum, PulseAudio\(daemon == nil ? "" : ", private daemon"))")
             try player.playThenPause()
-            paused = player.idleCPU(seconds: Double(seconds)).map { .value($0) } ?? .skipped("hum's CPU time could not be read")
+            paused = IdleFigures.measure(player.terminal, seconds: Double(seconds)).map { .value($0) }
+                ?? .skipped("hum's CPU time could not be read")
             if let track, let pulse {
                 do {
                     print("playing \(track) for \(Int(Self.playingSeconds)) s with hum, then with mpg123")
@@ -179,13 +184,14 @@ struct UIBench: ParsableCommand {
             table.add("peak RSS (VmHWM) after the above", hum: humPeak.map(Self.mib) ?? "?", cmus: cmusPeak.map(Self.mib) ?? "?",
                       ratio: nil, target: "≤ cmus", met: nil)
         }
-        // /proc counts CPU in clock ticks (10 ms): "0" is fewer than one tick in the whole window.
-        table.add("idle CPU, nothing playing (\(seconds) s)", hum: humIdle.map(Self.cpu) ?? "?", cmus: cmusIdle.map(Self.cpu) ?? "?",
-                  ratio: nil, target: "0", met: humIdle.map { $0 < 0.005 })
+        // /proc counts CPU in clock ticks (10 ms): "0" is fewer than one tick in the whole window; the
+        // wakeups say whether that is luck (see `IdleFigures`), and "met" asks for none of either.
+        table.add("idle CPU, nothing playing (\(seconds) s)", hum: humIdle.map(Self.idle) ?? "?", cmus: cmusIdle.map(Self.idle) ?? "?",
+                  ratio: nil, target: "0 s and no wakeups", met: humIdle.map(Self.isIdle))
         switch paused {
         case .value(let value):
-            table.add("idle CPU, paused after play (\(seconds) s)", hum: Self.cpu(value), cmus: "—", ratio: nil, target: "0",
-                      met: value < 0.005)
+            table.add("idle CPU, paused after play (\(seconds) s)", hum: Self.idle(value), cmus: "—", ratio: nil,
+                      target: "0 s and no wakeups", met: Self.isIdle(value))
         case .skipped(let why):
             table.add("idle CPU, paused after play", hum: "—", cmus: "—", ratio: nil, target: "0", met: nil, note: why)
         }
@@ -205,7 +211,8 @@ struct UIBench: ParsableCommand {
             Times run from just before the keys are sent (or the program is spawned) to the end of the first capture showing \
             the expected screen, polled every 10 ms: never early, late by at most ~15 ms; the method's floor (a key echoed by \
             cat) is ~5 ms at the median, 10 ms at p99. Keystroke screens are learnt in an untimed reference pass and matched \
-            exactly (text, colours, cursor). CPU is utime+stime of the pane's process from /proc, in 10 ms ticks.
+            exactly (text, colours, cursor). CPU is utime+stime of the pane's process from /proc, in 10 ms ticks; idle rows add \
+            the wakeups (context switches of all threads) per second.
             """)
         if case .value(let value) = playing {
             print("Playing: \(value.file), \(Int(Self.playingSeconds)) s counted from \(Self.playingLeadIn) s after playback "
@@ -318,7 +325,10 @@ struct UIBench: ParsableCommand {
 
     static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
     static func mib(_ kib: Int) -> String { String(format: "%.1f MiB", Double(kib) / 1024) }
-    static func cpu(_ seconds: Double) -> String { String(format: "%.2f s", seconds) }
+    static func idle(_ figures: IdleFigures) -> String {
+        String(format: "%.2f s, %.1f/s", figures.cpuSeconds, figures.switchesPerSecond)
+    }
+    static func isIdle(_ figures: IdleFigures) -> Bool { figures.cpuSeconds < 0.005 && figures.switches == 0 }
     static func list(_ values: [Double]) -> String { values.map { String(format: "%.1f", $0 * 1000) }.joined(separator: " ") + " ms" }
 }
 
@@ -344,10 +354,10 @@ struct UITable {
 
     func print() {
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
-        Swift.print(pad("figure", 46) + pad("hum", 12) + pad("ref.", 12) + pad("hum/ref.", 10) + pad("target", 28) + "verdict")
+        Swift.print(pad("figure", 46) + pad("hum", 18) + pad("ref.", 18) + pad("hum/ref.", 10) + pad("target", 28) + "verdict")
         for row in rows {
             let verdict = row.met.map { $0 ? "met" : "NOT MET" } ?? "not measured"
-            Swift.print(pad(row.figure, 46) + pad(row.hum, 12) + pad(row.cmus, 12)
+            Swift.print(pad(row.figure, 46) + pad(row.hum, 18) + pad(row.cmus, 18)
                         + pad(row.ratio.map { String(format: "%.2f×", $0) } ?? "", 10) + pad(row.target, 28) + verdict
                         + (row.note.map { ": " + $0 } ?? ""))
         }
