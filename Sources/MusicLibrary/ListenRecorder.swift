@@ -4,8 +4,9 @@ import Synchronization
 /// Writes listening-log entries to the library in batches, on its own thread.
 ///
 /// `submit` only appends to a list under a lock, so no caller (least of all anything near the audio
-/// path) ever waits for SQLite. Every `flushInterval` the writer thread takes what is pending and writes it
-/// in one transaction: a killed hum loses at most that interval. When the write fails (disk full,
+/// path) ever waits for SQLite. The writer thread sleeps without a timeout while nothing is pending; the
+/// first entry wakes it, and `flushInterval` later it writes everything pending in one transaction: a
+/// killed hum loses at most that interval. When the write fails (disk full,
 /// read-only file) the entries stay pending (up to `maximumPending`, oldest dropped first), the failure is
 /// reported once per distinct message, and the writer tries again on the next tick; playback is untouched.
 public final class ListenRecorder: Sendable {
@@ -24,7 +25,11 @@ public final class ListenRecorder: Sendable {
     private let flushInterval: Double
     private let onError: @Sendable (String) -> Void
     private let state = Mutex(State())
+    /// Signalled when entries arrive with none pending, and at close: the writer sleeps on it, without a
+    /// timeout, while there is nothing to write (an idle or paused player wakes no thread).
     private let wakeup = DispatchSemaphore(value: 0)
+    /// Signalled at close only: ends the writer's wait for more entries to batch.
+    private let closed = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts the writer thread. `onError` receives one line per new kind of failure (and one when
@@ -42,21 +47,25 @@ public final class ListenRecorder: Sendable {
     /// Queues entries for the next write. Never blocks on the database.
     public func submit(_ entries: [ListeningLogEntry]) {
         guard !entries.isEmpty else { return }
-        state.withLock { state in
-            guard !state.closing else { return }
+        let wasIdle = state.withLock { state -> Bool in
+            guard !state.closing else { return false }
+            let wasIdle = state.pending.isEmpty
             state.pending.append(contentsOf: entries)
             let excess = state.pending.count - Self.maximumPending
             if excess > 0 {
                 state.pending.removeFirst(excess)
                 state.dropped += excess
             }
+            return wasIdle
         }
+        if wasIdle { wakeup.signal() }
     }
 
     /// Writes what is pending and stops the writer thread. Waits at most `timeout` seconds.
     public func close(timeout: Double = 5) {
         state.withLock { $0.closing = true }
         wakeup.signal()
+        closed.signal()
         _ = finished.wait(timeout: .now() + .milliseconds(Int(timeout * 1000)))
         let dropped = state.withLock { $0.dropped }
         if dropped > 0 {
@@ -67,7 +76,9 @@ public final class ListenRecorder: Sendable {
     private func run() {
         var openListens: [Int: Int64] = [:]
         while true {
-            _ = wakeup.wait(timeout: .now() + .milliseconds(Int(flushInterval * 1000)))
+            if state.withLock({ $0.pending.isEmpty && !$0.closing }) { wakeup.wait() }
+            // Something came: let what follows it gather for one interval, then write it all at once.
+            if !state.withLock({ $0.closing }) { _ = closed.wait(timeout: .now() + .milliseconds(Int(flushInterval * 1000))) }
             let (batch, closing) = state.withLock { state in
                 let batch = state.pending
                 state.pending.removeAll(keepingCapacity: true)

@@ -3,7 +3,7 @@ import ArgumentParser
 import Foundation
 
 /// `hum` (no command): the full-screen interface on the library.
-struct Open: ParsableCommand {
+struct Open: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
         abstract: "The full-screen interface (what plain `hum` runs).",
@@ -24,15 +24,22 @@ struct Open: ParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    func run() throws {
+    func run() async throws {
         let target: InterfaceOutput = switch output {
         case .pulse: .pulse
         case .null: .null
         case .wav(let path): .wav(path)
         }
-        let status = Interface.run(InterfaceOptions(libraryPath: library.resolvedPath, output: target, configPath: config,
-                                                    privateSession: privateSession,
-                                                    environment: ProcessInfo.processInfo.environment))
+        let options = InterfaceOptions(libraryPath: library.resolvedPath, output: target, configPath: config,
+                                       privateSession: privateSession, environment: ProcessInfo.processInfo.environment)
+        // The interface blocks its thread for the whole session: a thread of its own, so that no thread of
+        // Swift's cooperative pool (two on this machine) is held.
+        let status = await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
+            let thread = Thread { done.resume(returning: Interface.run(options)) }
+            thread.name = "hum-interface"
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
         if status != 0 { throw ExitCode(status) }
     }
 }
