@@ -47,7 +47,8 @@ public struct CellGrid: Sendable, Equatable {
     }
 
     /// Writes `text` at (`row`, `column`) in at most `width` columns (to the grid's edge by default),
-    /// sanitized and cut with "…" when it does not fit. Returns the columns written. With `pad`, the rest
+    /// sanitized, emoji sequences simplified (see `DisplayWidth.simplifiedEmoji`), and cut with "…" when it
+    /// does not fit. Returns the columns written. With `pad`, the rest
     /// of `width` is filled with blanks of `style`.
     @discardableResult
     public mutating func put(_ text: String, row: Int, column: Int, width: Int? = nil, style: Style = .plain,
@@ -56,7 +57,7 @@ public struct CellGrid: Sendable, Equatable {
         let start = max(column, 0)
         let available = min(width ?? (columns - start), columns - start)
         guard available > 0 else { return 0 }
-        let fitted = DisplayWidth.truncated(DisplayWidth.sanitized(text), to: available)
+        let fitted = DisplayWidth.truncated(DisplayWidth.simplifiedEmoji(DisplayWidth.sanitized(text)), to: available)
         // Writing over the right half of a wide character leaves its left half alone: blank it.
         if self[row, start].isContinuation, start > 0 { self[row, start - 1] = Cell(style: self[row, start - 1].style) }
         var position = start

@@ -178,6 +178,37 @@ public enum DisplayWidth {
         }
     }
 
+    /// `text` with every emoji sequence reduced to its first emoji: ZWJ sequences (👩‍💻 → 👩), skin tones
+    /// (🧑🏽 → 🧑), presentation selectors (❤️ → ❤), keycaps (1️⃣ → 1) and tag sequences. Flags stay.
+    ///
+    /// Why: terminals disagree on these, and ncurses sums `wcwidth` over the scalars. tmux 3.3 draws 🧑🏽 in
+    /// 4 columns and ❤️ in 1, where a grapheme-aware terminal draws 2. Every disagreement shifts the rest of
+    /// the row on screen, and the next partial redraw then leaves pieces of old text behind. A base emoji
+    /// alone is sized alike by all of them (and by `of`), so the screen stays in step; the detail lost is
+    /// a skin tone or a joined glyph.
+    public static func simplifiedEmoji(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isSequencePart) else { return text }
+        var result = ""
+        result.reserveCapacity(text.utf8.count)
+        for character in text {
+            if character.unicodeScalars.count > 1, character.unicodeScalars.contains(where: isSequencePart),
+               let base = character.unicodeScalars.first {
+                result.unicodeScalars.append(base)
+            } else {
+                result.append(character)
+            }
+        }
+        return result
+    }
+
+    /// ZWJ, VS16, the keycap mark, skin-tone modifiers and tag characters: what joins or dresses an emoji.
+    private static func isSequencePart(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x200D, 0xFE0F, 0x20E3, 0x1F3FB...0x1F3FF, 0xE0020...0xE007F: true
+        default: false
+        }
+    }
+
     /// `text` cut to at most `columns` columns, never inside a grapheme cluster. When cut it ends with "…"
     /// (one column), so what is kept is at most `columns - 1` wide: a wide character that would straddle that
     /// edge is dropped and the result is one column narrower. Text that fits is returned unchanged;

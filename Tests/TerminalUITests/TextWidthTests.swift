@@ -389,3 +389,35 @@ struct PaddedTests {
         }
     }
 }
+
+@Suite("Emoji sequences reduced to what every terminal sizes alike")
+struct SimplifiedEmojiTests {
+    @Test("ZWJ sequences, skin tones, VS16, keycaps and tags keep their first emoji; flags, marks and text stay")
+    func reduced() {
+        #expect(DisplayWidth.simplifiedEmoji("Coder 👩‍💻 ok") == "Coder 👩 ok")
+        #expect(DisplayWidth.simplifiedEmoji("🧑🏽‍🚀") == "🧑")
+        #expect(DisplayWidth.simplifiedEmoji("I ❤️ it") == "I ❤ it")
+        #expect(DisplayWidth.simplifiedEmoji("1️⃣") == "1")
+        #expect(DisplayWidth.simplifiedEmoji("🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}") == "🏴")
+        for kept in ["🇯🇵", "Café", "e\u{301}", "誰かの願い", "نسم علينا", "plain"] {
+            #expect(DisplayWidth.simplifiedEmoji(kept) == kept)
+        }
+    }
+
+    @Test("What is left measures the same as each scalar's wcwidth-style width: the width ncurses assumes")
+    func widthsAgree() {
+        for sample in ["👩‍💻", "🧑🏽", "❤️", "1️⃣", "👍🏿"] {
+            let simple = DisplayWidth.simplifiedEmoji(sample)
+            #expect(simple.unicodeScalars.count == 1, "\(sample)")
+            #expect(DisplayWidth.of(simple) == (simple == "❤" || simple == "1" ? 1 : 2), "\(sample) → \(simple)")
+        }
+    }
+
+    @Test("A grid cell never holds a sequence")
+    func inTheGrid() {
+        var grid = CellGrid(rows: 1, columns: 20)
+        grid.put("a 🧑🏽‍🚀 b ❤️", row: 0, column: 0)
+        #expect(grid.text(row: 0) == "a 🧑 b ❤")
+    }
+}
+

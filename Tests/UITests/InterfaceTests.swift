@@ -170,6 +170,33 @@ struct InterfaceTests {
         #expect(direct.contains { $0.starts(with: [38, 2]) || $0.starts(with: [48, 2]) }, "\(direct)")
     }
 
+    @Test("Partial redraws leave nothing behind, with tags terminals size differently (ZWJ emoji, skin tones, VS16, flags, CJK, marks)")
+    func partialRedrawsMatchFullOnes() async throws {
+        let titles = [("Coder 👩‍💻 Blues 🇯🇵", "Zoë Keating", "Flags 🇫🇷"), ("❤️ Heart 1️⃣ key", "Zoë Keating", "Flags 🇫🇷"),
+                      ("誰かの願い 🧑🏽‍🚀 e\u{301}", "宇多田ヒカル", "Blue 👍🏿"), ("نسم علينا الهوى", "فيروز", "معرفتي فيك")]
+        let folder = Fixtures.scratchDirectory("emoji-library")
+        for (index, tags) in titles.enumerated() {
+            let file = try await Fixtures.tagged("flac", name: "emoji-\(index)",
+                                                 tags: [("TITLE", tags.0), ("ARTIST", tags.1), ("ALBUM", tags.2)])
+            try FileManager.default.copyItem(atPath: file, toPath: folder + "/\(index).flac")
+        }
+        let (home, library) = try await HumInterface.prepare(label: "ui-emoji", folders: [folder])
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: nil, rows: 14, columns: 90)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            // Every artist to every other, so each row of the right pane is redrawn over each other one.
+            for key in ["j", "j", "k", "k", "j", "j", "g", "G", "2", "j", "1", "o", "Tab", "j", "3", "1", "k", "2", "1"] {
+                try hum.keys(key)
+                let partial = try hum.terminal.waitUntilStable(for: 0.2).screen
+                try hum.keys("C-l")
+                let full = try hum.terminal.waitUntilStable(for: 0.2).screen
+                #expect(partial == full, "after \(key), the screen drawn in part differs from a full redraw:\n\(partial)\n---\n\(full)")
+            }
+            try hum.quit()
+        }
+    }
+
     @Test("On an empty library hum says how to add music, and :add adds it")
     func emptyLibrary() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-empty", folders: [])
