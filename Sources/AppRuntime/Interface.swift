@@ -193,11 +193,19 @@ final class InterfaceSession {
         startEventPump()
 
         var drawn: CellGrid?
+        var onlyTicked = false
         while !state.quitting {
-            let grid = Screen.render(state, theme: theme)
-            if grid != drawn {
-                terminal.draw(grid, cursor: Screen.cursor(state))
+            if onlyTicked, var grid = drawn {
+                // Only the clock moved (the track's second changed): redraw and compare the bar alone.
+                Screen.renderNowPlaying(state, theme: theme, into: &grid)
+                terminal.draw(grid, cursor: Screen.cursor(state), onlyRows: Screen.nowPlayingRows(rows: state.rows))
                 drawn = grid
+            } else {
+                let grid = Screen.render(state, theme: theme)
+                if grid != drawn {
+                    terminal.draw(grid, cursor: Screen.cursor(state))
+                    drawn = grid
+                }
             }
             var messages: [Message] = terminal.wait(timeout: nil, wake: inbox.wake).map { event in
                 switch event {
@@ -206,6 +214,9 @@ final class InterfaceSession {
                 }
             }
             messages += inbox.drain()
+            onlyTicked = !messages.isEmpty && messages.allSatisfy {
+                if case .player(.progressed) = $0 { true } else { false }
+            }
             for message in messages where !state.quitting {
                 if case .libraryLoaded(let rows) = message { services.setLibrary(LibraryIndex(tracks: rows)) }
                 execute(state.handle(message))

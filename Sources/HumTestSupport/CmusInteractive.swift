@@ -303,7 +303,8 @@ public final class CmusUISession: Sendable {
     /// from one read. The end state is learnt in a reference pass: the same presses from the start state,
     /// until the screen stays unchanged for 300 ms (cursor `rows` rows below the first track, or on the
     /// last one if the library is shorter). The timed pass, from the start state again, runs until the
-    /// screen equals it, colours included. Back in the start state afterwards.
+    /// first capture of the screen that then stays unchanged for as long (which `waitUntilStable` dates
+    /// to within one poll). Back in the start state afterwards.
     /// - Throws: `Failure` if the presses do not change the screen, or cmus does not reach the reference
     ///   screen within `timeout` seconds (it dropped or added presses).
     public func scroll(rows: Int = 1000, batch: Int = 100, timeout: Double = 60) throws -> Double {
@@ -319,9 +320,14 @@ public final class CmusUISession: Sendable {
             throw CmusImport.Failure(description: "\(rows) presses of j did not move cmus's cursor:\n\(target)")
         }
         try returnToStart(timeout: timeout)
-        let seconds = try terminal.measure(timeout: timeout, colors: true, after: press, until: { $0 == target })
+        // Timed to the first capture of the screen cmus then settles on, not to the reference screen itself:
+        // cmus draws rows with emoji differently from one pass to the next (its widths disagree with
+        // tmux's), so the same 1,000 presses need not end on an identical screen.
+        let start = Date()
+        try press()
+        let settled = try terminal.waitUntilStable(for: Self.scrollSettle, timeout: timeout, colors: true)
         try returnToStart(timeout: timeout)
-        return seconds
+        return settled.since.timeIntervalSince(start)
     }
 
     /// cmus's peak resident memory (VmHWM) so far, in KiB.
@@ -349,7 +355,7 @@ public final class CmusUISession: Sendable {
     }
 
     /// Leaves the command line if it is open (Escape), then, once it is empty, goes to the top (`g`) and
-    /// waits for the start screen. Never Escape and `g` together: ncurses reads an Escape followed at once
+    /// waits until the screen settles. Never Escape and `g` together: ncurses reads an Escape followed at once
     /// by `g` as Alt-g, and cmus would not move. The emptied command line shows that cmus took the Escape
     /// on its own.
     private func returnToStart(timeout: Double) throws {
@@ -358,7 +364,9 @@ public final class CmusUISession: Sendable {
             try terminal.waitFor(timeout: timeout) { Self.bottomLine($0).isEmpty }
         }
         try terminal.send(keys: ["g"])
-        try terminal.waitFor(timeout: timeout, colors: true) { $0 == self.startScreen }
+        // The first screen as cmus draws it this time: its rows with emoji come out differently from one
+        // drawing to the next, so waiting for the start screen exactly can wait forever.
+        _ = try terminal.waitUntilStable(for: Self.scrollSettle, timeout: timeout, colors: true)
     }
 
     /// The last row of the screen, cmus's command line, without colour sequences.

@@ -17,15 +17,18 @@ public enum GeneratedLibrary {
         guard let tools else { throw GeneratedLibraryError.noTools }
         let folder = Fixtures.directory + "/library-\(count)-\(seed)\(flat ? "-flat" : "")"
         return try await store.file(atPath: folder) { folder in
-            // gen_library.py makes 10,000 files in about 5 s, but once in a few dozen runs on a loaded
-            // machine its multiprocessing pool never finished: a second try, said aloud, rather than a
-            // ten-minute hang. (The library is a fixture; nothing of hum's runs here.)
+            // Started from a thread that blocks no signal: a spawned program inherits the caller's signal
+            // mask, and the test runner's threads block SIGTERM, which is how gen_library.py's
+            // multiprocessing pool ends its workers (`Pool.__exit__` terminates them). With it blocked the
+            // pool never finished, whenever the fixture happened to be made from such a thread. A second
+            // try, said aloud, remains for anything else.
             for attempt in 1...2 {
                 try? FileManager.default.removeItem(atPath: folder)
-                let result = try ChildProcess.run("python3", [tools + "/gen_library.py", folder, "--count", "\(count)",
-                                                              "--seed", "\(seed)", "--max-seconds", "2", "--jobs", "2"]
-                                                      + (flat ? ["--flat"] : []),
-                                                  timeout: 60 + Double(count) / 100)
+                let arguments = [tools + "/gen_library.py", folder, "--count", "\(count)", "--seed", "\(seed)",
+                                 "--max-seconds", "2", "--jobs", "2"] + (flat ? ["--flat"] : [])
+                let result = try CmusInteractive.onThreadWithoutBlockedSignals {
+                    try ChildProcess.run("python3", arguments, timeout: 60 + Double(count) / 100)
+                }
                 if result.succeeded { return }
                 print("gen_library.py \(result.timedOut ? "timed out" : "failed") (attempt \(attempt)): \(result.stderr)")
                 if attempt == 2 { throw GeneratedLibraryError.failed(result.timedOut ? "timed out" : result.stderr) }

@@ -38,6 +38,19 @@ public enum Screen {
     /// The rows the now-playing bar occupies: when only the clock moved, only these need comparing.
     public static func nowPlayingRows(rows: Int) -> Range<Int> { max(0, rows - 3)..<max(0, rows - 1) }
 
+    /// Redraws only the now-playing bar of `grid` (a screen `render` drew from an earlier state): what a
+    /// tick of the clock changes, at a fraction of the cost of the whole screen.
+    public static func renderNowPlaying(_ state: AppState, theme: Theme, into grid: inout CellGrid) {
+        guard !state.isTooSmall, grid.rows == state.rows, grid.columns == state.columns else {
+            grid = render(state, theme: theme)
+            return
+        }
+        let rows = nowPlayingRows(rows: state.rows)
+        var canvas = Canvas(grid: grid, theme: theme)
+        NowPlayingBar.draw(&canvas, state: state, in: Rect(row: rows.lowerBound, column: 0, height: rows.count, width: state.columns))
+        grid = canvas.grid
+    }
+
     /// Where the terminal's cursor goes: in the command line while one is open, else hidden.
     public static func cursor(_ state: AppState) -> (row: Int, column: Int)? {
         guard let prompt = state.prompt, !state.isTooSmall else { return nil }

@@ -207,10 +207,10 @@ public final class NcursesTerminal {
 
     /// Hands ncurses only the cells that changed: ncurses diffs again against what it believes is on
     /// screen, but building its window from the whole grid every frame would cost the same as a redraw.
-    public func draw(_ grid: CellGrid, cursor: (row: Int, column: Int)?) {
+    public func draw(_ grid: CellGrid, cursor: (row: Int, column: Int)?, onlyRows: Range<Int>? = nil) {
         guard !ended else { return }
         let screen = hum_stdscr()
-        let diff = GridDiff(from: lastGrid, to: grid)
+        let diff = GridDiff(from: lastGrid, to: grid, onlyRows: onlyRows)
         if diff.isFullRedraw { werase(screen) } // what the grid does not cover is blank, not stale
         if clearNext {
             clearok(screen, true)

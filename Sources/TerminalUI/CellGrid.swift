@@ -161,12 +161,15 @@ public struct GridDiff: Sendable, Equatable {
     /// True when the grids differ in size: everything must be drawn.
     public var isFullRedraw: Bool
 
-    /// The runs that turn `old` into `new` (all of `new` when the sizes differ or `old` is nil).
-    public init(from old: CellGrid?, to new: CellGrid) {
+    /// The runs that turn `old` into `new` (all of `new` when the sizes differ or `old` is nil). With
+    /// `onlyRows`, the caller promises that no other row changed, and only those are compared: the clock
+    /// ticking compares two rows instead of the whole screen.
+    public init(from old: CellGrid?, to new: CellGrid, onlyRows: Range<Int>? = nil) {
         runs = []
         let full = old == nil || old!.rows != new.rows || old!.columns != new.columns
         isFullRedraw = full
-        for row in 0..<new.rows {
+        let rows = full ? 0..<new.rows : (onlyRows ?? 0..<new.rows).clamped(to: 0..<new.rows)
+        for row in rows {
             var column = 0
             while column < new.columns {
                 let changed = full || old![row, column] != new[row, column]
