@@ -72,7 +72,9 @@ public struct AppState: Sendable {
 /// The library's tracks, and the artist → album tree over whichever of them the filter lets through.
 public struct LibraryIndex: Sendable {
     public private(set) var tracks: [TrackRow]
-    public private(set) var positionByID: [Int64: Int]
+    /// Position by track id: `positionOfID` when ids are dense (the usual case), else `positionByID`.
+    private var positionOfID: [Int32]
+    private var positionByID: [Int64: Int]
     /// For each position, its artist's and its album's number in library order (an album is a run of one
     /// artist's tracks with one album title). The tree is regrouped on every filter keystroke: comparing
     /// these numbers instead of the names makes that a few milliseconds for 100,000 tracks.
@@ -81,27 +83,45 @@ public struct LibraryIndex: Sendable {
 
     public init(tracks: [TrackRow]) {
         self.tracks = tracks
-        var positions: [Int64: Int] = [:]
-        positions.reserveCapacity(tracks.count)
         var artists: [Int32] = [], albums: [Int32] = []
         artists.reserveCapacity(tracks.count)
         albums.reserveCapacity(tracks.count)
         var artist: Int32 = -1, album: Int32 = -1
+        var maximumID: Int64 = 0
         for (position, track) in tracks.enumerated() {
-            positions[track.id] = position
+            maximumID = max(maximumID, track.id)
             let newArtist = position == 0 || Self.artistName(track) != Self.artistName(tracks[position - 1])
             if newArtist { artist += 1 }
             if newArtist || Self.albumTitle(track) != Self.albumTitle(tracks[position - 1]) { album += 1 }
             artists.append(artist)
             albums.append(album)
         }
-        positionByID = positions
         artistOrdinal = artists
         albumOrdinal = albums
+        // Store ids are dense (rowids): an array indexed by id answers in a load where a dictionary hashes,
+        // which was the biggest cost of turning a filter's 36,000 matching ids into positions.
+        if maximumID < Int64(tracks.count) * 4 + 1024 {
+            var dense = [Int32](repeating: -1, count: Int(maximumID) + 1)
+            for (position, track) in tracks.enumerated() where track.id >= 0 { dense[Int(track.id)] = Int32(position) }
+            positionOfID = dense
+            positionByID = [:]
+        } else {
+            var positions: [Int64: Int] = [:]
+            positions.reserveCapacity(tracks.count)
+            for (position, track) in tracks.enumerated() { positions[track.id] = position }
+            positionOfID = []
+            positionByID = positions
+        }
     }
 
-    public func track(id: Int64) -> TrackRow? { positionByID[id].map { tracks[$0] } }
-    public func position(of id: Int64) -> Int? { positionByID[id] }
+    public func track(id: Int64) -> TrackRow? { position(of: id).map { tracks[$0] } }
+
+    public func position(of id: Int64) -> Int? {
+        guard !positionOfID.isEmpty else { return positionByID[id] }
+        guard id >= 0, id < Int64(positionOfID.count) else { return nil }
+        let position = positionOfID[Int(id)]
+        return position < 0 ? nil : Int(position)
+    }
 
     /// The names the tree shows.
     public static func artistName(_ track: TrackRow) -> String { track.albumArtist.isEmpty ? "Unknown artist" : track.albumArtist }

@@ -84,8 +84,13 @@ final class Services: Sendable {
             return tracks.indices.filter { expression.matches(tracks[$0]) }
         }
         // Removed tracks are not in the index: dropping ids it lacks drops them, so the store need not.
-        var positions = try store.matchingTrackIDs(pattern: pattern, includingRemoved: true).compactMap(index.position(of:))
-        positions.sort()
+        // The index answers in id order; marking positions and reading them back gives library order
+        // without a sort.
+        var matched = [Bool](repeating: false, count: tracks.count)
+        for id in try store.matchingTrackIDs(pattern: pattern, includingRemoved: true) {
+            if let position = index.position(of: id) { matched[position] = true }
+        }
+        var positions = matched.indices.filter { matched[$0] }
         if expression.needsRowCheck { positions = positions.filter { expression.matches(tracks[$0]) } }
         return positions
     }

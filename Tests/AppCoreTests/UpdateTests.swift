@@ -346,3 +346,22 @@ struct UpdateTests {
         #expect(state.whyLines == ["because Song 1 from the queue"])
     }
 }
+
+@Suite("LibraryIndex: positions by id")
+struct LibraryIndexTests {
+    static func row(_ id: Int64) -> TrackRow { TrackRow(id: id, path: "/\(id)", title: "t\(id)", artist: "a", album: "b") }
+
+    @Test("Dense ids and sparse ids give the same answers, and unknown ids none")
+    func positions() {
+        for ids in [[3, 1, 2, 7] as [Int64], [5_000_000, 12, 900_000_000_000, 4]] {
+            let index = LibraryIndex(tracks: ids.map(Self.row))
+            for (position, id) in ids.enumerated() {
+                #expect(index.position(of: id) == position)
+                #expect(index.track(id: id)?.id == id)
+            }
+            for unknown: Int64 in [0, 6, -1, 1_000_000_000_001] where !ids.contains(unknown) {
+                #expect(index.position(of: unknown) == nil)
+            }
+        }
+    }
+}
