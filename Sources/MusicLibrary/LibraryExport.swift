@@ -11,7 +11,8 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// Files (the fields are listed in `hum export --help`):
 /// - `listens.jsonl`: every listen in ListenBrainz's export layout, with hum's context under
 ///   `additional_info`; always JSON lines, because that is what ListenBrainz and `hum import-listens` read.
-/// - `opinions`, `track_stats`, `events`, `playlists`, `settings`: JSON lines with sorted keys, or CSV
+/// - `opinions`, `track_stats`, `events`, `playlists`, `smart_playlists` (a name and its filter), `settings`:
+///   JSON lines with sorted keys, or CSV
 ///   (RFC 4180, with a header row) with `--format csv`.
 public enum LibraryExport {
     /// What an export wrote.
@@ -42,6 +43,7 @@ public enum LibraryExport {
         ("track_stats", ["path", "title", "artist", "listens", "plays", "skips", "early_skips", "completion_ratio", "last_played_at"]),
         ("events", ["at_ms", "kind", "position", "detail", "session_id", "path"]),
         ("playlists", ["playlist", "position", "path"]),
+        ("smart_playlists", ["playlist", "filter"]),
         ("settings", ["key", "value"]),
     ]
 
@@ -77,7 +79,10 @@ public enum LibraryExport {
         summary.playlistEntries = playlists.count
         summary.settings = records.settings.count
         let rows = ["opinions": records.opinions, "track_stats": records.trackStats, "events": records.events,
-                    "playlists": playlists, "settings": records.settings]
+                    "playlists": playlists, "settings": records.settings,
+                    "smart_playlists": try store.playlists().compactMap { list in
+                        list.filter.map { ["playlist": list.name, "filter": $0] }
+                    }]
         for (name, columns) in tableColumns {
             let path = directory + "/\(name).\(format.rawValue)"
             let file = try LineFile(path: path)

@@ -16,6 +16,7 @@ struct Export: ParsableCommand {
               track_stats       plays, skips, early skips, completion, last played, per track
               events            seeks, pauses, likes, edits
               playlists         each playlist and its files, in order
+              smart_playlists   each smart playlist and its filter
               settings          your settings
             With --format csv every file but listens.jsonl is CSV instead of JSON lines.
             """)

@@ -208,3 +208,28 @@ struct PlaylistStoreTests {
         #expect(try store.matchingTrackIDs(pattern: #""bjork"*"#).count == 4)
     }
 }
+
+@Suite("Export of playlists")
+struct PlaylistExportTests {
+    @Test("A smart playlist is exported with its filter; an ordinary one with its files, in order")
+    func smartPlaylistsExported() throws {
+        let (store, folder) = try scratchStore("export-smart")
+        let ids = try addTracks(store, [TrackTags(title: "One", artists: ["A"]), TrackTags(title: "Two", artists: ["B"])])
+        try store.createSmartPlaylist(name: "Jazz \"live\"", filter: "genre:jazz -year:<1990")
+        try store.savePlaylist(name: "Mix", trackIDs: [ids[1], ids[0]])
+        for format in ExportFormat.allCases {
+            let out = folder + "/export-\(format.rawValue)"
+            let summary = try LibraryExport.write(store: store, format: format, to: out)
+            #expect(summary.files.contains(out + "/smart_playlists.\(format.rawValue)"))
+            let smart = try String(contentsOfFile: out + "/smart_playlists.\(format.rawValue)", encoding: .utf8)
+            let plain = try String(contentsOfFile: out + "/playlists.\(format.rawValue)", encoding: .utf8)
+            switch format {
+            case .jsonl:
+                #expect(smart == #"{"filter":"genre:jazz -year:<1990","playlist":"Jazz \"live\""}"# + "\n")
+                #expect(plain.split(separator: "\n").count == 2 && !plain.contains("Jazz"))
+            case .csv:
+                #expect(smart == "playlist,filter\n\"Jazz \"\"live\"\"\",genre:jazz -year:<1990\n")
+            }
+        }
+    }
+}
