@@ -155,7 +155,6 @@ final class InterfaceSession {
     func run() throws -> Int32 {
         installSignals()
         let rows = try services.loadRows()
-        services.setLibrary(LibraryIndex(tracks: rows))
         let playlists = try services.playlistEntries()
 
         let terminal = try NcursesTerminal(options: .init(mouse: value("mouse") == "on", environment: options.environment))
@@ -185,6 +184,7 @@ final class InterfaceSession {
         }
         _ = state.handle(.playlistsLoaded(playlists))
         _ = state.handle(.libraryLoaded(rows))
+        services.setLibrary(state.library)
         if value("restore_session") == "on", let data = FileManager.default.contents(atPath: sessionPath),
            let session = try? JSONDecoder().decode(SavedSession.self, from: data) {
             execute(state.handle(.restore(session)))
@@ -218,8 +218,11 @@ final class InterfaceSession {
                 if case .player(.progressed) = $0 { true } else { false }
             }
             for message in messages where !state.quitting {
-                if case .libraryLoaded(let rows) = message { services.setLibrary(LibraryIndex(tracks: rows)) }
-                execute(state.handle(message))
+                let effects = state.handle(message)
+                // Filters run over the index the state just built (shared, not built again), before any
+                // filter this message's effects ask for.
+                if case .libraryLoaded = message { services.setLibrary(state.library) }
+                execute(effects)
             }
         }
         finish()

@@ -43,15 +43,13 @@ final class Services: Sendable {
         try store.playlists().map { PlaylistEntry(name: $0.name, trackIDs: $0.trackIDs, filter: $0.filter) }
     }
 
-    /// Remembers the library the UI holds, for filters to run over.
+    /// Remembers the library the UI holds (its own index, shared copy-on-write), for filters to run over.
     func setLibrary(_ index: LibraryIndex) { library.withLock { $0 = index } }
 
     /// Reloads rows and playlists after a scan or an import, then says `done`.
     private func reload(then done: String?) {
         do {
-            let rows = try loadRows()
-            setLibrary(LibraryIndex(tracks: rows))
-            post(.libraryLoaded(rows))
+            post(.libraryLoaded(try loadRows()))
             post(.playlistsLoaded(try playlistEntries()))
             if let done { post(.info(done)) }
         } catch {
@@ -104,26 +102,24 @@ final class Services: Sendable {
     }
 
     static func entries(of path: String) -> [BrowserEntry] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        var folders: [BrowserEntry] = [], files: [BrowserEntry] = []
-        for name in names where !name.hasPrefix(".") {
-            var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: path == "/" ? "/" + name : path + "/" + name, isDirectory: &isFolder)
-            if isFolder.boolValue { folders.append(BrowserEntry(name: name, isFolder: true)) }
-            else { files.append(BrowserEntry(name: name, isFolder: false)) }
-        }
+        let entries = listing(path).filter { !$0.name.hasPrefix(".") }.map { BrowserEntry(name: $0.name, isFolder: $0.isFolder) }
         let order: (BrowserEntry, BrowserEntry) -> Bool = { NaturalOrder.areInIncreasingOrder($0.name, $1.name) }
-        return (path == "/" ? [] : [BrowserEntry(name: "..", isFolder: true)]) + folders.sorted(by: order) + files.sorted(by: order)
+        return (path == "/" ? [] : [BrowserEntry(name: "..", isFolder: true)]) + entries.filter(\.isFolder).sorted(by: order)
+            + entries.filter { !$0.isFolder }.sorted(by: order)
     }
 
     /// Folder entries for the command line's path completion (folders end in "/").
     static func completionEntries(_ path: String) -> [String] {
-        let folder = path.isEmpty ? "." : path
+        listing(path.isEmpty ? "." : path).sorted { $0.name < $1.name }.map { $0.isFolder ? $0.name + "/" : $0.name }
+    }
+
+    /// A folder's entries and which are folders (following links); empty when it cannot be read.
+    private static func listing(_ folder: String) -> [(name: String, isFolder: Bool)] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-        return names.sorted().map { name in
+        return names.map { name in
             var isFolder: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: folder + "/" + name, isDirectory: &isFolder)
-            return isFolder.boolValue ? name + "/" : name
+            _ = FileManager.default.fileExists(atPath: folder == "/" ? "/" + name : folder + "/" + name, isDirectory: &isFolder)
+            return (name, isFolder.boolValue)
         }
     }
 
