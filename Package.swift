@@ -38,6 +38,8 @@ let package = Package(
                 linkerSettings: [.linkedLibrary("tag"), .linkedLibrary("stdc++")]),
         /// ncursesw's wide-character API, and the few macros Swift cannot import (attributes, getmaxyx).
         .target(name: "CNcursesw", linkerSettings: [.linkedLibrary("ncursesw")]),
+        .systemLibrary(name: "CKissFFT", providers: [.apt(["libkissfft-dev"])]),
+        .systemLibrary(name: "CEbur128", providers: [.apt(["libebur128-dev"])]),
 
         // MARK: Pure core: values and ports, no I/O
         .target(name: "MusicCore", swiftSettings: strict),
@@ -66,6 +68,12 @@ let package = Package(
         .target(name: "LibraryScanning",
                 dependencies: ["MusicCore", "MusicLibrary", "AudioFiles", "TagLibTags", "Mpg123Decoding"],
                 swiftSettings: strict),
+
+        // MARK: Learning on the machine
+        /// PCM → features: EBU R128 loudness, tempo, spectral shape, timbre, chroma and key, named traits.
+        .target(name: "AudioAnalysis", dependencies: ["MusicCore", "CKissFFT", "CEbur128"], swiftSettings: strict),
+        /// Pure: the taste model, ranking with exploration and constraints, and explanations that add up.
+        .target(name: "Recommender", dependencies: ["MusicCore"], swiftSettings: strict),
 
         // MARK: The terminal UI
         /// Pure: cell grid and diff, display width, styles and themes, keys. Knows nothing of hum.
@@ -112,6 +120,8 @@ let package = Package(
                     dependencies: ["MusicLibrary", "LibraryScanning", "AudioFiles", "TagLibTags", "Mpg123Decoding",
                                    "MusicCore", "HumTestSupport"],
                     swiftSettings: strict),
+        .testTarget(name: "AudioAnalysisTests", dependencies: ["AudioAnalysis", "MusicCore"], swiftSettings: strict),
+        .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
         .testTarget(name: "PlaylistFilesTests", dependencies: ["PlaylistFiles"], swiftSettings: strict),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),

@@ -1,0 +1,1 @@
+// The recommender: see TasteModel.swift.
