@@ -1,1 +1,0 @@
-// Audio analysis: see FeatureExtractor.swift.

@@ -1,0 +1,161 @@
+import Foundation
+import MusicCore
+
+/// One track as the recommender sees it: who made it, and what the analysis heard in it.
+public struct CatalogTrack: Sendable, Equatable {
+    public var id: Int64
+    public var title: String
+    /// The album artist when there is one, else the track artist: "artist" in every sentence and affinity.
+    public var artist: String
+    public var album: String?
+    public var genre: String?
+    /// The analysis's named traits, in `Trait` order, each 0…1; nil while the track is not analysed.
+    public var traits: [Double]?
+    /// The 13 MFCC means: the track's timbre; nil while not analysed.
+    public var timbre: [Double]?
+
+    public init(id: Int64, title: String, artist: String, album: String? = nil, genre: String? = nil,
+                traits: [Double]? = nil, timbre: [Double]? = nil) {
+        self.id = id
+        self.title = title
+        self.artist = artist
+        self.album = album
+        self.genre = genre
+        self.traits = traits
+        self.timbre = timbre
+    }
+
+    public init(id: Int64, title: String, artist: String, album: String?, genre: String?, features: AudioFeatures?) {
+        self.init(id: id, title: title, artist: artist, album: album, genre: genre,
+                  traits: features.map { Trait.values(of: $0.traits) }, timbre: features?.mfccMeans)
+    }
+}
+
+/// The five traits the model reads, named as the sentences name them.
+public enum Trait: Int, CaseIterable, Sendable, Codable {
+    case energy, brightness, tempo, danceability, acousticness
+
+    public var name: String {
+        switch self {
+        case .energy: "energy"
+        case .brightness: "brightness"
+        case .tempo: "tempo"
+        case .danceability: "danceability"
+        case .acousticness: "acousticness"
+        }
+    }
+
+    /// The word for a track high (`true`) or low in this trait.
+    public func adjective(high: Bool) -> String {
+        switch self {
+        case .energy: high ? "energetic" : "calm"
+        case .brightness: high ? "bright" : "dark-toned"
+        case .tempo: high ? "fast" : "slow"
+        case .danceability: high ? "danceable" : "loose in rhythm"
+        case .acousticness: high ? "acoustic" : "electronic-sounding"
+        }
+    }
+
+    public static func values(of traits: AudioFeatures.Traits) -> [Double] {
+        [traits.energy, traits.brightness, traits.tempoFeel, traits.danceability, traits.acousticness]
+    }
+}
+
+/// The library, indexed for ranking: tracks in a dense array, artists, albums and genres as small integers,
+/// traits standardised over the library (so "energetic" means "more than is usual here") and timbre
+/// standardised per coefficient. Built once per library load; immutable.
+public final class Catalog: Sendable {
+    public let tracks: [CatalogTrack]
+    /// Per track: the index into `artistKeys` / `albumKeys` / `genreKeys` (-1: none).
+    let artistOf: [Int32]
+    let albumOf: [Int32]
+    let genreOf: [Int32]
+    /// Folded names: the keys of the taste state's tallies.
+    let artistKeys: [String]
+    let albumKeys: [String]
+    let genreKeys: [String]
+    /// Per track, `Trait.allCases.count` standardised values (0 where not analysed).
+    let traitZ: [Double]
+    /// Per track, 13 standardised MFCC means (0 where not analysed).
+    let timbreZ: [Double]
+    let analysed: [Bool]
+    private let positionByID: [Int64: Int]
+
+    public static let traitCount = Trait.allCases.count
+    public static let timbreCount = 13
+
+    public init(_ tracks: [CatalogTrack]) {
+        self.tracks = tracks
+        var positions = [Int64: Int](minimumCapacity: tracks.count)
+        for (position, track) in tracks.enumerated() { positions[track.id] = position }
+        positionByID = positions
+        (artistOf, artistKeys) = Self.intern(tracks.map { Self.fold($0.artist) })
+        (albumOf, albumKeys) = Self.intern(tracks.map { track in
+            track.album.map { Self.albumKey(artist: track.artist, album: $0) }
+        })
+        (genreOf, genreKeys) = Self.intern(tracks.map { $0.genre.map(Self.fold) })
+        analysed = tracks.map { $0.traits?.count == Self.traitCount }
+        traitZ = Self.standardise(tracks.map(\.traits), width: Self.traitCount)
+        timbreZ = Self.standardise(tracks.map(\.timbre), width: Self.timbreCount)
+    }
+
+    public var count: Int { tracks.count }
+
+    public func position(of id: Int64) -> Int? { positionByID[id] }
+
+    /// How artists, albums and genres are keyed: case and accents do not split one artist in two.
+    public static func fold(_ name: String) -> String {
+        name.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+            .trimmingCharacters(in: .whitespaces)
+    }
+
+    static func albumKey(artist: String, album: String) -> String { fold(artist) + "\u{1F}" + fold(album) }
+
+    func artistKey(_ position: Int) -> String? { key(artistOf[position], in: artistKeys) }
+    func albumKey(_ position: Int) -> String? { key(albumOf[position], in: albumKeys) }
+    func genreKey(_ position: Int) -> String? { key(genreOf[position], in: genreKeys) }
+
+    private func key(_ index: Int32, in keys: [String]) -> String? { index < 0 ? nil : keys[Int(index)] }
+
+    private static func intern(_ names: [String?]) -> ([Int32], [String]) {
+        var indexByName: [String: Int32] = [:]
+        var keys: [String] = []
+        let indices = names.map { name -> Int32 in
+            guard let name, !name.isEmpty else { return -1 }
+            if let index = indexByName[name] { return index }
+            let index = Int32(keys.count)
+            indexByName[name] = index
+            keys.append(name)
+            return index
+        }
+        return (indices, keys)
+    }
+
+    /// Each column's z-score over the tracks that have it, clamped to ±3 so one odd track cannot dominate.
+    private static func standardise(_ rows: [[Double]?], width: Int) -> [Double] {
+        var sums = [Double](repeating: 0, count: width)
+        var squares = [Double](repeating: 0, count: width)
+        var present = 0
+        for case let row? in rows where row.count == width {
+            present += 1
+            for column in 0..<width {
+                sums[column] += row[column]
+                squares[column] += row[column] * row[column]
+            }
+        }
+        var out = [Double](repeating: 0, count: rows.count * width)
+        guard present > 1 else { return out }
+        let means = sums.map { $0 / Double(present) }
+        let spreads = (0..<width).map { column in
+            max((squares[column] / Double(present) - means[column] * means[column]).squareRoot(), 1e-6)
+        }
+        for (index, row) in rows.enumerated() {
+            guard let row, row.count == width else { continue }
+            for column in 0..<width {
+                let z = (row[column] - means[column]) / spreads[column]
+                out[index * width + column] = z.isFinite ? min(max(z, -3), 3) : 0
+            }
+        }
+        return out
+    }
+}

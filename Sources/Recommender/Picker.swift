@@ -1,0 +1,159 @@
+import Foundation
+
+/// How the next track is chosen.
+public enum PickMode: Sendable, Equatable {
+    /// The taste model's choice, with exploration.
+    case smart
+    /// Uniformly at random: what every player does, kept one key away and as the yardstick.
+    case shuffle
+    /// The taste model's choice, pulled towards a seed.
+    case radio(RadioSeed)
+
+    public var name: String {
+        switch self {
+        case .smart: "smart"
+        case .shuffle: "shuffle"
+        case .radio: "radio"
+        }
+    }
+}
+
+/// The rules every smart pick keeps, whatever the model says.
+public struct PickRules: Sendable, Equatable {
+    /// No artist twice within this many tracks.
+    public var artistGap = 3
+    /// No track again within this many hours.
+    public var repeatHours = 12.0
+    /// How far Thompson sampling strays from the mean weights: 0 never explores, 1 samples the posterior
+    /// as it is, more explores more.
+    public var exploration = 1.0
+
+    public init(artistGap: Int = 3, repeatHours: Double = 12, exploration: Double = 1) {
+        self.artistGap = artistGap
+        self.repeatHours = repeatHours
+        self.exploration = exploration
+    }
+}
+
+/// A chosen track and why.
+public struct Pick: Sendable, Equatable {
+    public var trackID: Int64
+    public var position: Int
+    public var explanation: Explanation
+}
+
+extension TasteModel {
+    /// Picks the next track among `candidates` (catalog positions; all tracks when nil).
+    ///
+    /// Disliked tracks are never picked. Smart and radio picks sample the weights from their posterior
+    /// (Thompson sampling), keep the artist gap and the no-repeat window — relaxing the artist gap, then
+    /// the window, only when nothing else is left — and take the best sampled score. Plain shuffle picks
+    /// uniformly among the tracks not heard within the window.
+    public func pick<Random: RandomNumberGenerator>(mode: PickMode, context: ListeningContext,
+                                                    candidates: [Int]? = nil, rules: PickRules = PickRules(),
+                                                    using random: inout Random) -> Pick? {
+        let now = context.at
+        let lookups = lookups(at: now)
+        let pool = (candidates ?? Array(0..<catalog.count)).filter { lookups.memory($0)?.opinion != -1 }
+        guard !pool.isEmpty else { return nil }
+        let recentArtists = Set(state.recentArtists.suffix(max(rules.artistGap - 1, 0)))
+        let heardRecently: (Int) -> Bool = { position in
+            guard let last = lookups.memory(position)?.lastHeardAt else { return false }
+            return now - last < rules.repeatHours * 3600
+        }
+        let tiers: [(Int) -> Bool] = [
+            { !heardRecently($0) && !recentArtists.contains(self.catalog.artistKey($0) ?? "") },
+            { !heardRecently($0) },
+            { _ in true },
+        ]
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        let seed: RadioSeed? = if case .radio(let seed) = mode { seed } else { nil }
+
+        if mode == .shuffle {
+            for tier in tiers.dropFirst() {
+                let allowed = pool.filter(tier)
+                guard let position = allowed.randomElement(using: &random) else { continue }
+                featureValues(at: position, context: context, lookups: lookups, into: &values)
+                return Pick(trackID: catalog.tracks[position].id, position: position,
+                            explanation: explanation(at: position, context: context, mode: mode.name, seed: nil,
+                                                     values: values))
+            }
+            return nil
+        }
+
+        let (weights, bias) = sampledWeights(exploration: rules.exploration, using: &random)
+        for tier in tiers {
+            var best: (position: Int, score: Double)?
+            for position in pool where tier(position) {
+                featureValues(at: position, context: context, seed: seed, lookups: lookups, into: &values)
+                let score = Self.score(values, weights: weights, bias: bias)
+                if best == nil || score > best!.score { best = (position, score) }
+            }
+            guard let best else { continue }
+            featureValues(at: best.position, context: context, seed: seed, lookups: lookups, into: &values)
+            return Pick(trackID: catalog.tracks[best.position].id, position: best.position,
+                        explanation: explanation(at: best.position, context: context, mode: mode.name, seed: seed,
+                                                 values: values, sampledWeights: weights, sampledBias: bias))
+        }
+        return nil
+    }
+
+    /// The `count` best tracks by the mean weights (no exploration), for "up next" suggestions: distinct
+    /// artists, none disliked, none heard within the window.
+    public func suggestions(count: Int, context: ListeningContext, candidates: [Int]? = nil,
+                            rules: PickRules = PickRules()) -> [Pick] {
+        let lookups = lookups(at: context.at)
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        let weights = currentWeights
+        var scored: [(position: Int, score: Double)] = []
+        for position in candidates ?? Array(0..<catalog.count) {
+            let memory = lookups.memory(position)
+            if memory?.opinion == -1 { continue }
+            if let last = memory?.lastHeardAt, context.at - last < rules.repeatHours * 3600 { continue }
+            featureValues(at: position, context: context, lookups: lookups, into: &values)
+            scored.append((position, Self.score(values, weights: weights, bias: state.bias)))
+        }
+        scored.sort { $0.score > $1.score }
+        var artists = Set<String>()
+        var picks: [Pick] = []
+        for (position, _) in scored where picks.count < count {
+            guard artists.insert(catalog.artistKey(position) ?? "\(position)").inserted else { continue }
+            featureValues(at: position, context: context, lookups: lookups, into: &values)
+            picks.append(Pick(trackID: catalog.tracks[position].id, position: position,
+                              explanation: explanation(at: position, context: context, mode: "smart", seed: nil,
+                                                       values: values)))
+        }
+        return picks
+    }
+
+    /// One draw of the weights from the posterior: mean + exploration × N(0, 1/precision) for the learned
+    /// ones; the fixed ones as they are.
+    func sampledWeights<Random: RandomNumberGenerator>(exploration: Double, using random: inout Random)
+        -> (weights: [Double], bias: Double) {
+        var weights = currentWeights
+        guard exploration > 0 else { return (weights, state.bias) }
+        for feature in TasteFeature.all where feature.isLearned {
+            weights[feature.index] += exploration * Self.gaussian(&random) / state.precision[feature.index].squareRoot()
+        }
+        return (weights, state.bias)
+    }
+
+    static func gaussian<Random: RandomNumberGenerator>(_ random: inout Random) -> Double {
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &random)
+        let v = Double.random(in: 0..<1, using: &random)
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so picks can be replayed in tests and the lab.
+public struct SeededRandom: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

@@ -1,1 +1,0 @@
-// The recommender: see TasteModel.swift.

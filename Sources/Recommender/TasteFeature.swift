@@ -1,0 +1,123 @@
+/// Every input of the taste model, with its place in the feature vector. The model's score is
+/// `baseline + Σ weight × value` over these, so each one's share of a pick is exact and can be told.
+public enum TasteFeature: Hashable, Sendable {
+    /// How the listener's listens of this artist, album or genre went (finished against skipped), decayed.
+    case artistAffinity, albumAffinity, genreAffinity
+    /// How this very track's listens went.
+    case trackHistory
+    case liked
+    /// The track's trait against the library's usual, for the taste in general…
+    case trait(Trait)
+    /// …in one part of the day (only the current part's five are non-zero)…
+    case dayPartTrait(DayPart, Trait)
+    /// …and at weekends.
+    case weekendTrait(Trait)
+    /// Days since last heard (0–60, scaled to 0–1).
+    case recency
+    /// Never heard before.
+    case novelty
+    /// Heard a lot in the last hours.
+    case fatigue
+    /// Close in traits to the track before.
+    case flow
+    /// The listener's own popularity signal: how often they played it.
+    case popularity
+    /// Timbre close to what the listener finishes, far from what they skip.
+    case timbreFit
+    /// Close to the library's centre: the cold-start guess, fading as the model learns.
+    case libraryCentre
+    /// The listener said "not at this hour" for this part of the day.
+    case hourVeto
+    /// Radio: close to the seed track, album or artist.
+    case seedSimilarity
+
+    public static let count = 44
+    static let traitBase = 5
+    static let dayPartBase = 10
+    static let weekendBase = 30
+
+    public var index: Int {
+        switch self {
+        case .artistAffinity: 0
+        case .albumAffinity: 1
+        case .genreAffinity: 2
+        case .trackHistory: 3
+        case .liked: 4
+        case .trait(let trait): Self.traitBase + trait.rawValue
+        case .dayPartTrait(let part, let trait): Self.dayPartBase + part.rawValue * Catalog.traitCount + trait.rawValue
+        case .weekendTrait(let trait): Self.weekendBase + trait.rawValue
+        case .recency: 35
+        case .novelty: 36
+        case .fatigue: 37
+        case .flow: 38
+        case .popularity: 39
+        case .timbreFit: 40
+        case .libraryCentre: 41
+        case .hourVeto: 42
+        case .seedSimilarity: 43
+        }
+    }
+
+    /// Every feature, in index order.
+    public static let all: [TasteFeature] = {
+        var features: [TasteFeature] = [.artistAffinity, .albumAffinity, .genreAffinity, .trackHistory, .liked]
+        features += Trait.allCases.map { .trait($0) }
+        for part in DayPart.allCases { features += Trait.allCases.map { .dayPartTrait(part, $0) } }
+        features += Trait.allCases.map { .weekendTrait($0) }
+        features += [.recency, .novelty, .fatigue, .flow, .popularity, .timbreFit, .libraryCentre, .hourVeto,
+                     .seedSimilarity]
+        return features
+    }()
+
+    /// The name in `hum why --json`, `hum lab` and the stored picks.
+    public var name: String {
+        switch self {
+        case .artistAffinity: "artist_affinity"
+        case .albumAffinity: "album_affinity"
+        case .genreAffinity: "genre_affinity"
+        case .trackHistory: "track_history"
+        case .liked: "liked"
+        case .trait(let trait): trait.name
+        case .dayPartTrait(let part, let trait): "\(part.name)_\(trait.name)"
+        case .weekendTrait(let trait): "weekend_\(trait.name)"
+        case .recency: "recency"
+        case .novelty: "novelty"
+        case .fatigue: "fatigue"
+        case .flow: "flow"
+        case .popularity: "popularity"
+        case .timbreFit: "timbre_fit"
+        case .libraryCentre: "library_centre"
+        case .hourVeto: "not_at_this_hour"
+        case .seedSimilarity: "seed_similarity"
+        }
+    }
+
+    /// Whether the model learns this feature's weight; the others have a fixed, documented weight.
+    public var isLearned: Bool {
+        switch self {
+        case .libraryCentre, .hourVeto, .seedSimilarity: false
+        default: true
+        }
+    }
+
+    /// The weight before anything is learned: what most listeners share (they finish artists they
+    /// finished before, tire of repeats); zero where listeners differ (traits, times of day).
+    public var prior: Double {
+        switch self {
+        case .artistAffinity: 1.0
+        case .albumAffinity: 0.5
+        case .genreAffinity: 0.5
+        case .trackHistory: 1.0
+        case .liked: 1.5
+        case .recency: 0.2
+        case .fatigue: -1.0
+        case .flow: 0.2
+        case .popularity: 0.2
+        case .timbreFit: 0.5
+        case .hourVeto: 3.0
+        case .seedSimilarity: 3.0
+        case .libraryCentre: 0.6
+        default: 0
+        }
+    }
+}

@@ -1,0 +1,202 @@
+import Foundation
+import Testing
+@testable import Recommender
+
+/// A library of `artists` artists with `perArtist` tracks each, whose traits spread over 0…1 by a seeded
+/// generator; artist `a`'s tracks lean towards energy a/artists so artists and traits are related, as in life.
+func makeCatalog(artists: Int = 20, perArtist: Int = 10, seed: UInt64 = 1) -> Catalog {
+    var random = SeededRandom(seed: seed)
+    var tracks: [CatalogTrack] = []
+    for artist in 0..<artists {
+        for number in 0..<perArtist {
+            let lean = Double(artist) / Double(max(artists - 1, 1))
+            let traits = [min(max(lean + Double.random(in: -0.3...0.3, using: &random), 0), 1)]
+                + (0..<4).map { _ in Double.random(in: 0...1, using: &random) }
+            let timbre = (0..<13).map { _ in Double.random(in: -1...1, using: &random) }
+            tracks.append(CatalogTrack(id: Int64(artist * 1000 + number + 1), title: "Song \(number)",
+                                       artist: "Artist \(artist)", album: "Album \(artist)",
+                                       genre: artist % 2 == 0 ? "Jazz" : "Rock", traits: traits, timbre: timbre))
+        }
+    }
+    return Catalog(tracks)
+}
+
+let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
+
+@Suite struct TasteModelTests {
+    @Test func scoreIsTheBaselinePlusTheContributionsForEveryTrackAndState() {
+        let catalog = makeCatalog()
+        var model = TasteModel(catalog: catalog)
+        var random = SeededRandom(seed: 9)
+        var at = monday9am.at
+        var previous: Int64?
+        for step in 0..<300 {
+            let context = ListeningContext(at: at, localHour: (step / 7) % 24, weekday: step % 7 + 1,
+                                           previousTrackID: previous)
+            if step % 30 == 0 {
+                // Check every track in this state: the sum the ranking uses equals the explanation's.
+                var values = [Double](repeating: 0, count: TasteFeature.count)
+                let lookups = model.lookups(at: at)
+                for position in 0..<catalog.count {
+                    model.featureValues(at: position, context: context, lookups: lookups, into: &values)
+                    let ranked = TasteModel.score(values, weights: model.currentWeights, bias: model.state.bias)
+                    let explanation = model.explain(trackID: catalog.tracks[position].id, context: context)!
+                    let sum = explanation.reasons.reduce(explanation.baseline) { $0 + $1.contribution }
+                    #expect(abs(sum - ranked) < 1e-9)
+                    #expect(abs(explanation.score - ranked) < 1e-9)
+                }
+            }
+            let pick = model.pick(mode: .smart, context: context, using: &random)!
+            // A Thompson pick's explanation includes the exploration share, and still adds up exactly.
+            let values = pickValues(model, pick, context)
+            let (weights, bias) = (model.currentWeights, model.state.bias)
+            let exploration = pick.explanation.reasons.first { $0.feature == TasteModel.explorationFeature }?.contribution ?? 0
+            #expect(abs(TasteModel.score(values, weights: weights, bias: bias) + exploration - pick.explanation.score) < 1e-9)
+            let kinds: [Feedback.Kind] = [.complete, .skip, .earlySkip, .like, .complete, .dislike, .moreLikeThis,
+                                          .lessLikeThis, .notAtThisHour, .partial, .unlike]
+            model.learn(Feedback(trackID: pick.trackID, kind: kinds.randomElement(using: &random)!, context: context))
+            previous = pick.trackID
+            at += 200
+        }
+    }
+
+    private func pickValues(_ model: TasteModel, _ pick: Pick, _ context: ListeningContext) -> [Double] {
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        model.featureValues(at: pick.position, context: context, into: &values)
+        return values
+    }
+
+    @Test func aDislikedTrackIsNeverPickedInAnyMode() {
+        let catalog = Catalog(Array(makeCatalog(artists: 2, perArtist: 2).tracks))
+        var model = TasteModel(catalog: catalog)
+        for track in catalog.tracks.dropFirst() {
+            model.learn(Feedback(trackID: track.id, kind: .dislike, context: monday9am))
+        }
+        var random = SeededRandom(seed: 3)
+        for mode in [PickMode.smart, .shuffle] {
+            for _ in 0..<50 {
+                #expect(model.pick(mode: mode, context: monday9am, using: &random)?.trackID == catalog.tracks[0].id)
+            }
+        }
+        model.learn(Feedback(trackID: catalog.tracks[0].id, kind: .dislike, context: monday9am))
+        #expect(model.pick(mode: .smart, context: monday9am, using: &random) == nil)
+    }
+
+    @Test func noArtistTwiceWithinTheGapAndNoRepeatWithinTheWindow() {
+        let catalog = makeCatalog(artists: 6, perArtist: 5)
+        var model = TasteModel(catalog: catalog)
+        var random = SeededRandom(seed: 4)
+        var artists: [String] = []
+        var heard: [Int64: Double] = [:]
+        var at = monday9am.at
+        for _ in 0..<20 {
+            let context = ListeningContext(at: at, localHour: 9, weekday: 1)
+            let pick = model.pick(mode: .smart, context: context, rules: PickRules(artistGap: 3, repeatHours: 12),
+                                  using: &random)!
+            let artist = catalog.tracks[pick.position].artist
+            #expect(!artists.suffix(2).contains(artist), "artist \(artist) again within 3 tracks")
+            if let last = heard[pick.trackID] { #expect(at - last >= 12 * 3600) }
+            artists.append(artist)
+            heard[pick.trackID] = at
+            model.learn(Feedback(trackID: pick.trackID, kind: .complete, context: context))
+            at += 240
+        }
+    }
+
+    @Test func skipsTeachTheTraitTheListenerAvoidsAndTheWhySaysSo() {
+        let catalog = makeCatalog(artists: 50, perArtist: 20)
+        var model = TasteModel(catalog: catalog)
+        var random = SeededRandom(seed: 5)
+        var at = monday9am.at
+        // A listener who skips every energetic track (energy above the middle) and finishes the rest.
+        var skipsLate = 0
+        for step in 0..<200 {
+            let context = ListeningContext(at: at, localHour: 9, weekday: 1)
+            let pick = model.pick(mode: .smart, context: context, using: &random)!
+            let energetic = catalog.tracks[pick.position].traits![0] > 0.5
+            if step >= 100, energetic { skipsLate += 1 }
+            model.learn(Feedback(trackID: pick.trackID, kind: energetic ? .earlySkip : .complete, context: context))
+            at += 240
+        }
+        print("energetic picks among the last 100:", skipsLate, "energy weight", model.weight(of: .trait(.energy)))
+        #expect(skipsLate < 20, "smart picks kept choosing what the listener skips: \(skipsLate) of 100")
+        #expect(model.weight(of: .trait(.energy)) < -0.5)
+        // For an energetic track, the strongest trait reason is energy, and it is negative.
+        let loud = catalog.tracks.max { $0.traits![0] < $1.traits![0] }!
+        let why = model.explain(trackID: loud.id, context: ListeningContext(at: at, localHour: 9, weekday: 1))!
+        let energyReason = why.reasons.first { $0.feature == "energy" }!
+        #expect(energyReason.contribution < 0)
+        #expect(energyReason.text.contains("energetic"))
+    }
+
+    @Test func notAtThisHourChangesTheNextWhyForThatPartOfTheDayOnly() {
+        let catalog = makeCatalog()
+        var model = TasteModel(catalog: catalog)
+        let track = catalog.tracks[42]
+        let evening = ListeningContext(at: monday9am.at, localHour: 21, weekday: 1)
+        let before = model.explain(trackID: track.id, context: evening)!
+        model.learn(Feedback(trackID: track.id, kind: .notAtThisHour, context: evening))
+        let after = model.explain(trackID: track.id, context: evening)!
+        #expect(after.score < before.score - 2)
+        #expect(after.reasons.first?.feature == "not_at_this_hour")
+        #expect(after.reasons.first?.text.contains("in the evening") == true)
+        let morning = model.explain(trackID: track.id, context: monday9am)!
+        #expect(!morning.reasons.contains { $0.feature == "not_at_this_hour" })
+    }
+
+    @Test func artistEvidenceCountsTheMonthsListens() {
+        let catalog = makeCatalog(artists: 3, perArtist: 12)
+        var model = TasteModel(catalog: catalog)
+        let tracks = catalog.tracks.filter { $0.artist == "Artist 1" }
+        for (index, track) in tracks.enumerated() {
+            let context = ListeningContext(at: monday9am.at + Double(index) * 300, localHour: 9, weekday: 1)
+            model.learn(Feedback(trackID: track.id, kind: index == 0 ? .skip : .complete, context: context))
+        }
+        let later = ListeningContext(at: monday9am.at + 86_400, localHour: 9, weekday: 2)
+        let why = model.explain(trackID: tracks[3].id, context: later)!
+        let artist = why.reasons.first { $0.feature == "artist_affinity" }!
+        #expect(artist.contribution > 0)
+        #expect(artist.text == "You finished 11 of 12 Artist 1 tracks this month")
+        #expect(why.reasons.contains { $0.feature == "recency" && $0.text == "Not heard for 1 day" })
+    }
+
+    @Test func theStateSurvivesJSONAndAResetForgetsEverything() throws {
+        let catalog = makeCatalog()
+        var model = TasteModel(catalog: catalog)
+        for track in catalog.tracks.prefix(30) {
+            model.learn(Feedback(trackID: track.id, kind: track.id % 3 == 0 ? .skip : .complete, context: monday9am))
+        }
+        let data = try JSONEncoder().encode(model.state)
+        let restored = TasteModel(catalog: catalog, state: try JSONDecoder().decode(TasteState.self, from: data))
+        #expect(restored.state == model.state)
+        let id = catalog.tracks[5].id
+        #expect(restored.explain(trackID: id, context: monday9am) == model.explain(trackID: id, context: monday9am))
+        var old = model.state
+        old.version = 0
+        #expect(TasteModel(catalog: catalog, state: old).state == TasteState())
+    }
+
+    @Test func radioPrefersTracksLikeTheSeed() {
+        let catalog = makeCatalog(artists: 20, perArtist: 10)
+        let model = TasteModel(catalog: catalog)
+        let seedPosition = catalog.tracks.firstIndex { $0.traits![0] > 0.9 }!
+        let seed = RadioSeed(name: "a loud song", positions: [seedPosition], catalog: catalog)!
+        var random = SeededRandom(seed: 8)
+        var energies: [Double] = []
+        for _ in 0..<30 {
+            let pick = model.pick(mode: .radio(seed), context: monday9am, rules: PickRules(exploration: 0), using: &random)!
+            energies.append(catalog.tracks[pick.position].traits![0])
+            #expect(pick.explanation.reasons.first?.feature == "seed_similarity")
+        }
+        #expect(energies.reduce(0, +) / Double(energies.count) > 0.7)
+    }
+
+    @Test func contextFromAnInstantKnowsTheWeekdayAndHour() {
+        // 2026-11-21T08:15:00Z was a Saturday.
+        let context = ListeningContext(at: 1_795_248_900, utcOffsetMinutes: 60)
+        #expect(context.weekday == 6)
+        #expect(context.localHour == 9)
+        #expect(context.isWeekend)
+        #expect(context.dayPart == .morning)
+    }
+}
