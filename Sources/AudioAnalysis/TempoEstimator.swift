@@ -1,0 +1,188 @@
+import Foundation
+
+/// The tempo, from the onset envelope's autocorrelation: a comb over each candidate beat period and its
+/// multiples, a log-Gaussian prior around 120 BPM, and an explicit octave check.
+///
+/// Why the octave check: a beat period's multiples are periods too. On a click track at 60 BPM every
+/// multiple of one second correlates fully, so 60, 40 and 30 BPM all look equally periodic, while 120 BPM
+/// gets only half its comb's teeth on clicks (the off-beats are empty). A prior alone can tip the choice
+/// either way (180 BPM and its half, 90, are equally periodic and 90 is nearer 120). So the prior only picks
+/// the *family* of related periods; within the family {×3, ×2, ×1, ÷2, ÷3}, the fastest tempo whose comb is
+/// nearly as strong as the family's best is chosen: a faster tempo wins only if the beats between the slower
+/// one's beats are really there. The final tempo is refined with a fine comb over every multiple of the
+/// period that fits the autocorrelation (up to four beats at 40 BPM): the n-th tooth pins the period to
+/// 1/n of a frame, which is what reaches 1–2% from a 23 ms envelope.
+enum TempoEstimator {
+    struct Estimate: Equatable {
+        /// Beats per minute; 0 when there was too little signal to measure one.
+        var bpm: Double
+        /// The comb's mean autocorrelation coefficient at the beat period and its first three multiples,
+        /// clamped to 0…1: about 1 for a metronome, near 0 for noise or beatless music.
+        var strength: Double
+        static let none = Estimate(bpm: 0, strength: 0)
+    }
+
+    static let minimumBPM = 40.0
+    static let maximumBPM = 240.0
+    /// The prior: log-Gaussian, centred on 120 BPM, one octave wide (one standard deviation).
+    static let priorCentre = 120.0
+    static let priorWidthOctaves = 1.0
+    /// Teeth of the comb used to compare candidates (the refinement uses all that fit).
+    static let comparisonTeeth = 4
+    /// The detrending window, seconds: at least twice the slowest beat period, so beats survive it.
+    static let detrendSeconds = 3.0
+
+    static func estimate(onsetEnvelope: [Float], framesPerSecond fps: Double) -> Estimate {
+        guard fps > 0, onsetEnvelope.count >= 16 else { return .none }
+        let signal = detrended(onsetEnvelope, window: Int(detrendSeconds * fps) | 1)
+        let slowestLag = 60 * fps / minimumBPM
+        let fastestLag = 60 * fps / maximumBPM
+        let maximumLag = min(Int((Double(comparisonTeeth) * slowestLag).rounded(.up)) + 1, signal.count / 2)
+        guard Double(maximumLag) > fastestLag + 1,
+              let rho = autocorrelation(signal, maximumLag: maximumLag) else { return .none }
+
+        let lowest = max(minimumBPM, 60 * fps / Double(maximumLag))
+        guard lowest < maximumBPM,
+              let first = bestOnGrid(rho, fps: fps, from: lowest, to: maximumBPM, ratio: 1.0025,
+                                     teeth: comparisonTeeth, weight: { prior(bpm: $0) }) else { return .none }
+
+        // The octave family of the prior's choice, each member at its own local peak.
+        var family: [(bpm: Double, score: Double)] = []
+        for multiple in [3.0, 2, 1, 1.0 / 2, 1.0 / 3] {
+            let centre = first.bpm * multiple
+            let from = max(lowest, centre * 0.96)
+            let to = min(maximumBPM, centre * 1.04)
+            guard from < to,
+                  let member = bestOnGrid(rho, fps: fps, from: from, to: to, ratio: 1.0025,
+                                          teeth: comparisonTeeth, weight: { _ in 1 }) else { continue }
+            family.append((member.bpm, member.score))
+        }
+        let strongest = family.map(\.score).max() ?? first.score
+        let chosen = family.filter { $0.score >= octaveThreshold(bpm: $0.bpm) * strongest }
+            .max { $0.bpm < $1.bpm }?.bpm ?? first.bpm
+
+        let refined = refine(rho, fps: fps, around: chosen, lowest: lowest)
+        let strength = combScore(rho, lag: 60 * fps / refined, teeth: comparisonTeeth)
+        return Estimate(bpm: refined, strength: strength.clampedToUnit)
+    }
+
+    /// The prior weight of a tempo: exp(−½·(log2(bpm/120)/1)²).
+    static func prior(bpm: Double) -> Double {
+        let octaves = log2(bpm / priorCentre) / priorWidthOctaves
+        return exp(-0.5 * octaves * octaves)
+    }
+
+    /// How close to the family's best comb score a faster member must come to be chosen: 70%, rising to 90%
+    /// between 160 and 240 BPM, where a doubled tempo is more often hi-hats than beats.
+    static func octaveThreshold(bpm: Double) -> Double {
+        bpm <= 160 ? 0.7 : 0.7 + 0.2 * min(1, (bpm - 160) / 80)
+    }
+
+    /// The envelope minus its centred moving average over `window` frames (shorter at the ends): removes
+    /// slow level changes (a crescendo) that would otherwise correlate at every lag.
+    static func detrended(_ envelope: [Float], window: Int) -> [Float] {
+        let count = envelope.count
+        var prefix = [Double](repeating: 0, count: count + 1)
+        for index in 0..<count { prefix[index + 1] = prefix[index] + Double(envelope[index]) }
+        let half = max(0, window / 2)
+        return (0..<count).map { index in
+            let low = max(0, index - half)
+            let high = min(count, index + half + 1)
+            let mean = (prefix[high] - prefix[low]) / Double(high - low)
+            return Float(Double(envelope[index]) - mean)
+        }
+    }
+
+    /// The autocorrelation coefficient ρ[0…maximumLag] (ρ[0] = 1), each lag's sum divided by its number of
+    /// terms (unbiased), so longer lags are not penalised; nil for a constant signal.
+    static func autocorrelation(_ signal: [Float], maximumLag: Int) -> [Double]? {
+        let count = signal.count
+        guard count > maximumLag, maximumLag >= 1 else { return nil }
+        return signal.withUnsafeBufferPointer { buffer -> [Double]? in
+            let base = buffer.baseAddress!
+            let energy = VectorMath.sumOfSquares(base, count: count) / Double(count)
+            guard energy > 0, energy.isFinite else { return nil }
+            return (0...maximumLag).map { lag in
+                let terms = count - lag
+                let sum = Double(VectorMath.dot(base, base + lag, count: terms))
+                return sum / Double(terms) / energy
+            }
+        }
+    }
+
+    /// ρ at a fractional lag, linearly interpolated; 0 beyond the end.
+    static func interpolated(_ rho: [Double], at lag: Double) -> Double {
+        guard lag >= 0 else { return 0 }
+        let low = Int(lag)
+        guard low + 1 < rho.count else { return low < rho.count ? rho[low] : 0 }
+        let fraction = lag - Double(low)
+        return rho[low] * (1 - fraction) + rho[low + 1] * fraction
+    }
+
+    /// The mean of ρ at `lag`, 2·`lag`, … (`teeth` of them, or all that fit when nil); −1 when none fits.
+    static func combScore(_ rho: [Double], lag: Double, teeth: Int?) -> Double {
+        let limit = Double(rho.count - 1)
+        var sum = 0.0
+        var used = 0
+        var multiple = 1
+        while Double(multiple) * lag <= limit, multiple <= (teeth ?? Int.max) {
+            sum += interpolated(rho, at: Double(multiple) * lag)
+            used += 1
+            multiple += 1
+        }
+        return used > 0 ? sum / Double(used) : -1
+    }
+
+    /// The tempo between `from` and `to` (a geometric grid of step `ratio`) maximising comb score × weight.
+    static func bestOnGrid(_ rho: [Double], fps: Double, from: Double, to: Double, ratio: Double, teeth: Int?,
+                           weight: (Double) -> Double) -> (bpm: Double, score: Double)? {
+        var best: (bpm: Double, score: Double, weighted: Double)?
+        var bpm = from
+        while bpm <= to * (1 + 1e-9) {
+            let score = combScore(rho, lag: 60 * fps / bpm, teeth: teeth)
+            let weighted = score * weight(bpm)
+            if best == nil || weighted > best!.weighted { best = (bpm, score, weighted) }
+            bpm *= ratio
+        }
+        return best.map { ($0.bpm, $0.score) }
+    }
+
+    /// The fine comb's peak within ±2.5% of `bpm` on a 0.05% grid, interpolated by a parabola in log tempo.
+    static func refine(_ rho: [Double], fps: Double, around bpm: Double, lowest: Double) -> Double {
+        let ratio = 1.0005
+        let from = max(lowest, bpm / 1.025)
+        let to = min(maximumBPM, bpm * 1.025)
+        var tempos: [Double] = []
+        var scores: [Double] = []
+        var candidate = from
+        while candidate <= to * (1 + 1e-9) {
+            tempos.append(candidate)
+            scores.append(combScore(rho, lag: 60 * fps / candidate, teeth: nil))
+            candidate *= ratio
+        }
+        guard let peak = scores.indices.max(by: { scores[$0] < scores[$1] }) else { return bpm }
+        guard peak > 0, peak < scores.count - 1 else { return tempos[peak] }
+        let (a, b, c) = (scores[peak - 1], scores[peak], scores[peak + 1])
+        let denominator = a - 2 * b + c
+        let offset = denominator < 0 ? min(0.5, max(-0.5, 0.5 * (a - c) / denominator)) : 0
+        return tempos[peak] * pow(ratio, offset)
+    }
+
+    /// Onsets per second: local maxima of the detrended envelope at least `threshold` (dB of mean band rise)
+    /// above its 3 s moving average and at least 50 ms apart.
+    static func onsetRate(onsetEnvelope: [Float], framesPerSecond fps: Double, threshold: Float = 1.5) -> Double {
+        guard fps > 0, onsetEnvelope.count >= 3 else { return 0 }
+        let signal = detrended(onsetEnvelope, window: Int(detrendSeconds * fps) | 1)
+        let spacing = max(1, Int((0.05 * fps).rounded()))
+        var count = 0
+        var last = -spacing
+        for index in 1..<(signal.count - 1) {
+            let value = signal[index]
+            guard value >= threshold, value > signal[index - 1], value >= signal[index + 1],
+                  index - last >= spacing else { continue }
+            count += 1
+            last = index
+        }
+        return Double(count) / (Double(signal.count) / fps)
+    }
+}
