@@ -74,6 +74,11 @@ let package = Package(
         .target(name: "AudioAnalysis", dependencies: ["MusicCore", "CKissFFT", "CEbur128"], swiftSettings: strict),
         /// Pure: the taste model, ranking with exploration and constraints, and explanations that add up.
         .target(name: "Recommender", dependencies: ["MusicCore"], swiftSettings: strict),
+        /// The library's tracks decoded and analysed in the background, results stored.
+        .target(name: "LibraryAnalysis", dependencies: ["MusicCore", "MusicLibrary", "AudioFiles", "AudioAnalysis"],
+                swiftSettings: strict),
+        /// The taste model joined to the store: catalog, learning from the log, kept state and picks.
+        .target(name: "Taste", dependencies: ["MusicCore", "MusicLibrary", "Recommender"], swiftSettings: strict),
 
         // MARK: The terminal UI
         /// Pure: cell grid and diff, display width, styles and themes, keys. Knows nothing of hum.
@@ -98,6 +103,7 @@ let package = Package(
         .executableTarget(name: "hum",
                           dependencies: ["MusicCore", "Playback", "AudioFiles", "TagLibTags", "PulseOutput", "FileOutputs",
                                          "MusicLibrary", "LibraryScanning", "AppRuntime", "AppCore",
+                                         "LibraryAnalysis", "Taste", "Recommender",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
@@ -122,6 +128,10 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "AudioAnalysisTests", dependencies: ["AudioAnalysis", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "MusicCore"], swiftSettings: strict),
+        .testTarget(name: "TasteTests",
+                    dependencies: ["Taste", "Recommender", "MusicLibrary", "LibraryAnalysis", "MusicCore", "HumTestSupport",
+                                   "hum"],
+                    swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
         .testTarget(name: "PlaylistFilesTests", dependencies: ["PlaylistFiles"], swiftSettings: strict),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),

@@ -11,9 +11,10 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// Files (the fields are listed in `hum export --help`):
 /// - `listens.jsonl`: every listen in ListenBrainz's export layout, with hum's context under
 ///   `additional_info`; always JSON lines, because that is what ListenBrainz and `hum import-listens` read.
-/// - `opinions`, `track_stats`, `events`, `playlists`, `smart_playlists` (a name and its filter), `settings`:
-///   JSON lines with sorted keys, or CSV
+/// - `opinions`, `track_stats`, `events`, `playlists`, `smart_playlists` (a name and its filter), `settings`,
+///   `picks` (each smart or radio pick with its reasons): JSON lines with sorted keys, or CSV
 ///   (RFC 4180, with a header row) with `--format csv`.
+/// - `taste_model.json`: the taste model's state, as stored, when there is one.
 public enum LibraryExport {
     /// What an export wrote.
     public struct Summary: Sendable, Equatable, CustomStringConvertible {
@@ -29,11 +30,12 @@ public enum LibraryExport {
         /// Rows of `playlists`: one per track of each playlist.
         public var playlistEntries = 0
         public var settings = 0
+        public var picks = 0
 
         /// One line, as `hum export` prints it.
         public var description: String {
             "exported \(listens) listens, \(opinions) likes and dislikes, \(trackStats) track stats, "
-                + "\(events) events, \(playlistEntries) playlist entries, \(settings) settings to \(directory)"
+                + "\(events) events, \(picks) picks, \(playlistEntries) playlist entries, \(settings) settings to \(directory)"
         }
     }
 
@@ -45,6 +47,7 @@ public enum LibraryExport {
         ("playlists", ["playlist", "position", "path"]),
         ("smart_playlists", ["playlist", "filter"]),
         ("settings", ["key", "value"]),
+        ("picks", ["at_ms", "mode", "score", "reasons", "path", "title", "artist"]),
     ]
 
     /// Writes the export into `directory` (created if needed), replacing files of the same names.
@@ -78,8 +81,9 @@ public enum LibraryExport {
         summary.events = records.events.count
         summary.playlistEntries = playlists.count
         summary.settings = records.settings.count
+        summary.picks = records.picks.count
         let rows = ["opinions": records.opinions, "track_stats": records.trackStats, "events": records.events,
-                    "playlists": playlists, "settings": records.settings,
+                    "playlists": playlists, "settings": records.settings, "picks": records.picks,
                     "smart_playlists": try store.playlists().compactMap { list in
                         list.filter.map { ["playlist": list.name, "filter": $0] }
                     }]
@@ -96,6 +100,11 @@ public enum LibraryExport {
                 }
             }
             try file.close()
+            summary.files.append(path)
+        }
+        if let model = records.tasteModel {
+            let path = directory + "/taste_model.json"
+            try Data(model.utf8).write(to: URL(fileURLWithPath: path))
             summary.files.append(path)
         }
         return summary

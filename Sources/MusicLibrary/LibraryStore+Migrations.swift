@@ -4,7 +4,8 @@ import GRDB
 /// Migrations use plain SQL names (not the record types) so that they keep meaning what they meant.
 extension LibraryStore {
     /// Every migration, oldest first. `LibraryTests` builds a database at each of them and upgrades it.
-    public static let migrationIdentifiers = ["v1-library", "v2-search", "v3-search-in-bulk", "v4-smart-playlists"]
+    public static let migrationIdentifiers = ["v1-library", "v2-search", "v3-search-in-bulk", "v4-smart-playlists",
+                                                     "v5-taste"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -12,6 +13,7 @@ extension LibraryStore {
         migrator.registerMigration("v2-search", migrate: createSearch)
         migrator.registerMigration("v3-search-in-bulk", migrate: indexSearchInBulk)
         migrator.registerMigration("v4-smart-playlists", migrate: addSmartPlaylists)
+        migrator.registerMigration("v5-taste", migrate: addTaste)
         return migrator
     }
 
@@ -244,5 +246,29 @@ extension LibraryStore {
     /// `ALTER TABLE … ADD COLUMN` keeps every existing playlist (as an ordinary one) without copying the table.
     private static func addSmartPlaylists(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE playlists ADD COLUMN filter TEXT")
+    }
+
+    /// v5: the taste model and the picks it made. The model is one JSON document (its own version inside:
+    /// an older one is relearned from the listening log, which it is derived from). Each smart or radio
+    /// pick is kept with its reasons, so the history says why each track was chosen.
+    private static func addTaste(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE taste_model (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL,
+                state BLOB NOT NULL,           -- JSON: TasteState
+                updated_at INTEGER NOT NULL
+            );
+            CREATE TABLE picks (
+                id INTEGER PRIMARY KEY,
+                at INTEGER NOT NULL,           -- unix milliseconds
+                track_id INTEGER NOT NULL REFERENCES tracks(id),
+                mode TEXT NOT NULL,            -- smart, shuffle, radio
+                score REAL NOT NULL,
+                reasons TEXT NOT NULL          -- JSON array of {feature, contribution, text}
+            );
+            CREATE INDEX picks_track ON picks(track_id);
+            CREATE INDEX picks_at ON picks(at);
+            """)
     }
 }

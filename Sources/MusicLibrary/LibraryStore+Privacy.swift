@@ -39,6 +39,10 @@ extension LibraryStore {
             let count = db.changesCount
             try db.execute(sql: "DELETE FROM listening_events WHERE \(eventFilter)", arguments: arguments)
             if let opinions { try db.execute(sql: "DELETE FROM track_opinions WHERE \(opinions)", arguments: arguments) }
+            // Picks say what was played and when, as events do; the taste model was learned from what is
+            // being erased, so it goes too, and is relearned from what remains.
+            try db.execute(sql: "DELETE FROM picks WHERE \(eventFilter)", arguments: arguments)
+            try db.execute(sql: "DELETE FROM taste_model")
             // previous_track_id points at a track's history too.
             try db.execute(sql: "UPDATE listens SET previous_track_id = NULL WHERE previous_track_id NOT IN (SELECT track_id FROM listens)")
             try Self.refreshStats(db, trackIDs: Set(tracks))
@@ -49,7 +53,7 @@ extension LibraryStore {
                     AND id NOT IN (SELECT track_id FROM playlist_items)
                     AND id NOT IN (SELECT track_id FROM listening_events WHERE track_id IS NOT NULL)
                 """)
-            for table in ["track_artists", "track_features", "track_stats"] {
+            for table in ["track_artists", "track_features", "track_stats", "picks"] {
                 let delete = try db.makeStatement(sql: "DELETE FROM \(table) WHERE track_id = ?")
                 for id in orphans { try delete.execute(arguments: [id]) }
             }
@@ -153,6 +157,17 @@ extension LibraryStore {
                 }
                 return values
             }
+            records.picks = try Row.fetchAll(db, sql: """
+                SELECT p.at, p.mode, p.score, p.reasons, t.path, t.title, t.artist FROM picks p
+                JOIN tracks t ON t.id = p.track_id ORDER BY p.at, p.id
+                """).map { row in
+                var values: [String: String] = [:]
+                for column in ["at", "mode", "score", "reasons", "path", "title", "artist"] {
+                    values[column == "at" ? "at_ms" : column] = (row[column] as DatabaseValue).storage.text
+                }
+                return values
+            }
+            records.tasteModel = try String.fetchOne(db, sql: "SELECT CAST(state AS TEXT) FROM taste_model WHERE id = 1")
             records.settings = try Row.fetchAll(db, sql: "SELECT key, value FROM settings ORDER BY key").map {
                 ["key": $0["key"], "value": $0["value"]]
             }
@@ -252,6 +267,10 @@ public struct ExportRecords: Sendable, Equatable {
     public var trackStats: [[String: String]] = []
     public var events: [[String: String]] = []
     public var settings: [[String: String]] = []
+    /// Each smart or radio pick with its reasons.
+    public var picks: [[String: String]] = []
+    /// The taste model's state, as stored (JSON), when there is one.
+    public var tasteModel: String?
 }
 
 extension DatabaseValue.Storage {

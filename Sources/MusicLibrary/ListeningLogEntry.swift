@@ -78,6 +78,10 @@ public struct ListeningEvent: Sendable, Equatable {
         case seek, pause, resume, like, unlike, dislike
         case queueEdit = "queue_edit"
         case playlistEdit = "playlist_edit"
+        /// Feedback from the "why" panel, which the taste model learns from.
+        case moreLikeThis = "more_like_this"
+        case lessLikeThis = "less_like_this"
+        case notAtThisHour = "not_at_this_hour"
     }
 
     /// Unix seconds.

@@ -107,7 +107,9 @@ extension TasteModel {
         case .trackHistory:
             let evidence = memory(position)?.tally.evidence(at: now) ?? (finished: 0, listens: 0)
             if evidence.listens > 0 {
-                return "You finished this \(evidence.finished) of \(evidence.listens) times this month"
+                return evidence.finished == 0
+                    ? "You skipped this every time this month (\(evidence.listens)×)"
+                    : "You finished this \(evidence.finished) of \(evidence.listens) times this month"
             }
             return good ? "You have let this play before" : "You have skipped this before"
         case .liked:
@@ -157,7 +159,8 @@ extension TasteModel {
     private func tallySentence(_ tally: Tally?, now: Double, what: String, good: Bool) -> String {
         let evidence = tally?.evidence(at: now) ?? (finished: 0, listens: 0)
         if evidence.listens > 0 {
-            return "You finished \(evidence.finished) of \(evidence.listens) \(what) this month"
+            return evidence.finished == 0 ? "You skipped all \(evidence.listens) \(what) you played this month"
+                : "You finished \(evidence.finished) of \(evidence.listens) \(what) this month"
         }
         return good ? "You have let \(what) play before" : "You have skipped \(what) before"
     }

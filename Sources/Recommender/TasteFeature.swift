@@ -92,6 +92,16 @@ public enum TasteFeature: Hashable, Sendable {
         }
     }
 
+    /// How sure the model is of the prior before any example (1 / variance). Time-of-day and weekend
+    /// terms start four times surer of zero: a taste is assumed to hold at every hour until listens
+    /// show otherwise, so they learn only what differs from the general trait term.
+    public var priorPrecision: Double {
+        switch self {
+        case .dayPartTrait, .weekendTrait: 4
+        default: TasteState.priorPrecision
+        }
+    }
+
     /// Whether the model learns this feature's weight; the others have a fixed, documented weight.
     public var isLearned: Bool {
         switch self {

@@ -169,7 +169,7 @@ public struct TasteModel: Sendable {
                 state.weights[index] += weight * gradient * x / state.precision[index] / damping
                 state.precision[index] += weight * curvature * x * x
             }
-            state.precision[index] += (TasteState.priorPrecision - state.precision[index]) * Self.precisionRelaxation
+            state.precision[index] += (feature.priorPrecision - state.precision[index]) * Self.precisionRelaxation
         }
         state.bias += weight * gradient / state.biasPrecision / damping
         state.biasPrecision += weight * curvature

@@ -10,7 +10,7 @@ public struct TasteState: Sendable, Equatable, Codable {
     public var version = TasteState.currentVersion
     /// Per feature (`TasteFeature.index`): the weight's mean and precision (1 / variance).
     public var weights: [Double] = TasteFeature.all.map(\.prior)
-    public var precision = [Double](repeating: TasteState.priorPrecision, count: TasteFeature.count)
+    public var precision = TasteFeature.all.map(\.priorPrecision)
     public var bias = 0.0
     public var biasPrecision = TasteState.priorPrecision
     /// How many examples the model learned from.

@@ -21,9 +21,12 @@ struct Hum: AsyncParsableCommand {
               hum probe --json song.opus          format, exact length, tags, gain
               hum export --out ~/hum-data         all hum knows about you, readable
               hum forget --all                    erase your listening history
+              hum analyze                         let hum hear the library (for smart shuffle)
+              hum why --current                   why hum would pick what played last
             """,
         version: version,
-        subcommands: [Open.self, Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self, Config.self],
+        subcommands: [Open.self, Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self, Config.self,
+                      Analyze.self, Why.self, Lab.self, TasteCommand.self],
         defaultSubcommand: Open.self)
 }
 

@@ -89,11 +89,16 @@ struct ProgressBar {
     static let width = 30
 
     func line(_ progress: ScanProgress) -> String {
-        let fraction = progress.total > 0 ? Double(progress.done) / Double(progress.total) : 1
+        line(done: progress.done, total: progress.total, unit: "files", rate: progress.filesPerSecond,
+             remaining: progress.remaining)
+    }
+
+    func line(done: Int, total: Int, unit: String, rate: Double, remaining: Double?) -> String {
+        let fraction = total > 0 ? Double(done) / Double(total) : 1
         let filled = Int((fraction * Double(Self.width)).rounded(.down))
         let bar = String(repeating: "#", count: filled) + String(repeating: "-", count: Self.width - filled)
-        let eta = progress.remaining.map { "ETA \(TimeText.seconds($0))" } ?? "ETA --"
-        return "\r\u{1B}[K[\(bar)] \(progress.done)/\(progress.total) files, \(Int(progress.filesPerSecond)) files/s, \(eta)"
+        let eta = remaining.map { "ETA \(TimeText.seconds($0))" } ?? "ETA --"
+        return "\r\u{1B}[K[\(bar)] \(done)/\(total) \(unit), \(Int(rate)) \(unit)/s, \(eta)"
     }
 }
 
