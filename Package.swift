@@ -108,6 +108,7 @@ let package = Package(
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
                           dependencies: ["AudioFiles", "HumTestSupport", "MusicLibrary", "LibraryScanning", "TagLibTags", "MusicCore",
+                                         "AudioAnalysis", "LibraryAnalysis", "Recommender",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
 

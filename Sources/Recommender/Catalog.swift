@@ -27,13 +27,16 @@ public struct CatalogTrack: Sendable, Equatable {
 
     public init(id: Int64, title: String, artist: String, album: String?, genre: String?, features: AudioFeatures?) {
         self.init(id: id, title: title, artist: artist, album: album, genre: genre,
-                  traits: features.map { Trait.values(of: $0.traits) }, timbre: features?.mfccMeans)
+                  traits: features.map(Trait.values(of:)), timbre: features?.mfccMeans)
     }
 }
 
-/// The five traits the model reads, named as the sentences name them.
+/// The traits the model reads, named as the sentences name them: the analysis's five named traits and
+/// the key's mode.
 public enum Trait: Int, CaseIterable, Sendable, Codable {
     case energy, brightness, tempo, danceability, acousticness
+    /// 1 for a minor key, 0 for major.
+    case mode
 
     public var name: String {
         switch self {
@@ -42,6 +45,7 @@ public enum Trait: Int, CaseIterable, Sendable, Codable {
         case .tempo: "tempo"
         case .danceability: "danceability"
         case .acousticness: "acousticness"
+        case .mode: "mode"
         }
     }
 
@@ -53,11 +57,14 @@ public enum Trait: Int, CaseIterable, Sendable, Codable {
         case .tempo: high ? "fast" : "slow"
         case .danceability: high ? "danceable" : "loose in rhythm"
         case .acousticness: high ? "acoustic" : "electronic-sounding"
+        case .mode: high ? "in a minor key" : "in a major key"
         }
     }
 
-    public static func values(of traits: AudioFeatures.Traits) -> [Double] {
-        [traits.energy, traits.brightness, traits.tempoFeel, traits.danceability, traits.acousticness]
+    public static func values(of features: AudioFeatures) -> [Double] {
+        let traits = features.traits
+        return [traits.energy, traits.brightness, traits.tempoFeel, traits.danceability, traits.acousticness,
+                features.mode == .minor ? 1 : 0]
     }
 }
 

@@ -31,10 +31,11 @@ public enum TasteFeature: Hashable, Sendable {
     /// Radio: close to the seed track, album or artist.
     case seedSimilarity
 
-    public static let count = 44
     static let traitBase = 5
-    static let dayPartBase = 10
-    static let weekendBase = 30
+    static let dayPartBase = traitBase + Catalog.traitCount
+    static let weekendBase = dayPartBase + DayPart.allCases.count * Catalog.traitCount
+    static let afterTraits = weekendBase + Catalog.traitCount
+    public static let count = afterTraits + 9
 
     public var index: Int {
         switch self {
@@ -46,15 +47,15 @@ public enum TasteFeature: Hashable, Sendable {
         case .trait(let trait): Self.traitBase + trait.rawValue
         case .dayPartTrait(let part, let trait): Self.dayPartBase + part.rawValue * Catalog.traitCount + trait.rawValue
         case .weekendTrait(let trait): Self.weekendBase + trait.rawValue
-        case .recency: 35
-        case .novelty: 36
-        case .fatigue: 37
-        case .flow: 38
-        case .popularity: 39
-        case .timbreFit: 40
-        case .libraryCentre: 41
-        case .hourVeto: 42
-        case .seedSimilarity: 43
+        case .recency: Self.afterTraits + 0
+        case .novelty: Self.afterTraits + 1
+        case .fatigue: Self.afterTraits + 2
+        case .flow: Self.afterTraits + 3
+        case .popularity: Self.afterTraits + 4
+        case .timbreFit: Self.afterTraits + 5
+        case .libraryCentre: Self.afterTraits + 6
+        case .hourVeto: Self.afterTraits + 7
+        case .seedSimilarity: Self.afterTraits + 8
         }
     }
 

@@ -10,7 +10,7 @@ struct HumBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hum-bench",
         abstract: "Measure hum against mpg123, flac and cmus on the same files, in the same run.",
-        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self, UIBench.self])
+        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self, UIBench.self, RecommendBench.self])
 }
 
 /// Options shared by the benchmarks.

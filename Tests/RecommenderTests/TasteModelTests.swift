@@ -11,7 +11,7 @@ func makeCatalog(artists: Int = 20, perArtist: Int = 10, seed: UInt64 = 1) -> Ca
         for number in 0..<perArtist {
             let lean = Double(artist) / Double(max(artists - 1, 1))
             let traits = [min(max(lean + Double.random(in: -0.3...0.3, using: &random), 0), 1)]
-                + (0..<4).map { _ in Double.random(in: 0...1, using: &random) }
+                + (0..<5).map { _ in Double.random(in: 0...1, using: &random) }
             let timbre = (0..<13).map { _ in Double.random(in: -1...1, using: &random) }
             tracks.append(CatalogTrack(id: Int64(artist * 1000 + number + 1), title: "Song \(number)",
                                        artist: "Artist \(artist)", album: "Album \(artist)",
@@ -198,5 +198,13 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
         #expect(context.localHour == 9)
         #expect(context.isWeekend)
         #expect(context.dayPart == .morning)
+    }
+}
+
+@Suite struct TasteFeatureTests {
+    @Test func everyFeatureHasItsOwnPlaceAndName() {
+        #expect(TasteFeature.all.count == TasteFeature.count)
+        for (index, feature) in TasteFeature.all.enumerated() { #expect(feature.index == index) }
+        #expect(Set(TasteFeature.all.map(\.name)).count == TasteFeature.count)
     }
 }
