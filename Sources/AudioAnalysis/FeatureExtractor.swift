@@ -46,7 +46,8 @@ public final class FeatureExtractor {
     private var zeroCrossings = RunningStatistics()
     private var mfcc = [RunningStatistics](repeating: RunningStatistics(), count: FrameAnalyzer.mfccCount)
     private var chroma = [Double](repeating: 0, count: 12)
-    private var onsetEnvelope: [Float] = []
+    /// The onset envelope so far (mean log-mel rise per frame, dB), at most `maximumEnvelopeDuration` long.
+    private(set) var onsetEnvelope: [Float] = []
     private let maximumEnvelopeCount: Int
     private let previousLogMel: UnsafeMutablePointer<Float>
     private var hasPreviousFrame = false
@@ -105,10 +106,15 @@ public final class FeatureExtractor {
 
     /// The features of everything consumed. Call once, after the last `consume`.
     public func finish() -> AudioFeatures {
-        // A clip shorter than one frame is still analysed, as one zero-padded frame.
+        // A clip shorter than one frame is still analysed, as one zero-padded frame with the clip in its
+        // middle (at its start, the window would all but silence it).
         if analysedFrames == 0 && pendingCount > 0 {
-            (pending + pendingCount).update(repeating: 0, count: frames.frameSize - pendingCount)
-            analyseFrame(pending)
+            let count = pendingCount
+            let lead = (frames.frameSize - count) / 2
+            (pending + lead).update(from: pending, count: count)
+            pending.update(repeating: 0, count: lead)
+            (pending + lead + count).update(repeating: 0, count: frames.frameSize - lead - count)
+            analyseFrame(pending, levelSamples: UnsafeBufferPointer(start: pending + lead, count: count))
         }
         let tempo = TempoEstimator.estimate(onsetEnvelope: onsetEnvelope, framesPerSecond: envelopeRate)
         let onsetsPerSecond = TempoEstimator.onsetRate(onsetEnvelope: onsetEnvelope, framesPerSecond: envelopeRate)
@@ -177,13 +183,12 @@ public final class FeatureExtractor {
     /// Appends decimated samples and analyses every frame that is complete.
     private func append(_ samples: UnsafeMutablePointer<Float>, count: Int) {
         guard count > 0 else { return }
-        sumOfSquares += VectorMath.sumOfSquares(samples, count: count)
-        sampleCount += count
         (pending + pendingCount).update(from: samples, count: count)
         pendingCount += count
         var start = 0
         while start + frames.frameSize <= pendingCount {
-            analyseFrame(pending + start)
+            analyseFrame(pending + start, levelSamples: UnsafeBufferPointer(start: pending + start,
+                                                                            count: frames.hopSize))
             start += frames.hopSize
         }
         if start > 0 {
@@ -192,19 +197,30 @@ public final class FeatureExtractor {
         }
     }
 
-    private func analyseFrame(_ frame: UnsafePointer<Float>) {
+    /// Analyses one frame; `levelSamples` (its first hop, which no other frame starts with) adds to the
+    /// track's RMS level, so each sample counts once whatever the input's chunking.
+    private func analyseFrame(_ frame: UnsafePointer<Float>, levelSamples: UnsafeBufferPointer<Float>) {
         let measured = frames.analyze(frame)
         analysedFrames += 1
-        // Onset strength: the mean rise of the log-mel bands since the last frame, dB.
+        if let base = levelSamples.baseAddress {
+            sumOfSquares += VectorMath.sumOfSquares(base, count: levelSamples.count)
+            sampleCount += levelSamples.count
+        }
+        // Onset strength: the mean rise of the log-mel bands since the last frame, dB, plus the mean rise of
+        // the bass bands alone (see `frames.bassBandCount`).
         var rise: Float = 0
+        var bassRise: Float = 0
         for band in 0..<FrameAnalyzer.melBandCount {
             let value = frames.logMel[band]
-            if hasPreviousFrame { rise += max(0, value - previousLogMel[band]) }
+            let increase = hasPreviousFrame ? max(0, value - previousLogMel[band]) : 0
+            rise += increase
+            if band < frames.bassBandCount { bassRise += increase }
             previousLogMel[band] = value
         }
         hasPreviousFrame = true
         if onsetEnvelope.count < maximumEnvelopeCount {
-            onsetEnvelope.append(rise / Float(FrameAnalyzer.melBandCount))
+            onsetEnvelope.append(0.5 * rise / Float(FrameAnalyzer.melBandCount)
+                                 + 0.5 * bassRise / Float(max(1, frames.bassBandCount)))
         }
         guard measured.audible else { return }
         centroid.add(measured.centroid)

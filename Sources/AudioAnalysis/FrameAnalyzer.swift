@@ -38,6 +38,12 @@ final class FrameAnalyzer {
     let binWidth: Double
     var binCount: Int { frameSize / 2 + 1 }
 
+    /// The mel bands centred below `bassTopHz` (the first few): the onset envelope weighs their rise as much
+    /// as all the others', so that a kick drum, which moves only these bands, counts like a snare, which moves
+    /// most of them. Without it, a backbeat's snare alone sets the envelope's period, at half the tempo.
+    let bassBandCount: Int
+    static let bassTopHz = 200.0
+
     private let fft: RealFFT
     private let window: UnsafeMutablePointer<Float>
     private let windowed: UnsafeMutablePointer<Float>
@@ -74,8 +80,10 @@ final class FrameAnalyzer {
         power = .allocate(capacity: frameSize / 2 + 1)
         power.initialize(repeating: 0, count: frameSize / 2 + 1)
         let top = min(Self.topHz, Double(sampleRate) / 2)
-        melBank = MelFilterBank(bandCount: Self.melBandCount, fftSize: frameSize, sampleRate: sampleRate,
-                                lowHz: 30, highHz: top)
+        let melBank = MelFilterBank(bandCount: Self.melBandCount, fftSize: frameSize, sampleRate: sampleRate,
+                                    lowHz: 30, highHz: top)
+        self.melBank = melBank
+        bassBandCount = max(1, (0..<Self.melBandCount).filter { melBank.centre(ofBand: $0) < Self.bassTopHz }.count)
         cepstrum = CepstrumTransform(inputCount: Self.melBandCount, outputCount: Self.mfccCount)
         let topBin = min(frameSize / 2, Int(top / binWidth))
         flatnessBins = 1..<max(1, topBin)

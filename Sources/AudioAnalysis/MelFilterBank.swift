@@ -14,6 +14,7 @@ struct MelFilterBank {
     private let lengths: [Int]
     private let offsets: [Int]
     private let weights: [Float]
+    private let centres: [Double]
 
     /// HTK mel scale: 2595·log10(1 + f/700).
     static func mel(fromHz hz: Double) -> Double { 2595 * log10(1 + hz / 700) }
@@ -62,6 +63,7 @@ struct MelFilterBank {
         self.lengths = lengths
         self.offsets = offsets
         self.weights = weights
+        centres = (0..<bandCount).map { edges[$0 + 1] }
     }
 
     /// Band values from a power spectrum (`fftSize/2 + 1` bins) into `bands` (`bandCount` values).
@@ -73,6 +75,9 @@ struct MelFilterBank {
             }
         }
     }
+
+    /// Band `band`'s centre frequency, Hz.
+    func centre(ofBand band: Int) -> Double { centres[band] }
 
     /// The bins band `band` covers (for tests).
     func bins(ofBand band: Int) -> Range<Int> { starts[band]..<(starts[band] + lengths[band]) }

@@ -34,7 +34,8 @@ enum TempoEstimator {
 
     static func estimate(onsetEnvelope: [Float], framesPerSecond fps: Double) -> Estimate {
         guard fps > 0, onsetEnvelope.count >= 16 else { return .none }
-        let signal = detrended(onsetEnvelope, window: Int(detrendSeconds * fps) | 1)
+        let smooth = smoothed(onsetEnvelope)
+        let signal = detrended(smooth, window: Int(detrendSeconds * fps) | 1)
         let slowestLag = 60 * fps / minimumBPM
         let fastestLag = 60 * fps / maximumBPM
         let maximumLag = min(Int((Double(comparisonTeeth) * slowestLag).rounded(.up)) + 1, signal.count / 2)
@@ -45,25 +46,105 @@ enum TempoEstimator {
         guard lowest < maximumBPM,
               let first = bestOnGrid(rho, fps: fps, from: lowest, to: maximumBPM, ratio: 1.0025,
                                      teeth: comparisonTeeth, weight: { prior(bpm: $0) }) else { return .none }
-
-        // The octave family of the prior's choice, each member at its own local peak.
-        var family: [(bpm: Double, score: Double)] = []
-        for multiple in [3.0, 2, 1, 1.0 / 2, 1.0 / 3] {
-            let centre = first.bpm * multiple
-            let from = max(lowest, centre * 0.96)
-            let to = min(maximumBPM, centre * 1.04)
-            guard from < to,
-                  let member = bestOnGrid(rho, fps: fps, from: from, to: to, ratio: 1.0025,
-                                          teeth: comparisonTeeth, weight: { _ in 1 }) else { continue }
-            family.append((member.bpm, member.score))
-        }
-        let strongest = family.map(\.score).max() ?? first.score
-        let chosen = family.filter { $0.score >= octaveThreshold(bpm: $0.bpm) * strongest }
-            .max { $0.bpm < $1.bpm }?.bpm ?? first.bpm
-
+        let chosen = checkedOctave(of: first.bpm, rho: rho, envelope: smooth, fps: fps, lowest: lowest)
         let refined = refine(rho, fps: fps, around: chosen, lowest: lowest)
         let strength = combScore(rho, lag: 60 * fps / refined, teeth: comparisonTeeth)
         return Estimate(bpm: refined, strength: strength.clampedToUnit)
+    }
+
+    /// Above this subdivision ratio the faster tempo is the beat; below `slowerBelow`, the slower one.
+    static let fasterAbove = 0.8
+    static let slowerBelow = 0.5
+    /// The length of each fold in `subdivisionRatio`, seconds.
+    static let foldSeconds = 8.0
+
+    /// The prior's choice, moved up or down by octaves (×2, ×3) where the onsets say so: up while the onsets
+    /// between its beats are about as strong as those on them (`subdivisionRatio` ≥ 0.8: a click track at
+    /// 180 first read as 90), down while the beats it adds to the slower tempo's are weak (< 0.5: a click
+    /// track at 60 read as 120, whose every other beat is empty). In between, the prior's choice stands: a
+    /// backbeat's or a hi-hat's accents are exactly that ambiguous, and 120 is the likelier reading.
+    static func checkedOctave(of bpm: Double, rho: [Double], envelope: [Float], fps: Double, lowest: Double) -> Double {
+        var current = bpm
+        var moved = true
+        var steps = 0
+        while moved && steps < 6 {
+            moved = false
+            steps += 1
+            for parts in [2, 3] where current * Double(parts) <= maximumBPM * 1.001 {
+                let ratio = subdivisionRatio(envelope, period: 60 * fps / current, parts: parts, fps: fps)
+                if ratio >= fasterAbove {
+                    current = localPeak(rho, fps: fps, near: current * Double(parts), lowest: lowest)
+                    moved = true
+                    break
+                }
+            }
+            if moved { continue }
+            for parts in [2, 3] where current / Double(parts) >= lowest * 0.999 {
+                let slower = localPeak(rho, fps: fps, near: current / Double(parts), lowest: lowest)
+                let ratio = subdivisionRatio(envelope, period: 60 * fps / slower, parts: parts, fps: fps)
+                if ratio < slowerBelow {
+                    current = slower
+                    moved = true
+                    break
+                }
+            }
+        }
+        return current
+    }
+
+    /// The comb's peak within ±4% of `bpm`.
+    static func localPeak(_ rho: [Double], fps: Double, near bpm: Double, lowest: Double) -> Double {
+        bestOnGrid(rho, fps: fps, from: max(lowest, bpm * 0.96), to: min(maximumBPM, bpm * 1.04), ratio: 1.0025,
+                   teeth: comparisonTeeth, weight: { _ in 1 })?.bpm ?? bpm
+    }
+
+    /// How strong the onsets that would split each beat of period `period` (frames) into `parts` are,
+    /// against the beat's own: the envelope is folded at the period over 8 s windows (short enough for a
+    /// drifting tempo or a slightly wrong period not to smear it), the beat's phase is the fold's maximum,
+    /// and each split point's strength is the fold's maximum within a frame of it, all above the fold's
+    /// minimum (the bed of noise every phase shares). The weakest split point counts. About 1 for a click
+    /// track read at half its tempo, 0 for one read at its tempo, between for a beat with softer off-beats.
+    static func subdivisionRatio(_ envelope: [Float], period: Double, parts: Int, fps: Double) -> Double {
+        let bins = max(2 * parts, Int(period.rounded()))
+        guard period >= 2, envelope.count >= Int(period) * 2 else { return 0 }
+        let window = max(4 * period, foldSeconds * fps)
+        var onSum = 0.0
+        var offSum = 0.0
+        var start = 0.0
+        var profile = [Double](repeating: 0, count: bins)
+        var counts = [Int](repeating: 0, count: bins)
+        while start + 2 * period <= Double(envelope.count) {
+            let end = min(Double(envelope.count), start + window)
+            for index in profile.indices {
+                profile[index] = 0
+                counts[index] = 0
+            }
+            var beat = start
+            while beat + period <= end {
+                for bin in 0..<bins {
+                    let position = Int((beat + Double(bin) * period / Double(bins)).rounded())
+                    if position < envelope.count {
+                        profile[bin] += Double(envelope[position])
+                        counts[bin] += 1
+                    }
+                }
+                beat += period
+            }
+            for bin in 0..<bins where counts[bin] > 0 { profile[bin] /= Double(counts[bin]) }
+            let floor = profile.min() ?? 0
+            let phase = profile.indices.max { profile[$0] < profile[$1] } ?? 0
+            let on = profile[phase] - floor
+            var weakest = Double.infinity
+            for part in 1..<parts {
+                let centre = phase + Int((Double(part) * Double(bins) / Double(parts)).rounded())
+                let around = (-1...1).map { profile[((centre + $0) % bins + bins) % bins] }
+                weakest = min(weakest, (around.max() ?? floor) - floor)
+            }
+            onSum += on
+            offSum += weakest
+            start += window
+        }
+        return onSum > 0 ? offSum / onSum : 0
     }
 
     /// The prior weight of a tempo: exp(−½·(log2(bpm/120)/1)²).
@@ -72,10 +153,21 @@ enum TempoEstimator {
         return exp(-0.5 * octaves * octaves)
     }
 
-    /// How close to the family's best comb score a faster member must come to be chosen: 70%, rising to 90%
-    /// between 160 and 240 BPM, where a doubled tempo is more often hi-hats than beats.
-    static func octaveThreshold(bpm: Double) -> Double {
-        bpm <= 160 ? 0.7 : 0.7 + 0.2 * min(1, (bpm - 160) / 80)
+    /// The envelope through a 5-tap binomial low-pass (1 4 6 4 1)/16, about one frame of standard deviation.
+    /// Why: an onset is a spike one or two frames wide, so the raw autocorrelation's peaks are as narrow and,
+    /// since each onset is rounded to a frame, split unevenly between neighbouring lags; a comb tooth falling
+    /// between them reads a trough. Widened, the peaks can be read at fractional lags.
+    static func smoothed(_ envelope: [Float]) -> [Float] {
+        let count = envelope.count
+        let kernel: [Float] = [1 / 16, 4 / 16, 6 / 16, 4 / 16, 1 / 16]
+        return (0..<count).map { index in
+            var sum: Float = 0
+            for (offset, weight) in kernel.enumerated() {
+                let source = min(count - 1, max(0, index + offset - 2))
+                sum += weight * envelope[source]
+            }
+            return sum
+        }
     }
 
     /// The envelope minus its centred moving average over `window` frames (shorter at the ends): removes
