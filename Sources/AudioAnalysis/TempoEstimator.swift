@@ -1,17 +1,19 @@
 import Foundation
 
 /// The tempo, from the onset envelope's autocorrelation: a comb over each candidate beat period and its
-/// multiples, a log-Gaussian prior around 120 BPM, and an explicit octave check.
+/// multiples, a log-Gaussian prior around 120 BPM, and an octave check on the onsets themselves.
 ///
-/// Why the octave check: a beat period's multiples are periods too. On a click track at 60 BPM every
-/// multiple of one second correlates fully, so 60, 40 and 30 BPM all look equally periodic, while 120 BPM
-/// gets only half its comb's teeth on clicks (the off-beats are empty). A prior alone can tip the choice
-/// either way (180 BPM and its half, 90, are equally periodic and 90 is nearer 120). So the prior only picks
-/// the *family* of related periods; within the family {×3, ×2, ×1, ÷2, ÷3}, the fastest tempo whose comb is
-/// nearly as strong as the family's best is chosen: a faster tempo wins only if the beats between the slower
-/// one's beats are really there. The final tempo is refined with a fine comb over every multiple of the
-/// period that fits the autocorrelation (up to four beats at 40 BPM): the n-th tooth pins the period to
-/// 1/n of a frame, which is what reaches 1–2% from a 23 ms envelope.
+/// Why the octave check: a beat period's multiples are periods too, so the comb alone cannot tell a tempo
+/// from its half, and the prior alone would read a click track at 180 BPM as 90 (both equally periodic, 90
+/// nearer 120) and one at 60 as 120. The autocorrelation cannot settle it either: for a 180 BPM click track
+/// read at 90 the in-between clicks are as periodic as the beats, but so are a 120 BPM song's hi-hats on the
+/// eighths. What settles it is strength: the envelope is folded at the slower period and the onsets halfway
+/// (or a third of the way) between its beats are compared with those on them (`subdivisionRatio`). As
+/// strong (≥ 0.8): the faster tempo is the beat. Nearly absent (< 0.5, a 60 BPM click track, whose 120 BPM
+/// reading has every other beat empty): the slower. In between (softer off-beats, a backbeat), the prior's
+/// choice stands. The tempo is then refined with a fine comb over every multiple of the period that fits the
+/// autocorrelation (up to six seconds): the n-th tooth pins the period to 1/n of a frame, which is what reaches
+/// a fraction of a percent from a 23 ms envelope.
 enum TempoEstimator {
     struct Estimate: Equatable {
         /// Beats per minute; 0 when there was too little signal to measure one.

@@ -126,4 +126,37 @@ enum Signals {
         let gain = Float(pow(10, decibels / 20))
         return x.map { $0 * gain }
     }
+
+    /// A drum pattern: a kick (a falling 110 → 50 Hz sine thump) on beats 1 and 3, a snare (a noise burst) on
+    /// 2 and 4, and a hi-hat `hatsPerBeat` times a beat.
+    static func drums(bpm: Double, seconds: Double, rate: Int, hatsPerBeat: Int = 2, hatLevel: Float = 0.15,
+                      kickLevel: Float = 0.6, snareLevel: Float = 0.4, seed: UInt64 = 11) -> [Float] {
+        var out = [Float](repeating: 0, count: Int(seconds * Double(rate)))
+        var random = Random(seed: seed)
+        let beat = 60 / bpm
+        var time = 0.05
+        var count = 0
+        while time < seconds {
+            let start = Int(time * Double(rate))
+            for index in 0..<Int(0.15 * Double(rate)) where start + index < out.count {
+                let t = Double(index) / Double(rate)
+                if count % 2 == 0 {
+                    out[start + index] += kickLevel
+                        * Float(exp(-t / 0.05) * sin(2 * .pi * (50 + 60 * exp(-t / 0.02)) * t))
+                } else {
+                    out[start + index] += snareLevel * Float(exp(-t / 0.04)) * random.uniform()
+                }
+            }
+            for hat in 0..<hatsPerBeat {
+                let hatStart = Int((time + Double(hat) * beat / Double(hatsPerBeat)) * Double(rate))
+                for index in 0..<Int(0.03 * Double(rate)) where hatStart + index < out.count {
+                    out[hatStart + index] += hatLevel * Float(exp(-Double(index) / (0.005 * Double(rate))))
+                        * random.uniform()
+                }
+            }
+            time += beat
+            count += 1
+        }
+        return out
+    }
 }
