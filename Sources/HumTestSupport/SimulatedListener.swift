@@ -15,6 +15,10 @@ public struct SimulatedListener: Sendable {
     public var drift: Double
     /// When one factor alone drives the skips, its index.
     public var dominantFactor: Int?
+    /// When each track was last heard: a track heard again within a day is skipped more (people tire of
+    /// repeats), so a recommender cannot win by replaying a few safe tracks.
+    public var lastHeard: [String: Double] = [:]
+    public static let repeatPenalty = 1.5
 
     /// A listener with random tastes (seeded), or with one dominant factor.
     public init(index: Int, library: TraitLibrary, dominantFactor: Int? = nil, seed: UInt64) {
@@ -51,9 +55,12 @@ public struct SimulatedListener: Sendable {
 
     /// How the listener reacts to `track` at `hour`: a skip (early, under 10 s, or late), a completion,
     /// sometimes a like (of what they love) or a dislike (of what they hate). Drifts a little.
-    public mutating func react(to track: TraitLibrary.Track, hour: Int, seconds: Double,
+    public mutating func react(to track: TraitLibrary.Track, hour: Int, at now: Double, seconds: Double,
                                using random: inout SeededGenerator) -> (event: String, position: Double, skipped: Bool) {
-        let p = 1 / (1 + exp(-logit(track, hour: hour)))
+        var logit = logit(track, hour: hour)
+        if let last = lastHeard[track.path], now - last < 86_400 { logit += Self.repeatPenalty }
+        lastHeard[track.path] = now
+        let p = 1 / (1 + exp(-logit))
         for index in weights.indices where drift > 0 { weights[index] += drift * random.normal() }
         if random.unit() < p {
             if p > 0.9, random.unit() < 0.1 { return ("dislike", 1, true) }

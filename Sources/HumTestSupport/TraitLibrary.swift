@@ -100,15 +100,15 @@ public struct TraitLibrary: Sendable {
                 }
             }
         }
-        // Clicks: 8 ms of decaying broadband noise on each beat.
+        // Clicks: 15 ms of decaying broadband noise on each beat, well above the bed (as a beat is in music).
         var random = SeededGenerator(seed: seed)
         let beat = 60 / track.bpm * rate
         var position = 0.0
-        let clickLength = Int(0.008 * rate)
+        let clickLength = Int(0.015 * rate)
         while Int(position) + clickLength < count {
             let start = Int(position)
             for i in 0..<clickLength {
-                out[start + i] += Float(0.6 * exp(-Double(i) / Double(clickLength) * 4) * (random.unit() * 2 - 1))
+                out[start + i] += Float(0.9 * exp(-Double(i) / Double(clickLength) * 4) * (random.unit() * 2 - 1))
             }
             position += beat
         }
@@ -118,7 +118,7 @@ public struct TraitLibrary: Sendable {
         for i in 0..<count {
             low1 += alpha * ((random.unit() * 2 - 1) - low1)
             low2 += alpha * (low1 - low2)
-            out[i] += Float(0.25 * low2 * (1 + 2 * (1 - alpha)))
+            out[i] += Float(0.12 * low2 * (1 + 2 * (1 - alpha)))
         }
         let gain = Float(pow(10, track.gainDB / 20))
         var peak: Float = 0

@@ -86,7 +86,14 @@ public final class Catalog: Sendable {
     /// Per track, 13 standardised MFCC means (0 where not analysed).
     let timbreZ: [Double]
     let analysed: [Bool]
+    /// Per track, closeness of its traits to the library's centre (`e^(−|z|²/10) − 0.5`): the cold-start guess.
+    let centreCloseness: [Double]
+    /// Per track, the length of its standardised timbre vector.
+    let timbreNorm: [Double]
     private let positionByID: [Int64: Int]
+    private let artistIndexByKey: [String: Int32]
+    private let albumIndexByKey: [String: Int32]
+    private let genreIndexByKey: [String: Int32]
 
     public static let traitCount = Trait.allCases.count
     public static let timbreCount = 13
@@ -104,6 +111,18 @@ public final class Catalog: Sendable {
         analysed = tracks.map { $0.traits?.count == Self.traitCount }
         traitZ = Self.standardise(tracks.map(\.traits), width: Self.traitCount)
         timbreZ = Self.standardise(tracks.map(\.timbre), width: Self.timbreCount)
+        let traitZ = traitZ
+        centreCloseness = (0..<tracks.count).map { position in
+            let slice = traitZ[position * Self.traitCount ..< (position + 1) * Self.traitCount]
+            return exp(-slice.reduce(0) { $0 + $1 * $1 } / 10) - 0.5
+        }
+        let timbreZ = timbreZ
+        timbreNorm = (0..<tracks.count).map { position in
+            timbreZ[position * Self.timbreCount ..< (position + 1) * Self.timbreCount].reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }
+        artistIndexByKey = Self.indexByKey(artistKeys)
+        albumIndexByKey = Self.indexByKey(albumKeys)
+        genreIndexByKey = Self.indexByKey(genreKeys)
     }
 
     public var count: Int { tracks.count }
@@ -117,6 +136,16 @@ public final class Catalog: Sendable {
     }
 
     static func albumKey(artist: String, album: String) -> String { fold(artist) + "\u{1F}" + fold(album) }
+
+    func artistIndex(of key: String) -> Int32? { artistIndexByKey[key] }
+    func albumIndex(of key: String) -> Int32? { albumIndexByKey[key] }
+    func genreIndex(of key: String) -> Int32? { genreIndexByKey[key] }
+
+    private static func indexByKey(_ keys: [String]) -> [String: Int32] {
+        var indices = [String: Int32](minimumCapacity: keys.count)
+        for (index, key) in keys.enumerated() { indices[key] = Int32(index) }
+        return indices
+    }
 
     func artistKey(_ position: Int) -> String? { key(artistOf[position], in: artistKeys) }
     func albumKey(_ position: Int) -> String? { key(albumOf[position], in: albumKeys) }

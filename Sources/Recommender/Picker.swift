@@ -53,16 +53,15 @@ extension TasteModel {
                                                     candidates: [Int]? = nil, rules: PickRules = PickRules(),
                                                     using random: inout Random) -> Pick? {
         let now = context.at
-        let lookups = lookups(at: now)
-        let pool = (candidates ?? Array(0..<catalog.count)).filter { lookups.memory($0)?.opinion != -1 }
+        let lookups = lookups(for: context)
+        let pool = candidates ?? Array(0..<catalog.count)
         guard !pool.isEmpty else { return nil }
-        let recentArtists = Set(state.recentArtists.suffix(max(rules.artistGap - 1, 0)))
-        let heardRecently: (Int) -> Bool = { position in
-            guard let last = lookups.memory(position)?.lastHeardAt else { return false }
-            return now - last < rules.repeatHours * 3600
-        }
+        let recentArtists = Set(lookups.recentArtists.suffix(max(rules.artistGap - 1, 0)))
+        let window = rules.repeatHours * 3600
+        let heardRecently: (Int) -> Bool = { position in now - lookups.facts[position].lastHeardAt < window }
+        let artistOf = catalog.artistOf
         let tiers: [(Int) -> Bool] = [
-            { !heardRecently($0) && !recentArtists.contains(self.catalog.artistKey($0) ?? "") },
+            { !heardRecently($0) && !recentArtists.contains(artistOf[$0]) },
             { !heardRecently($0) },
             { _ in true },
         ]
@@ -71,7 +70,7 @@ extension TasteModel {
 
         if mode == .shuffle {
             for tier in tiers.dropFirst() {
-                let allowed = pool.filter(tier)
+                let allowed = pool.filter { lookups.facts[$0].opinion != -1 && tier($0) }
                 guard let position = allowed.randomElement(using: &random) else { continue }
                 featureValues(at: position, context: context, lookups: lookups, into: &values)
                 return Pick(trackID: catalog.tracks[position].id, position: position,
@@ -81,35 +80,38 @@ extension TasteModel {
             return nil
         }
 
+        // One pass: the best track of each tier (0: keeps every rule, 1: breaks the artist gap only,
+        // 2: breaks the no-repeat window too); the best of the strictest tier that has one wins.
         let (weights, bias) = sampledWeights(exploration: rules.exploration, using: &random)
-        for tier in tiers {
-            var best: (position: Int, score: Double)?
-            for position in pool where tier(position) {
-                featureValues(at: position, context: context, seed: seed, lookups: lookups, into: &values)
-                let score = Self.score(values, weights: weights, bias: bias)
-                if best == nil || score > best!.score { best = (position, score) }
-            }
-            guard let best else { continue }
-            featureValues(at: best.position, context: context, seed: seed, lookups: lookups, into: &values)
-            return Pick(trackID: catalog.tracks[best.position].id, position: best.position,
-                        explanation: explanation(at: best.position, context: context, mode: mode.name, seed: seed,
-                                                 values: values, sampledWeights: weights, sampledBias: bias))
+        var recentFlags = [Bool](repeating: false, count: catalog.artistKeys.count + 1)
+        for artist in recentArtists where artist >= 0 { recentFlags[Int(artist)] = true }
+        var best: [(position: Int, score: Double)?] = [nil, nil, nil]
+        for position in pool {
+            if lookups.facts[position].opinion == -1 { continue }
+            let tier = heardRecently(position) ? 2 : artistOf[position] >= 0 && recentFlags[Int(artistOf[position])] ? 1 : 0
+            if tier > 0, best[0] != nil { continue }
+            featureValues(at: position, context: context, seed: seed, lookups: lookups, into: &values)
+            let score = Self.score(values, weights: weights, bias: bias)
+            if best[tier] == nil || score > best[tier]!.score { best[tier] = (position, score) }
         }
-        return nil
+        guard let chosen = best.compactMap({ $0 }).first else { return nil }
+        featureValues(at: chosen.position, context: context, seed: seed, lookups: lookups, into: &values)
+        return Pick(trackID: catalog.tracks[chosen.position].id, position: chosen.position,
+                    explanation: explanation(at: chosen.position, context: context, mode: mode.name, seed: seed,
+                                             values: values, sampledWeights: weights, sampledBias: bias))
     }
 
     /// The `count` best tracks by the mean weights (no exploration), for "up next" suggestions: distinct
     /// artists, none disliked, none heard within the window.
     public func suggestions(count: Int, context: ListeningContext, candidates: [Int]? = nil,
                             rules: PickRules = PickRules()) -> [Pick] {
-        let lookups = lookups(at: context.at)
+        let lookups = lookups(for: context)
         var values = [Double](repeating: 0, count: TasteFeature.count)
         let weights = currentWeights
         var scored: [(position: Int, score: Double)] = []
         for position in candidates ?? Array(0..<catalog.count) {
-            let memory = lookups.memory(position)
-            if memory?.opinion == -1 { continue }
-            if let last = memory?.lastHeardAt, context.at - last < rules.repeatHours * 3600 { continue }
+            let facts = lookups.facts[position]
+            if facts.opinion == -1 || context.at - facts.lastHeardAt < rules.repeatHours * 3600 { continue }
             featureValues(at: position, context: context, lookups: lookups, into: &values)
             scored.append((position, Self.score(values, weights: weights, bias: state.bias)))
         }

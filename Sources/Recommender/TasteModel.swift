@@ -41,52 +41,84 @@ public struct TasteModel: Sendable {
     /// (`TasteFeature.count` long). `seed` is the radio's seed, when a radio is playing.
     public func featureValues(at position: Int, context: ListeningContext, seed: RadioSeed? = nil,
                               lookups: Lookups? = nil, into values: inout [Double]) {
+        precondition(values.count == TasteFeature.count)
+        values.withUnsafeMutableBufferPointer { buffer in
+            fill(buffer, at: position, context: context, seed: seed, lookups: lookups)
+        }
+    }
+
+    /// `featureValues` on raw memory: ranking calls it 100,000 times a pick.
+    private func fill(_ values: UnsafeMutableBufferPointer<Double>, at position: Int, context: ListeningContext,
+                      seed: RadioSeed?, lookups: Lookups?) {
         let now = context.at
-        for index in values.indices { values[index] = 0 }
+        values.update(repeating: 0)
         values[TasteFeature.artistAffinity.index] = lookups?.artist(catalog.artistOf[position])
             ?? affinity(catalog.artistKey(position), in: state.artists, at: now)
         values[TasteFeature.albumAffinity.index] = lookups?.album(catalog.albumOf[position])
             ?? affinity(catalog.albumKey(position), in: state.albums, at: now)
         values[TasteFeature.genreAffinity.index] = lookups?.genre(catalog.genreOf[position])
             ?? affinity(catalog.genreKey(position), in: state.genres, at: now)
-        let memory = lookups.map { $0.memory(position) } ?? state.tracks[catalog.tracks[position].id]
-        if let memory {
-            values[TasteFeature.trackHistory.index] = memory.tally.affinity(at: now)
-            values[TasteFeature.liked.index] = memory.opinion == 1 ? 1 : 0
-            if let last = memory.lastHeardAt {
-                values[TasteFeature.recency.index] = min(max(now - last, 0) / 86_400, 60) / 60
-            }
-            values[TasteFeature.fatigue.index] = 1 - exp(-memory.fatigue(at: now))
-            values[TasteFeature.popularity.index] = min(log1p(Double(memory.plays)) / log1p(50), 1)
-            if memory.vetoedDayParts.contains(context.dayPart.rawValue) { values[TasteFeature.hourVeto.index] = -1 }
+        let facts = lookups?.facts[position]
+            ?? state.tracks[catalog.tracks[position].id].map { TrackFacts($0, at: now) } ?? TrackFacts.none
+        values[TasteFeature.trackHistory.index] = facts.affinity
+        values[TasteFeature.liked.index] = facts.opinion == 1 ? 1 : 0
+        if facts.lastHeardAt.isFinite {
+            values[TasteFeature.recency.index] = min(max(now - facts.lastHeardAt, 0) / 86_400, 60) / 60
+        } else {
+            values[TasteFeature.novelty.index] = 1
         }
-        if memory?.lastHeardAt == nil { values[TasteFeature.novelty.index] = 1 }
+        values[TasteFeature.fatigue.index] = facts.fatigue
+        values[TasteFeature.popularity.index] = facts.popularity
+        if facts.vetoes & (1 << context.dayPart.rawValue) != 0 { values[TasteFeature.hourVeto.index] = -1 }
         guard catalog.analysed[position] else { return }
-        let traits = traitSlice(position)
+        let traitZ = catalog.traitZ
+        let base = position * Catalog.traitCount
         let partBase = TasteFeature.dayPartBase + context.dayPart.rawValue * Catalog.traitCount
-        for (offset, z) in traits.enumerated() {
-            let value = z / 2
+        for offset in 0..<Catalog.traitCount {
+            let value = traitZ[base + offset] / 2
             values[TasteFeature.traitBase + offset] = value
             values[partBase + offset] = value
             if context.isWeekend { values[TasteFeature.weekendBase + offset] = value }
         }
-        if let previous = context.previousTrackID.flatMap(catalog.position(of:)), catalog.analysed[previous] {
-            values[TasteFeature.flow.index] = Self.similarity(traits, traitSlice(previous)) - 0.5
+        let previous = lookups.map { $0.previousPosition } ?? context.previousTrackID.flatMap(catalog.position(of:))
+        if let previous, catalog.analysed[previous] {
+            values[TasteFeature.flow.index] = Self.similarity(traitSlice(position), traitSlice(previous)) - 0.5
         }
-        let timbre = timbreSlice(position)
-        values[TasteFeature.timbreFit.index] =
-            (state.finishedTimbre.cosine(timbre) - state.skippedTimbre.cosine(timbre)) / 2
-        values[TasteFeature.libraryCentre.index] = exp(-traits.reduce(0) { $0 + $1 * $1 } / 10) - 0.5
+        let direction = lookups?.timbreDirection ?? timbreDirection()
+        if !direction.isEmpty, catalog.timbreNorm[position] > 1e-12 {
+            let timbreZ = catalog.timbreZ
+            let timbreBase = position * Catalog.timbreCount
+            var dot = 0.0
+            for offset in 0..<Catalog.timbreCount { dot += timbreZ[timbreBase + offset] * direction[offset] }
+            values[TasteFeature.timbreFit.index] = dot / catalog.timbreNorm[position]
+        }
+        values[TasteFeature.libraryCentre.index] = catalog.centreCloseness[position]
         if let seed {
-            values[TasteFeature.seedSimilarity.index] = seed.similarity(traits: traits, timbre: timbre) - 0.5
+            values[TasteFeature.seedSimilarity.index] =
+                seed.similarity(traits: traitSlice(position), timbre: timbreSlice(position)) - 0.5
+        }
+    }
+
+    /// Half the difference of the unit vectors towards the finished and the skipped timbre: the timbre
+    /// fit of a track is its cosine with the first minus its cosine with the second, over two, which is
+    /// its unit timbre's dot product with this. Empty while neither exists.
+    func timbreDirection() -> [Double] {
+        let finished = state.finishedTimbre.unit(), skipped = state.skippedTimbre.unit()
+        guard finished != nil || skipped != nil else { return [] }
+        return (0..<Catalog.timbreCount).map { index in
+            ((finished?[index] ?? 0) - (skipped?[index] ?? 0)) / 2
         }
     }
 
     /// The score from feature values and weights: `bias + Σ weights × values`.
     static func score(_ values: [Double], weights: [Double], bias: Double) -> Double {
-        var sum = bias
-        for index in values.indices { sum += weights[index] * values[index] }
-        return sum
+        values.withUnsafeBufferPointer { values in
+            weights.withUnsafeBufferPointer { weights in
+                var sum = bias
+                for index in 0..<min(values.count, weights.count) { sum += weights[index] * values[index] }
+                return sum
+            }
+        }
     }
 
     func traitSlice(_ position: Int) -> ArraySlice<Double> {
@@ -111,27 +143,58 @@ public struct TasteModel: Sendable {
 
     /// The per-artist, per-album, per-genre and per-track values for ranking many tracks at one time:
     /// the same numbers `featureValues` computes one by one, computed once per entity.
-    public struct Lookups: Sendable {
+    /// A class, so that passing it to `featureValues` 100,000 times costs one reference, not a copy of its arrays.
+    public final class Lookups: Sendable {
         let artists: [Double]
         let albums: [Double]
         let genres: [Double]
-        let memories: [TrackMemory?]
+        /// Per catalog position, what the track's memory says now.
+        let facts: [TrackFacts]
+        /// Catalog artist indices of the latest listens, newest last.
+        let recentArtists: [Int32]
+        /// The catalog position of the context's previous track.
+        let previousPosition: Int?
+        let timbreDirection: [Double]
+
+        init(artists: [Double], albums: [Double], genres: [Double], facts: [TrackFacts], recentArtists: [Int32],
+             previousPosition: Int?, timbreDirection: [Double]) {
+            self.artists = artists
+            self.albums = albums
+            self.genres = genres
+            self.facts = facts
+            self.recentArtists = recentArtists
+            self.previousPosition = previousPosition
+            self.timbreDirection = timbreDirection
+        }
 
         func artist(_ index: Int32) -> Double { index < 0 ? 0 : artists[Int(index)] }
         func album(_ index: Int32) -> Double { index < 0 ? 0 : albums[Int(index)] }
         func genre(_ index: Int32) -> Double { index < 0 ? 0 : genres[Int(index)] }
-        func memory(_ position: Int) -> TrackMemory? { memories[position] }
     }
 
-    public func lookups(at now: Double) -> Lookups {
-        var memories = [TrackMemory?](repeating: nil, count: catalog.count)
+    public func lookups(for context: ListeningContext) -> Lookups {
+        let now = context.at
+        var facts = [TrackFacts](repeating: .none, count: catalog.count)
         for (id, memory) in state.tracks {
-            if let position = catalog.position(of: id) { memories[position] = memory }
+            if let position = catalog.position(of: id) { facts[position] = TrackFacts(memory, at: now) }
         }
-        return Lookups(artists: catalog.artistKeys.map { affinity($0, in: state.artists, at: now) },
-                       albums: catalog.albumKeys.map { affinity($0, in: state.albums, at: now) },
-                       genres: catalog.genreKeys.map { affinity($0, in: state.genres, at: now) },
-                       memories: memories)
+        return Lookups(artists: Self.affinities(state.artists, count: catalog.artistKeys.count, at: now, index: catalog.artistIndex(of:)),
+                       albums: Self.affinities(state.albums, count: catalog.albumKeys.count, at: now, index: catalog.albumIndex(of:)),
+                       genres: Self.affinities(state.genres, count: catalog.genreKeys.count, at: now, index: catalog.genreIndex(of:)),
+                       facts: facts, recentArtists: state.recentArtists.compactMap(catalog.artistIndex(of:)),
+                       previousPosition: context.previousTrackID.flatMap(catalog.position(of:)),
+                       timbreDirection: timbreDirection())
+    }
+
+    /// Per catalog index, the affinity of the tallies the state holds (0 for the rest): only what the
+    /// listener touched is looked up.
+    private static func affinities(_ tallies: [String: Tally], count: Int, at now: Double,
+                                   index: (String) -> Int32?) -> [Double] {
+        var values = [Double](repeating: 0, count: count)
+        for (key, tally) in tallies {
+            if let position = index(key) { values[Int(position)] = tally.affinity(at: now) }
+        }
+        return values
     }
 
     // MARK: Learning
@@ -248,12 +311,46 @@ public struct TasteModel: Sendable {
     func memory(_ position: Int) -> TrackMemory? { state.tracks[catalog.tracks[position].id] }
 }
 
+/// What a track's memory says at one time, as plain numbers (no arrays: ranking reads 100k of them).
+public struct TrackFacts: Sendable {
+    var affinity = 0.0
+    /// 1 liked, −1 disliked, 0 neither.
+    var opinion: Int8 = 0
+    /// −∞ when never heard.
+    var lastHeardAt = -Double.infinity
+    /// 1 − e^(−recent listens).
+    var fatigue = 0.0
+    var plays = 0
+    /// `min(log(1 + plays) / log(51), 1)`: the listener's own popularity signal.
+    var popularity = 0.0
+    /// Bit n: "not at this hour" for `DayPart(rawValue: n)`.
+    var vetoes: UInt8 = 0
+
+    static let none = TrackFacts()
+
+    init() {}
+
+    init(_ memory: TrackMemory, at now: Double) {
+        affinity = memory.tally.affinity(at: now)
+        opinion = Int8(memory.opinion)
+        lastHeardAt = memory.lastHeardAt ?? -.infinity
+        fatigue = 1 - exp(-memory.fatigue(at: now))
+        plays = memory.plays
+        popularity = min(log1p(Double(memory.plays)) / log1p(50), 1)
+        vetoes = memory.vetoedDayParts.reduce(0) { $0 | UInt8(1 << $1) }
+    }
+}
+
 /// What a radio plays around: the standardised traits and timbre of a track, or the mean of an album's or
 /// an artist's, and its name for the sentences.
-public struct RadioSeed: Sendable, Equatable {
-    public var name: String
-    var traits: [Double]
-    var timbre: [Double]
+public final class RadioSeed: Sendable, Equatable {
+    public let name: String
+    let traits: [Double]
+    let timbre: [Double]
+
+    public static func == (a: RadioSeed, b: RadioSeed) -> Bool {
+        a.name == b.name && a.traits == b.traits && a.timbre == b.timbre
+    }
 
     /// The seed of the tracks at `positions` (one track, an album, an artist); nil when none is analysed.
     public init?(name: String, positions: [Int], catalog: Catalog) {

@@ -131,6 +131,13 @@ struct Centroid: Sendable, Equatable, Codable {
         updatedAt = max(updatedAt, now)
     }
 
+    /// The centroid as a unit vector; nil while empty.
+    func unit() -> [Double]? {
+        guard weight > 0 else { return nil }
+        let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        return norm > 1e-12 ? sum.map { $0 / norm } : nil
+    }
+
     /// The cosine between `vector` and this centroid; 0 while empty.
     func cosine(_ vector: ArraySlice<Double>) -> Double {
         guard weight > 0, sum.count == vector.count else { return 0 }

@@ -36,7 +36,7 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
             if step % 30 == 0 {
                 // Check every track in this state: the sum the ranking uses equals the explanation's.
                 var values = [Double](repeating: 0, count: TasteFeature.count)
-                let lookups = model.lookups(at: at)
+                let lookups = model.lookups(for: context)
                 for position in 0..<catalog.count {
                     model.featureValues(at: position, context: context, lookups: lookups, into: &values)
                     let ranked = TasteModel.score(values, weights: model.currentWeights, bias: model.state.bias)
