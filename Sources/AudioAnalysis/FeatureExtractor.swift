@@ -7,9 +7,14 @@ import MusicCore
 /// original channels and rate; see `LoudnessMeter`), and, downmixed to mono, through the `Decimator` to the
 /// analysis rate (the integer fraction of the input rate nearest 22050 Hz). At that rate 2048-sample Hann
 /// frames every 512 samples (93 ms every 23 ms at 22 kHz) give the spectral shape, MFCCs and chroma, whose
-/// means and spreads are kept as running sums, and a log-mel spectral flux, the onset envelope (about 43
-/// values a second), from which `finish()` estimates the tempo. Nothing else is kept, so memory does not grow
-/// with the track, save the onset envelope, which stops growing after `maximumEnvelopeDuration`.
+/// means and spreads are kept as running sums (chroma as a sum), and the onset envelope: per frame, the mean
+/// rise of the 40 log-mel bands plus, weighted equally, that of the bass bands below 200 Hz (about 43 values a
+/// second), from which `finish()` estimates the tempo. Nothing else is kept, so memory does not grow with the
+/// track, save the onset envelope, which stops growing after `maximumEnvelopeDuration` (under 1 MB),
+/// and libebur128's block history, capped at `LoudnessMeter`'s 30 minutes.
+///
+/// Cost: about 2.5 ms per second of 44.1 kHz stereo in a release build (400× real time on one core), half
+/// of it libebur128's K-weighting at the input rate.
 ///
 /// Not `Sendable`: one thread feeds one extractor, one track per instance.
 public final class FeatureExtractor {
@@ -46,7 +51,7 @@ public final class FeatureExtractor {
     private var zeroCrossings = RunningStatistics()
     private var mfcc = [RunningStatistics](repeating: RunningStatistics(), count: FrameAnalyzer.mfccCount)
     private var chroma = [Double](repeating: 0, count: 12)
-    /// The onset envelope so far (mean log-mel rise per frame, dB), at most `maximumEnvelopeDuration` long.
+    /// The onset envelope so far (log-mel and bass rise per frame, dB), at most `maximumEnvelopeDuration` long.
     private(set) var onsetEnvelope: [Float] = []
     private let maximumEnvelopeCount: Int
     private let previousLogMel: UnsafeMutablePointer<Float>

@@ -11,8 +11,8 @@ final class FrameAnalyzer {
     static let mfccCount = 13
     /// Bands of this many bins for the flatness (see `SpectralShape.flatness`).
     static let flatnessBandSize = 16
-    /// The top of the mel bands and the flatness, Hz (or the Nyquist frequency, if lower): above it the
-    /// decimation filter's transition band begins.
+    /// The top of the mel bands and the flatness, Hz (or the Nyquist frequency, if lower): the decimation
+    /// filter is flat to about 9 kHz; above 10 kHz lie its roll-off and what it lets alias.
     static let topHz = 10_000.0
     /// A frame quieter than this mean square (−90 dBFS) is silence: it adds to the onset envelope but not to
     /// the spectral statistics, whose shape would otherwise be noise-floor noise.
@@ -80,8 +80,9 @@ final class FrameAnalyzer {
         power = .allocate(capacity: frameSize / 2 + 1)
         power.initialize(repeating: 0, count: frameSize / 2 + 1)
         let top = min(Self.topHz, Double(sampleRate) / 2)
+        // 30 Hz up, or (at an absurdly low rate, where nothing here means much) from a quarter of the top.
         let melBank = MelFilterBank(bandCount: Self.melBandCount, fftSize: frameSize, sampleRate: sampleRate,
-                                    lowHz: 30, highHz: top)
+                                    lowHz: min(30, top / 4), highHz: top)
         self.melBank = melBank
         bassBandCount = max(1, (0..<Self.melBandCount).filter { melBank.centre(ofBand: $0) < Self.bassTopHz }.count)
         cepstrum = CepstrumTransform(inputCount: Self.melBandCount, outputCount: Self.mfccCount)
