@@ -96,6 +96,7 @@ let package = Package(
         .target(name: "AppRuntime",
                 dependencies: ["AppCore", "Screens", "TerminalUI", "TerminalNcurses", "MusicCore", "MusicLibrary",
                                "LibraryScanning", "Playback", "AudioFiles", "PulseOutput", "FileOutputs", "PlaylistFiles",
+                               "Taste", "Recommender",
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
 

@@ -348,6 +348,16 @@ public struct UndoSnapshot: Sendable {
 public protocol ExplanationProvider: Sendable {
     /// Lines for the panel about `track`, picked from `source` (a queue, an album, a shuffle…).
     func explain(_ track: TrackRow, source: String) -> [String]
+    /// Whether smart picks come from a taste model (false: smart shuffle plays as plain shuffle).
+    var learns: Bool { get }
+    /// Smart shuffle's choice among `candidates` (an index into it), after `previous`, deterministic for
+    /// `seed`; nil to fall back to plain shuffle.
+    func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int?
+}
+
+extension ExplanationProvider {
+    public var learns: Bool { false }
+    public func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? { nil }
 }
 
 /// The provider while no taste model exists: the track plays because it is next, and nothing was learned.

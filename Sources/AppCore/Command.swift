@@ -26,6 +26,8 @@ public enum Command: Sendable, Equatable {
     case toggleRepeat, toggleShuffle, toggleSmart
     case cycleReplayGain
     case like, dislike, unlike
+    /// From the "why" panel: teach the taste model about the track playing.
+    case feedback(TasteFeedback)
 
     // MARK: Curation
     case toggleMark
@@ -99,4 +101,19 @@ public enum PromptKind: Sendable, Equatable, Codable {
 /// The columns the Tracks view sorts by.
 public enum SortColumn: String, Sendable, CaseIterable, Codable {
     case artist, album, title, year, genre, duration, track, path
+}
+
+/// What the listener can tell the taste model about the track playing, besides like and dislike.
+public enum TasteFeedback: String, Sendable, Equatable, CaseIterable {
+    case moreLikeThis = "more"
+    case lessLikeThis = "less"
+    case notAtThisHour = "not-now"
+
+    public var summary: String {
+        switch self {
+        case .moreLikeThis: "More like this (the taste model learns it)"
+        case .lessLikeThis: "Less like this (the taste model learns it)"
+        case .notAtThisHour: "Not at this hour (this track, at this time of day)"
+        }
+    }
 }

@@ -347,8 +347,11 @@ extension CommandLineParser {
         simple("smart", [], "Smart shuffle on or off (picks from what you like)", .toggleSmart),
         simple("replaygain", [], "ReplayGain: off, track, album, smart", .cycleReplayGain),
         simple("like", [], "Like the playing track", .like),
-        simple("dislike", [], "Play the playing track less", .dislike),
+        simple("dislike", [], "Never play the playing track again (smart picks leave it out)", .dislike),
         simple("unlike", [], "Forget a like or dislike", .unlike),
+        simple("more", [], TasteFeedback.moreLikeThis.summary, .feedback(.moreLikeThis)),
+        simple("less", [], TasteFeedback.lessLikeThis.summary, .feedback(.lessLikeThis)),
+        simple("not-now", [], TasteFeedback.notAtThisHour.summary, .feedback(.notAtThisHour)),
 
         // Curation
         entry("add", [], "PATH", "Add a file or folder to the library", kinds: [.path]) {
@@ -564,6 +567,7 @@ extension CommandLineParser {
         case .like: return "like"
         case .dislike: return "dislike"
         case .unlike: return "unlike"
+        case .feedback(let feedback): return feedback.rawValue
         case .toggleMark: return "mark"
         case .clearMarks: return "unmark"
         case .enqueue(let next): return next ? "enqueue-next" : "enqueue"

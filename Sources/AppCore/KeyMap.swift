@@ -49,6 +49,11 @@ public struct KeyMap: Sendable, Equatable {
         }
     }
 
+    /// The first key bound to `command` (by Help's order), by name; nil when none is.
+    public func keyName(for command: Command) -> String? {
+        bindings.first { $0.command == command }?.key.name
+    }
+
     /// Help's sections, generated from the live map: for each command bound, its keys joined ("j, down")
     /// and its summary. Sections with no key bound are left out.
     public func helpSections() -> [(title: String, rows: [(keys: String, summary: String)])] {
@@ -138,6 +143,9 @@ public struct KeyMap: Sendable, Equatable {
         (.character("L"), .like),
         (.character("D"), .dislike),
         (.character("U"), .unlike),
+        (.character("]"), .feedback(.moreLikeThis)),
+        (.character("["), .feedback(.lessLikeThis)),
+        (.character("H"), .feedback(.notAtThisHour)),
 
         (.character("m"), .toggleMark),
         (.character("M"), .clearMarks),
@@ -167,7 +175,7 @@ extension Command {
              .activate, .toggleExpand, .escape:
             "Moving"
         case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleShuffle, .toggleSmart,
-             .cycleReplayGain, .like, .dislike, .unlike:
+             .cycleReplayGain, .like, .dislike, .unlike, .feedback:
             "Playback"
         case .toggleMark, .clearMarks, .enqueue, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
              .loadFilter, .sort, .save, .load, .playlistCreate, .playlistRename, .playlistDuplicate, .playlistDelete,
@@ -223,6 +231,7 @@ extension Command {
         case .toggleShuffle: "Shuffle on or off"
         case .toggleSmart: "Smart shuffle on or off"
         case .cycleReplayGain: "ReplayGain: off, track, album, smart"
+        case .feedback(let feedback): feedback.summary
         case .like: "Like this track"
         case .dislike: "Less like this"
         case .unlike: "Forget like or dislike"
@@ -313,6 +322,7 @@ extension Command {
         case .like: (31, 0)
         case .dislike: (32, 0)
         case .unlike: (33, 0)
+        case .feedback(let feedback): (34, Double(TasteFeedback.allCases.firstIndex(of: feedback) ?? 0))
         case .toggleMark: (40, 0)
         case .clearMarks: (41, 0)
         case .enqueue(let next): (42, next ? 1 : 0)

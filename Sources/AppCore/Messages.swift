@@ -20,6 +20,8 @@ public enum Message: Sendable {
     case themesListed([String])
     case savedFiltersLoaded([String: String])
     case explanation([String])
+    /// The taste model learned something (or was loaded): smart picks and the "why" panel use this now.
+    case tasteChanged(any ExplanationProvider)
     /// A line for the status bar: what an effect did, or why it failed.
     case info(String)
     case failure(String)
@@ -61,6 +63,7 @@ public enum Effect: Sendable, Equatable {
     case deletePlaylist(name: String)
     case importPlaylist(path: String, name: String?)
     case setOpinion(Opinion, trackID: Int64)
+    case sendFeedback(TasteFeedback, trackID: Int64)
     case applyTheme(String)
     case setSetting(key: String, value: String)
     case setPrivateSession(Bool)

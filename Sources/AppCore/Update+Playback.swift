@@ -141,6 +141,12 @@ extension AppState {
             var candidates = queue.entries.indices.filter { $0 != index && !queue.playedInShuffle.contains(queue.entries[$0].id) }
             if candidates.isEmpty && player.repeatAll { candidates = queue.entries.indices.filter { $0 != index } }
             guard !candidates.isEmpty else { return nil }
+            if player.smart, let pick = explainer.pickNext(among: candidates.map { queue.entries[$0].track },
+                                                           after: queue.entries[index].track,
+                                                           seed: shuffleSeed ^ UInt64(queue.entries[index].id)),
+               candidates.indices.contains(pick) {
+                return candidates[pick]
+            }
             // A fixed function of the seed and the entry: the same pick until something changes, so
             // asking twice (to show "up next" and to play it) agrees.
             var mix = shuffleSeed ^ UInt64(queue.entries[index].id) &* 0x9E37_79B9_7F4A_7C15
@@ -151,6 +157,11 @@ extension AppState {
         }
         if index + 1 < count { return index + 1 }
         return player.repeatAll ? 0 : nil
+    }
+
+    /// What the playing track was chosen from, as the "why" panel says it.
+    var playSourceName: String {
+        player.smart ? (explainer.learns ? "smart shuffle" : "shuffled queue") : player.shuffle ? "shuffled queue" : "queue"
     }
 
     /// After an edit or a mode change: tells the engine when what follows the current entry changed.
@@ -193,7 +204,7 @@ extension AppState {
             if player.shuffle || player.smart { queue.playedInShuffle.insert(id) }
             if message?.isError == false { message = nil }
             upcomingID = nil
-            whyLines = explainer.explain(queue.entries[index].track, source: player.shuffle || player.smart ? "shuffled queue" : "queue")
+            whyLines = explainer.explain(queue.entries[index].track, source: playSourceName)
             return upcomingChanged()
         case .progressed(let id, let position, let duration):
             guard queue.currentEntry?.id == id else { return [] }

@@ -71,6 +71,12 @@ extension AppState {
         case .explanation(let lines):
             whyLines = lines
             return []
+        case .tasteChanged(let provider):
+            explainer = provider
+            if let entry = queue.currentEntry {
+                whyLines = explainer.explain(entry.track, source: playSourceName)
+            }
+            return upcomingChanged()
         case .info(let text):
             self.message = StatusMessage(text: text, isError: false)
             return []
@@ -231,9 +237,9 @@ extension AppState {
             player.smart.toggle()
             if player.smart { player.shuffle = false }
             queue.playedInShuffle = []
-            message = StatusMessage(text: player.smart
-                                    ? "smart shuffle: nothing learned yet, so it plays as plain shuffle"
-                                    : "smart shuffle off", isError: false)
+            message = StatusMessage(text: !player.smart ? "smart shuffle off"
+                                    : explainer.learns ? "smart shuffle on: picks by your taste (w says why)"
+                                    : "smart shuffle: no taste model yet, so it plays as plain shuffle", isError: false)
             return upcomingChanged()
         case .cycleReplayGain:
             let modes = ["off", "track", "album", "auto"]
@@ -248,6 +254,13 @@ extension AppState {
             let words = ["like": "liked", "dislike": "disliked: hum will not play it again unasked", "unlike": "no opinion kept"]
             message = StatusMessage(text: "\(entry.track.title): \(words[opinion.rawValue] ?? "")", isError: false)
             return [.setOpinion(opinion, trackID: entry.track.id)]
+        case .feedback(let feedback):
+            guard let entry = queue.currentEntry else {
+                message = StatusMessage(text: "nothing is playing", isError: true)
+                return []
+            }
+            message = StatusMessage(text: "\(entry.track.title): \(feedback.summary.lowercased())", isError: false)
+            return [.sendFeedback(feedback, trackID: entry.track.id)]
 
         case .toggleMark:
             let ids = selectionTrackIDs()

@@ -86,6 +86,9 @@ final class InterfaceSession {
     let services: Services
     let engine: PlaybackEngine
     let log: ListeningLog
+    let taste: TasteLearner
+    /// Where the track playing was chosen from, for the listening log (set from the UI thread).
+    let listenSource = ListenSourceBox()
     let config: InterfaceConfig
     let themes: ThemeLoader
     let sessionPath: String
@@ -126,6 +129,7 @@ final class InterfaceSession {
         let collect = (try? store.collectsHistory()) ?? true
         log = ListeningLog(store: store, recordsHistory: collect && !options.privateSession,
                            onError: { [inbox] message in inbox.post(.failure(message)) })
+        taste = TasteLearner(store: store, post: { [inbox] in inbox.post($0) })
         let output: any AudioOutput
         var outputProblem: String?
         switch options.output {
@@ -191,6 +195,7 @@ final class InterfaceSession {
         }
         if let problem = startupProblems.first { _ = state.handle(.failure(problem)) }
         startEventPump()
+        taste.start()
 
         var drawn: CellGrid?
         var onlyTicked = false
@@ -224,6 +229,9 @@ final class InterfaceSession {
                 if case .libraryLoaded = message { services.setLibrary(state.library) }
                 execute(effects)
             }
+            let source: ListenSource = state.player.smart && state.explainer.learns ? .smartShuffle
+                : state.player.shuffle || state.player.smart ? .shuffle : .queue
+            listenSource.value.withLock { $0 = source }
         }
         finish()
         let signal = signalsSeen.last.load(ordering: .sequentiallyConsistent)
@@ -274,6 +282,18 @@ final class InterfaceSession {
             case .unlike: nil
             }
             if !log.setOpinion(value) { inbox.post(.failure("nothing is playing")) }
+            taste.logChanged()
+        case .sendFeedback(let feedback, let trackID):
+            let kind: ListeningEvent.Kind = switch feedback {
+            case .moreLikeThis: .moreLikeThis
+            case .lessLikeThis: .lessLikeThis
+            case .notAtThisHour: .notAtThisHour
+            }
+            if log.recordFeedback(kind, trackID: trackID) {
+                taste.logChanged()
+            } else {
+                inbox.post(.failure("history is off (private session or collect_history): nothing is learned"))
+            }
         case .applyTheme(let name): applyTheme(name, announce: true)
         case .setSetting(let key, let value): changeSetting(key, value)
         case .setPrivateSession(let on):
@@ -374,13 +394,14 @@ final class InterfaceSession {
     /// Follows the engine: every event goes to the listening log, and what the screen shows to the UI
     /// thread. Progress is passed on once per second of the track (the clock shows seconds).
     func startEventPump() {
-        let engine = engine, log = log, inbox = inbox, entryTracks = entryTracks, done = eventsDone
+        let engine = engine, log = log, inbox = inbox, entryTracks = entryTracks, done = eventsDone, taste = taste
+        let listenSource = listenSource
         let stream = engine.events
         Task.detached {
                 var lastSecond = -1
                 for await event in stream {
                     log.handle(event, trackID: { item in entryTracks.map.withLock { $0[item.id] } }, context: { item in
-                        .init(source: item.albumInOrder ? .album : .queue)
+                        .init(source: item.albumInOrder ? .album : listenSource.value.withLock { $0 })
                     })
                     switch event {
                     case .started(let item, _, let duration):
@@ -402,7 +423,7 @@ final class InterfaceSession {
                     case .outputLost(let message): inbox.post(.player(.outputLost(message)))
                     case .outputRestored: inbox.post(.player(.outputRestored))
                     case .outputFailed(let message): inbox.post(.player(.outputLost(message)))
-                    case .finished, .skipped: break
+                    case .finished, .skipped: taste.logChanged()
                     }
                 }
                 done.signal()
@@ -439,5 +460,11 @@ final class InterfaceSession {
         engine.shutdown()
         _ = eventsDone.wait(timeout: .now() + 3)
         log.close()
+        taste.finish()
     }
+}
+
+/// Where the track playing was chosen from: written by the UI thread, read by the event pump.
+final class ListenSourceBox: Sendable {
+    let value = Mutex(ListenSource.queue)
 }

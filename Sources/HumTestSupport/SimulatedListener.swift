@@ -41,9 +41,15 @@ public struct SimulatedListener: Sendable {
             drift = 0.01
         }
         bias = 0
-        // Centre the rule so that about half of a uniform shuffle is skipped.
+        // Centre the rule so that a uniform shuffle is skipped half the time (bisection on the bias).
         let logits = library.tracks.map { logit($0, hour: 12) }
-        bias = -logits.sorted()[logits.count / 2]
+        var low = -20.0, high = 20.0
+        for _ in 0..<60 {
+            let middle = (low + high) / 2
+            let skipped = logits.reduce(0) { $0 + 1 / (1 + exp(-($1 + middle))) } / Double(logits.count)
+            if skipped > 0.5 { high = middle } else { low = middle }
+        }
+        bias = (low + high) / 2
     }
 
     public func logit(_ track: TraitLibrary.Track, hour: Int) -> Double {

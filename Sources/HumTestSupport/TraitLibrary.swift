@@ -11,6 +11,7 @@ public struct TraitLibrary: Sendable {
         public var artist: String
         public var album: String
         public var title: String
+        public var genre: String
         public var bpm: Double
         /// The noise bed's low-pass cutoff, Hz: low is dark, high is bright.
         public var cutoffHz: Double
@@ -36,6 +37,8 @@ public struct TraitLibrary: Sendable {
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         var random = SeededGenerator(seed: seed)
         var plans: [Track] = []
+        // Genres are per artist, and say nothing of the traits (as tags often do not).
+        let genres = ["Ambient", "Folk", "Jazz", "Rock", "Electronic", "Soul", "Classical", "Pop"]
         for artist in 0..<artists {
             let centre = (bpm: 60 * pow(3, random.unit()), cutoff: 300 * pow(25, random.unit()),
                           gain: -20 + 18 * random.unit(), minor: random.unit() < 0.5, key: Int(random.unit() * 12))
@@ -46,7 +49,7 @@ public struct TraitLibrary: Sendable {
                 let minor = random.unit() < 0.8 ? centre.minor : !centre.minor
                 let name = String(format: "a%02d-t%02d", artist, number)
                 plans.append(Track(path: folder + "/\(name).flac", artist: "Artist \(artist)", album: "Album \(artist)",
-                                   title: "Track \(number) of artist \(artist)", bpm: bpm, cutoffHz: cutoff, gainDB: gain,
+                                   title: "Track \(number) of artist \(artist)", genre: genres[artist % genres.count], bpm: bpm, cutoffHz: cutoff, gainDB: gain,
                                    minor: minor, keyTonic: (centre.key + number * 7) % 12))
             }
         }
@@ -73,7 +76,7 @@ public struct TraitLibrary: Sendable {
         defer { try? FileManager.default.removeItem(atPath: wav) }
         _ = try ChildProcess.run("flac", ["-s", "-f", "-5", "-o", track.path, "-T", "ARTIST=\(track.artist)",
                                           "-T", "ALBUM=\(track.album)", "-T", "TITLE=\(track.title)",
-                                          "-T", "GENRE=Generated", wav], timeout: 120)
+                                          "-T", "GENRE=\(track.genre)", wav], timeout: 120)
     }
 
     /// Chords of the key and mode (I–IV–V–I or i–iv–v–i, harmonic-rich tones), a click on every beat, a

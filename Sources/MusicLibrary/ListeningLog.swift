@@ -52,6 +52,17 @@ public final class ListeningLog: Sendable {
         return true
     }
 
+    /// Keeps feedback from the "why" panel about a track (more like this, less like this, not at this
+    /// hour): an event the taste model learns from. False (nothing kept) when history is not recorded.
+    @discardableResult
+    public func recordFeedback(_ kind: ListeningEvent.Kind, trackID: Int64) -> Bool {
+        guard recordsHistory else { return false }
+        let now = clock()
+        let session = tracker.withLock { $0.sessions.currentID }
+        recorder.submit([.event(ListeningEvent(at: now, kind: kind, trackID: trackID, sessionID: session, position: nil))])
+        return true
+    }
+
     /// Closes any open listen and writes everything pending (waits up to `timeout` seconds).
     public func close(timeout: Double = 5) {
         let now = clock()

@@ -33,9 +33,10 @@ public struct Explanation: Sendable, Equatable, Codable {
     /// The `count` largest reasons.
     public func top(_ count: Int) -> [Reason] { Array(reasons.prefix(count)) }
 
-    /// The panel's and `hum why`'s lines.
-    public func lines(title: String, count: Int = 5) -> [String] {
-        var lines = ["\(title): \(Int((probability * 100).rounded()))% likely to be let play (\(mode))."]
+    /// The panel's and `hum why`'s lines: the likelihood (after `title`, when given), then the reasons.
+    public func lines(title: String?, count: Int = 5) -> [String] {
+        let likely = "\(Int((probability * 100).rounded()))% likely to be let play (\(mode))."
+        var lines = [title.map { "\($0): \(likely)" } ?? likely.prefix(1).uppercased() + likely.dropFirst()]
         let top = top(count)
         if top.isEmpty { lines.append("Nothing learned yet: every feature is zero.") }
         for reason in top {

@@ -58,7 +58,7 @@ extension TasteModel {
         guard !pool.isEmpty else { return nil }
         let recentArtists = Set(lookups.recentArtists.suffix(max(rules.artistGap - 1, 0)))
         let window = rules.repeatHours * 3600
-        let heardRecently: (Int) -> Bool = { position in now - lookups.facts[position].lastHeardAt < window }
+        let heardRecently: (Int) -> Bool = { position in now - lookups.facts(position).lastHeardAt < window }
         let artistOf = catalog.artistOf
         let tiers: [(Int) -> Bool] = [
             { !heardRecently($0) && !recentArtists.contains(artistOf[$0]) },
@@ -70,7 +70,7 @@ extension TasteModel {
 
         if mode == .shuffle {
             for tier in tiers.dropFirst() {
-                let allowed = pool.filter { lookups.facts[$0].opinion != -1 && tier($0) }
+                let allowed = pool.filter { lookups.facts($0).opinion != -1 && tier($0) }
                 guard let position = allowed.randomElement(using: &random) else { continue }
                 featureValues(at: position, context: context, lookups: lookups, into: &values)
                 return Pick(trackID: catalog.tracks[position].id, position: position,
@@ -87,7 +87,7 @@ extension TasteModel {
         for artist in recentArtists where artist >= 0 { recentFlags[Int(artist)] = true }
         var best: [(position: Int, score: Double)?] = [nil, nil, nil]
         for position in pool {
-            if lookups.facts[position].opinion == -1 { continue }
+            if lookups.facts(position).opinion == -1 { continue }
             let tier = heardRecently(position) ? 2 : artistOf[position] >= 0 && recentFlags[Int(artistOf[position])] ? 1 : 0
             if tier > 0, best[0] != nil { continue }
             featureValues(at: position, context: context, seed: seed, lookups: lookups, into: &values)
@@ -110,7 +110,7 @@ extension TasteModel {
         let weights = currentWeights
         var scored: [(position: Int, score: Double)] = []
         for position in candidates ?? Array(0..<catalog.count) {
-            let facts = lookups.facts[position]
+            let facts = lookups.facts(position)
             if facts.opinion == -1 || context.at - facts.lastHeardAt < rules.repeatHours * 3600 { continue }
             featureValues(at: position, context: context, lookups: lookups, into: &values)
             scored.append((position, Self.score(values, weights: weights, bias: state.bias)))

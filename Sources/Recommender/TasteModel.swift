@@ -58,7 +58,7 @@ public struct TasteModel: Sendable {
             ?? affinity(catalog.albumKey(position), in: state.albums, at: now)
         values[TasteFeature.genreAffinity.index] = lookups?.genre(catalog.genreOf[position])
             ?? affinity(catalog.genreKey(position), in: state.genres, at: now)
-        let facts = lookups?.facts[position]
+        let facts = lookups?.facts(position)
             ?? state.tracks[catalog.tracks[position].id].map { TrackFacts($0, at: now) } ?? TrackFacts.none
         values[TasteFeature.trackHistory.index] = facts.affinity
         values[TasteFeature.liked.index] = facts.opinion == 1 ? 1 : 0
@@ -148,23 +148,33 @@ public struct TasteModel: Sendable {
         let artists: [Double]
         let albums: [Double]
         let genres: [Double]
-        /// Per catalog position, what the track's memory says now.
-        let facts: [TrackFacts]
+        /// Per catalog position, an index into `factList` (−1: nothing remembered): sparse, because a
+        /// pick allocates it and most of a large library was never heard.
+        let factIndex: [Int32]
+        let factList: [TrackFacts]
         /// Catalog artist indices of the latest listens, newest last.
         let recentArtists: [Int32]
         /// The catalog position of the context's previous track.
         let previousPosition: Int?
         let timbreDirection: [Double]
 
-        init(artists: [Double], albums: [Double], genres: [Double], facts: [TrackFacts], recentArtists: [Int32],
+        init(artists: [Double], albums: [Double], genres: [Double], factIndex: [Int32], factList: [TrackFacts],
+             recentArtists: [Int32],
              previousPosition: Int?, timbreDirection: [Double]) {
             self.artists = artists
             self.albums = albums
             self.genres = genres
-            self.facts = facts
+            self.factIndex = factIndex
+            self.factList = factList
             self.recentArtists = recentArtists
             self.previousPosition = previousPosition
             self.timbreDirection = timbreDirection
+        }
+
+        /// What the track at `position` has in memory now (nothing: `TrackFacts.none`).
+        func facts(_ position: Int) -> TrackFacts {
+            let index = factIndex[position]
+            return index < 0 ? .none : factList[Int(index)]
         }
 
         func artist(_ index: Int32) -> Double { index < 0 ? 0 : artists[Int(index)] }
@@ -174,14 +184,18 @@ public struct TasteModel: Sendable {
 
     public func lookups(for context: ListeningContext) -> Lookups {
         let now = context.at
-        var facts = [TrackFacts](repeating: .none, count: catalog.count)
+        var factIndex = [Int32](repeating: -1, count: catalog.count)
+        var factList: [TrackFacts] = []
+        factList.reserveCapacity(state.tracks.count)
         for (id, memory) in state.tracks {
-            if let position = catalog.position(of: id) { facts[position] = TrackFacts(memory, at: now) }
+            guard let position = catalog.position(of: id) else { continue }
+            factIndex[position] = Int32(factList.count)
+            factList.append(TrackFacts(memory, at: now))
         }
         return Lookups(artists: Self.affinities(state.artists, count: catalog.artistKeys.count, at: now, index: catalog.artistIndex(of:)),
                        albums: Self.affinities(state.albums, count: catalog.albumKeys.count, at: now, index: catalog.albumIndex(of:)),
                        genres: Self.affinities(state.genres, count: catalog.genreKeys.count, at: now, index: catalog.genreIndex(of:)),
-                       facts: facts, recentArtists: state.recentArtists.compactMap(catalog.artistIndex(of:)),
+                       factIndex: factIndex, factList: factList, recentArtists: state.recentArtists.compactMap(catalog.artistIndex(of:)),
                        previousPosition: context.previousTrackID.flatMap(catalog.position(of:)),
                        timbreDirection: timbreDirection())
     }

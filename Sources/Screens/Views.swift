@@ -253,7 +253,11 @@ enum HelpView {
 enum WhyPanel {
     static func draw(_ canvas: inout Canvas, state: AppState, in rect: Rect) {
         let title = state.queue.currentEntry.map { "Why “\($0.track.title)”?" } ?? "Why this song?"
-        let lines = [title] + state.whyLines + ["", "w closes"]
+        let actions: [(Command, String)] = [(.feedback(.moreLikeThis), "more like this"), (.feedback(.lessLikeThis), "less"),
+                                            (.feedback(.notAtThisHour), "not at this hour"), (.dislike, "never"),
+                                            (.toggleWhy, "closes")]
+        let keys = actions.compactMap { command, words in state.keyMap.keyName(for: command).map { "\($0) \(words)" } }
+        let lines = [title] + state.whyLines + ["", keys.joined(separator: " · ")]
         let width = min(rect.width - 2, max(40, (lines.map { DisplayWidth.of($0) }.max() ?? 0) + 4))
         let height = min(rect.height, lines.count + 2)
         let box = Rect(row: rect.maxRow - height, column: rect.maxColumn - width, height: height, width: width)

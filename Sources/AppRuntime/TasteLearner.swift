@@ -1,0 +1,92 @@
+import AppCore
+import Foundation
+import MusicLibrary
+import Recommender
+import Taste
+
+/// The taste model as the interface sees it: a snapshot of the model (a value), explaining tracks and
+/// choosing smart shuffle's next track. Replaced by a new snapshot whenever the model learns.
+struct TasteExplainer: ExplanationProvider {
+    let model: TasteModel
+    let analysed: Int
+
+    var learns: Bool { true }
+
+    func explain(_ track: TrackRow, source: String) -> [String] {
+        let context = ListeningContext(at: Date().timeIntervalSince1970,
+                                       utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60)
+        guard let explanation = model.explain(trackID: track.id, context: context, mode: source) else {
+            return ["hum's taste model does not know this track yet (`hum scan` adds it)."]
+        }
+        var lines = explanation.lines(title: nil, count: 6)
+        if analysed == 0 {
+            lines.append("No track is analysed yet: `hum analyze` lets hum hear the music.")
+        }
+        return lines
+    }
+
+    func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? {
+        let positions = candidates.map { model.catalog.position(of: $0.id) }
+        let known = positions.compactMap { $0 }
+        guard !known.isEmpty else { return nil }
+        var random = SeededRandom(seed: seed)
+        let context = ListeningContext(at: Date().timeIntervalSince1970,
+                                       utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60,
+                                       previousTrackID: previous?.id)
+        guard let pick = model.pick(mode: .smart, context: context, candidates: known, using: &random) else { return nil }
+        return positions.firstIndex(of: pick.position)
+    }
+}
+
+/// Keeps the interface's taste model current, off the UI thread: loads it at start, and after each listen
+/// or feedback (once the log has written it) learns what is new and hands the interface a fresh snapshot.
+final class TasteLearner: @unchecked Sendable {
+    // @unchecked: `service` is only touched on `queue`.
+    private let queue = DispatchQueue(label: "hum.taste", qos: .utility)
+    private let store: LibraryStore
+    private let post: @Sendable (Message) -> Void
+    private var service: TasteService?
+
+    /// How long after a listen ends the log has surely written it (it flushes every second).
+    static let logDelay = 1.5
+
+    init(store: LibraryStore, post: @escaping @Sendable (Message) -> Void) {
+        self.store = store
+        self.post = post
+    }
+
+    func start() {
+        queue.async { [self] in
+            do {
+                let service = try TasteService(store: store)
+                self.service = service
+                try service.saveIfChanged()
+                publish(service)
+            } catch {
+                post(.failure("the taste model could not be loaded: \(error)"))
+            }
+        }
+    }
+
+    /// Something was written to the listening log: learn it shortly.
+    func logChanged() {
+        queue.asyncAfter(deadline: .now() + Self.logDelay) { [self] in
+            guard let service else { return }
+            do {
+                if try service.catchUp() > 0 {
+                    try service.saveIfChanged()
+                    publish(service)
+                }
+            } catch {
+                post(.failure("the taste model could not learn: \(error)"))
+            }
+        }
+    }
+
+    /// Waits for pending learning (at quit).
+    func finish() { queue.sync {} }
+
+    private func publish(_ service: TasteService) {
+        post(.tasteChanged(TasteExplainer(model: service.model, analysed: service.analysedCount)))
+    }
+}
