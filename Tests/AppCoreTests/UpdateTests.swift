@@ -261,8 +261,39 @@ struct UpdateTests {
         var state = loaded()
         _ = press(&state, "S")
         #expect(state.player.smart)
-        #expect(state.message?.text.contains("nothing learned yet") == true)
+        #expect(state.message?.text.contains("no taste model yet") == true)
         #expect(state.whyLines == ExplanationText.nothingLearnedYet)
+    }
+
+    /// A taste model stand-in: always prefers the candidate with the highest id, and says so.
+    struct PrefersHighIDs: ExplanationProvider {
+        var learns: Bool { true }
+        func explain(_ track: TrackRow, source: String) -> [String] { ["picked \(track.id) by \(source)"] }
+        func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? {
+            candidates.indices.max { candidates[$0].id < candidates[$1].id }
+        }
+    }
+
+    @Test("With a taste model, smart shuffle plays its picks, the why panel shows its reasons, and feedback goes out")
+    func smartUsesTheModel() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))  // Alpha's eight tracks, from track 1
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        var effects = state.handle(.tasteChanged(PrefersHighIDs()))
+        #expect(state.whyLines == ["picked 1 by queue"])
+        effects = press(&state, "S")
+        #expect(state.message?.text.contains("picks by your taste") == true)
+        guard case .setUpcoming(let upcoming) = effects.last else { Issue.record("nothing upcoming: \(effects)"); return }
+        #expect(upcoming.map(\.track.id) == [8])
+        _ = state.handle(.player(.started(entryID: upcoming[0].id, duration: 60)))
+        #expect(state.whyLines == ["picked 8 by smart shuffle"])
+        #expect(press(&state, "]") == [.sendFeedback(.moreLikeThis, trackID: 8)])
+        #expect(press(&state, "[") == [.sendFeedback(.lessLikeThis, trackID: 8)])
+        #expect(press(&state, "H") == [.sendFeedback(.notAtThisHour, trackID: 8)])
+        #expect(state.handle(.command(.feedback(.moreLikeThis))) == [.sendFeedback(.moreLikeThis, trackID: 8)])
+        // Plain shuffle is one key away and does not ask the model.
+        _ = press(&state, "s")
+        #expect(!state.player.smart && state.player.shuffle)
     }
 
     @Test("A smart playlist holds what its filter matches now")
