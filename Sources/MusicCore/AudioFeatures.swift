@@ -49,7 +49,7 @@ public struct AudioFeatures: Sendable, Equatable, Codable {
     public var integratedLoudness: Double?
     /// EBU R128 loudness range, LU.
     public var loudnessRange: Double
-    /// Beats per minute.
+    /// Beats per minute; 0 when no beat was found (silence, very short input).
     public var tempo: Double
     /// How clearly the beat stands out from the onset envelope, 0–1.
     public var beatStrength: Double
@@ -57,9 +57,10 @@ public struct AudioFeatures: Sendable, Equatable, Codable {
     public var spectralCentroid: Summary
     /// The frequency under which 85% of the spectrum's energy lies, Hz.
     public var spectralRolloff: Summary
-    /// Geometric over arithmetic mean of the power spectrum, 0 (tonal) – 1 (noise).
+    /// Geometric over arithmetic mean of the power spectrum over 16-bin bands, 0 (tonal) – 1 (noise: white
+    /// noise reads about 0.97).
     public var spectralFlatness: Summary
-    /// Zero crossings per sample.
+    /// Zero crossings per sample, at the analysis rate.
     public var zeroCrossingRate: Summary
     /// 13 mel-frequency cepstral coefficients: their means over the track.
     public var mfccMeans: [Double]

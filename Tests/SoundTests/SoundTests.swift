@@ -172,6 +172,30 @@ struct SoundTests {
         #expect(terminal.isDead)
     }
 
+    @Test("While hum analyze runs on both cores, playback has no gap", .enabled(if: GeneratedLibrary.tools != nil))
+    func noGapWhileAnalysing() async throws {
+        // Enough audio that the analysis outlasts the 20 s played (2,000 two-second files, in debug).
+        let music = try await GeneratedLibrary.make(count: 2000, seed: 5)
+        let database = Fixtures.scratchDirectory("analysis-load") + "/hum.sqlite"
+        let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", database, music], timeout: 600)
+        #expect(scan.succeeded, "\(scan.stderr)")
+        let session = try await startSession(try await Fixtures.clockFLAC(seconds: 30), settle: 0.5)
+        let (hum, recorder) = (session.hum, session.recorder)
+        defer { hum.kill(SIGKILL) }
+        let analysis = try Spawned(Repository.humBinary, ["analyze", "--library", database, "--threads", "2"])
+        defer { analysis.kill(SIGKILL) }
+        let start = recorder.frameCount
+        _ = await recorder.frames(atLeast: start + Int(20 * Self.rate), timeout: 30)
+        #expect(analysis.isRunning, "the analysis ended before the 20 s of playback did: it loaded nothing")
+        let samples = recorder.samples()
+        let end = min(samples.count, start + Int(20 * Self.rate))
+        // The clock signal is a sweep from 200 Hz: 10 ms below the noise floor is a gap.
+        let gap = SignalAnalysis.firstSilence(Array(samples[..<end]), from: start, threshold: Self.silence, minimumRun: 441)
+        #expect(gap == nil, "a gap \(String(format: "%.2f", Double((gap ?? start) - start) / Self.rate)) s into playback while analysing")
+        print("analysis running: \(Double(end - start) / Self.rate) s of playback recorded without a gap")
+        await quit(session)
+    }
+
     @Test("After a seek, the audio heard is the sought position")
     func seek() async throws {
         let session = try await startSession(try await Fixtures.clockFLAC())
