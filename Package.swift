@@ -96,7 +96,7 @@ let package = Package(
         .target(name: "AppRuntime",
                 dependencies: ["AppCore", "Screens", "TerminalUI", "TerminalNcurses", "MusicCore", "MusicLibrary",
                                "LibraryScanning", "Playback", "AudioFiles", "PulseOutput", "FileOutputs", "PlaylistFiles",
-                               "Taste", "Recommender",
+                               "Taste", "Recommender", "LibraryAnalysis",
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
 

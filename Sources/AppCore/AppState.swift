@@ -15,6 +15,8 @@ public struct AppState: Sendable {
     public var whyLines: [String] = ExplanationText.nothingLearnedYet
     /// What the panel asks; the recommender will replace it.
     public var explainer: any ExplanationProvider = NothingLearnedYet()
+    /// The background audio analysis's progress (tracks done, tracks to do), while it runs.
+    public var analysis: (done: Int, total: Int)?
 
     public var libraryView = LibraryViewState()
     public var tracksView = TracksViewState()

@@ -22,6 +22,8 @@ public enum Message: Sendable {
     case explanation([String])
     /// The taste model learned something (or was loaded): smart picks and the "why" panel use this now.
     case tasteChanged(any ExplanationProvider)
+    /// The background analysis analysed `done` of `total` tracks.
+    case analysisProgress(done: Int, total: Int)
     /// A line for the status bar: what an effect did, or why it failed.
     case info(String)
     case failure(String)

@@ -71,6 +71,9 @@ extension AppState {
         case .explanation(let lines):
             whyLines = lines
             return []
+        case .analysisProgress(let done, let total):
+            analysis = (done, total)
+            return []
         case .tasteChanged(let provider):
             explainer = provider
             if let entry = queue.currentEntry {

@@ -25,6 +25,9 @@ public struct InterfaceSetting: Sendable {
                          choices: ["relative", "absolute"]),
         InterfaceSetting(key: "collect_history", defaultValue: "on", summary: "record listens, skips, seeks and pauses (kept in the library file)",
                          choices: ["on", "off"]),
+        InterfaceSetting(key: "analyze_in_background", defaultValue: "on",
+                         summary: "analyse unanalysed tracks at low priority while the interface is open (for smart shuffle)",
+                         choices: ["on", "off"]),
     ]
 
     public static func named(_ key: String) -> InterfaceSetting? { all.first { $0.key == key } }

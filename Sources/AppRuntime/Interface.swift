@@ -195,7 +195,7 @@ final class InterfaceSession {
         }
         if let problem = startupProblems.first { _ = state.handle(.failure(problem)) }
         startEventPump()
-        taste.start()
+        taste.start(analyse: value("analyze_in_background") == "on")
 
         var drawn: CellGrid?
         var onlyTicked = false

@@ -1,7 +1,9 @@
 import AppCore
 import Foundation
+import LibraryAnalysis
 import MusicLibrary
 import Recommender
+import Synchronization
 import Taste
 
 /// The taste model as the interface sees it: a snapshot of the model (a value), explaining tracks and
@@ -55,17 +57,45 @@ final class TasteLearner: @unchecked Sendable {
         self.post = post
     }
 
-    func start() {
+    /// Loads the model; with `analyse`, then analyses what the library has not analysed yet, on one
+    /// low-priority thread (playback and the interface keep the other core), reloading the model's
+    /// catalog every `reloadEvery` tracks and at the end so smart picks hear the new analyses.
+    func start(analyse: Bool) {
         queue.async { [self] in
             do {
-                let service = try TasteService(store: store)
-                self.service = service
-                try service.saveIfChanged()
-                publish(service)
+                try reload()
             } catch {
                 post(.failure("the taste model could not be loaded: \(error)"))
             }
         }
+        guard analyse else { return }
+        let thread = Thread { [self] in
+            // Linux keeps the nice value per thread (setpriority(2), NOTES): who 0 lowers this one alone.
+            setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
+            let post = post
+            let reloadEvery = Self.reloadEvery
+            do {
+                _ = try LibraryAnalyzer().run(store: store, threads: 1, progress: { done, total in
+                    post(.analysisProgress(done: done, total: total))
+                    if done % reloadEvery == 0 || done == total { self.queue.async { try? self.reload() } }
+                }, shouldStop: { self.stopped.load(ordering: .relaxed) })
+            } catch {
+                post(.failure("the background analysis stopped: \(error)"))
+            }
+        }
+        thread.name = "hum.analysis"
+        thread.start()
+    }
+
+    /// Tracks analysed between two reloads of the model's catalog.
+    static let reloadEvery = 1000
+    private let stopped = Atomic(false)
+
+    private func reload() throws {
+        let service = try TasteService(store: store)
+        self.service = service
+        try service.saveIfChanged()
+        publish(service)
     }
 
     /// Something was written to the listening log: learn it shortly.
@@ -83,8 +113,11 @@ final class TasteLearner: @unchecked Sendable {
         }
     }
 
-    /// Waits for pending learning (at quit).
-    func finish() { queue.sync {} }
+    /// Stops the background analysis (after its current track) and waits for pending learning (at quit).
+    func finish() {
+        stopped.store(true, ordering: .relaxed)
+        queue.sync {}
+    }
 
     private func publish(_ service: TasteService) {
         post(.tasteChanged(TasteExplainer(model: service.model, analysed: service.analysedCount)))

@@ -4,8 +4,8 @@ import Foundation
 /// where its sound goes.
 ///
 /// Why a home of its own: hum reads `$XDG_CONFIG_HOME/hum/config.toml` (key bindings, theme) and a
-/// listener's config would change what is measured; the scratch home has none, so every run draws the
-/// default interface.
+/// listener's config would change what is measured; the scratch home's config only turns the background
+/// analysis off, so every run draws the default interface and measures it alone.
 public struct HumLaunch: Sendable {
     /// The `hum` executable.
     public var binary: String
@@ -114,7 +114,11 @@ public final class HumUISession: Sendable {
     /// - Throws: `TmuxSession.Failure` (with hum's last screen) if hum exits or does not show the library
     ///   within `timeout` seconds.
     public init(_ launch: HumLaunch, rows: Int = 60, columns: Int = 200, timeout: Double = 60) throws {
-        try FileManager.default.createDirectory(atPath: launch.home + "/config", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: launch.home + "/config/hum", withIntermediateDirectories: true)
+        // The interface alone is measured: its background analysis of an unanalysed library would be
+        // counted as idle and playing CPU (it is measured by `hum-bench recommend` instead).
+        try "analyze_in_background = \"off\"\n".write(toFile: launch.home + "/config/hum/config.toml", atomically: true,
+                                                      encoding: .utf8)
         launch.forgetSession()
         let terminal = try TmuxSession(launch.command, rows: rows, columns: columns,
                                        environment: launch.environment.merging(

@@ -35,7 +35,8 @@ public struct LibraryAnalyzer: Sendable {
                     shouldStop: @escaping @Sendable () -> Bool = { false }) throws -> Report {
         let work = try store.tracksNeedingAnalysis(version: AudioFeatures.currentVersion)
         let shared = Shared()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, work.count))) { _ in
+        /// One thread's share: claim the next track, analyse it, store in batches.
+        let worker: @Sendable () -> Void = {
             var batch: [(trackID: Int64, features: AudioFeatures)] = []
             func flush() {
                 do { try store.saveAnalyses(batch, at: Date().timeIntervalSince1970) } catch { shared.fail(error) }
@@ -54,6 +55,17 @@ public struct LibraryAnalyzer: Sendable {
             }
             flush()
         }
+        // Threads of its own rather than the dispatch pool: they inherit the caller's nice value (Linux
+        // keeps it per thread), so `hum analyze` and the interface's background analysis stay low.
+        let finished = DispatchGroup()
+        for _ in 0..<max(1, min(threads, work.count)) {
+            finished.enter()
+            Thread {
+                worker()
+                finished.leave()
+            }.start()
+        }
+        finished.wait()
         return try shared.result()
     }
 

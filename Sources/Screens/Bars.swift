@@ -55,6 +55,9 @@ enum NowPlayingBar {
         modes.append("RG \(player.replayGain)")
         modes.append("vol \(player.volume)%")
         if player.outputLost != nil { modes.append("no sound server") }
+        if let analysis = state.analysis, analysis.total > 0, analysis.done < analysis.total {
+            modes.insert("analysing \(analysis.done * 100 / analysis.total)%", at: 0)
+        }
         let clockText = state.queue.currentEntry == nil ? "" : "\(clock(player.position)) / \(clock(player.duration))"
         let right = (clockText.isEmpty ? "" : clockText + "  ") + modes.joined(separator: "  ") + " "
         let rightWidth = DisplayWidth.of(right)
