@@ -69,7 +69,9 @@ final class TasteLearner: @unchecked Sendable {
             }
         }
         guard analyse else { return }
+        analysing.enter()
         let thread = Thread { [self] in
+            defer { analysing.leave() }
             // Linux keeps the nice value per thread (setpriority(2), NOTES): who 0 lowers this one alone.
             setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, 19)
             let post = post
@@ -90,6 +92,9 @@ final class TasteLearner: @unchecked Sendable {
     /// Tracks analysed between two reloads of the model's catalog.
     static let reloadEvery = 1000
     private let stopped = Atomic(false)
+    private let analysing = DispatchGroup()
+    /// How long quitting waits for the analysis to store what it has (it stops after the current track).
+    static let analysisStopWait = 3.0
 
     private func reload() throws {
         let service = try TasteService(store: store)
@@ -116,6 +121,7 @@ final class TasteLearner: @unchecked Sendable {
     /// Stops the background analysis (after its current track) and waits for pending learning (at quit).
     func finish() {
         stopped.store(true, ordering: .relaxed)
+        _ = analysing.wait(timeout: .now() + Self.analysisStopWait)
         queue.sync {}
     }
 
