@@ -49,6 +49,9 @@ public enum Trait: Int, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Whether the analysis derives it from the other traits' measurements (see `TasteFeature.priorPrecision`).
+    public var isComposite: Bool { self == .danceability || self == .acousticness }
+
     /// The word for a track high (`true`) or low in this trait.
     public func adjective(high: Bool) -> String {
         switch self {

@@ -96,10 +96,19 @@ public enum TasteFeature: Hashable, Sendable {
     /// How sure the model is of the prior before any example (1 / variance). Time-of-day and weekend
     /// terms start four times surer of zero: a taste is assumed to hold at every hour until listens
     /// show otherwise, so they learn only what differs from the general trait term.
+    ///
+    /// Danceability and acousticness are composites of the other measurements (beat strength and tempo;
+    /// flatness, zero crossings and loudness range), so they overlap the primary traits. They start three
+    /// times surer of zero, so that a taste is told by the primary trait it follows ("slow"), and the
+    /// composite learns only what the primaries do not say.
     public var priorPrecision: Double {
+        let composite: Double = switch self {
+        case .trait(let trait), .dayPartTrait(_, let trait), .weekendTrait(let trait): trait.isComposite ? 3 : 1
+        default: 1
+        }
         switch self {
-        case .dayPartTrait, .weekendTrait: 4
-        default: TasteState.priorPrecision
+        case .dayPartTrait, .weekendTrait: return 4 * composite
+        default: return TasteState.priorPrecision * composite
         }
     }
 

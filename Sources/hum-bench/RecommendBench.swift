@@ -160,7 +160,9 @@ struct RecommendBench: ParsableCommand {
             let row = (rate(shuffle, 0..<30), rate(smart, 0..<30), rate(shuffle, 100..<events), rate(smart, 100..<events))
             print(person.name.padding(toLength: 34, withPad: " ", startingAt: 0)
                   + String(format: "%11.0f%% %10.0f%% %15.0f%% %13.0f%%   (%d different tracks)", row.0 * 100, row.1 * 100,
-                           row.2 * 100, row.3 * 100, smart.distinctTracks))
+                           row.2 * 100, row.3 * 100, smart.distinctTracks)
+                  + (smart.topReasonsAsked > 0 ? String(format: ", top reason names its factor %.0f%%",
+                                                        100 * Double(smart.topReasonsNamingFactor) / Double(smart.topReasonsAsked)) : ""))
             if person.dominantFactor == nil {
                 early.append((row.0, row.1))
                 late.append((row.2, row.3))

@@ -14,10 +14,12 @@ struct Export: ParsableCommand {
               listens.jsonl     every listen, in ListenBrainz's export layout (listened_at, track_metadata…), with hum's context under additional_info (hum_end_reason, hum_seconds_heard, hum_source, hum_session_id…). `hum import-listens` and ListenBrainz read it back.
               opinions          likes and dislikes
               track_stats       plays, skips, early skips, completion, last played, per track
-              events            seeks, pauses, likes, edits
+              events            seeks, pauses, likes, edits, feedback from the "why" panel
               playlists         each playlist and its files, in order
               smart_playlists   each smart playlist and its filter
               settings          your settings
+              picks             each track smart shuffle (or radio, or shuffle) chose, with its reasons
+              taste_model.json  the taste model learned from your listens, when there is one
             With --format csv every file but listens.jsonl is CSV instead of JSON lines.
             """)
 
