@@ -11,16 +11,21 @@ import Taste
 struct TasteExplainer: ExplanationProvider {
     let model: TasteModel
     let analysed: Int
+    /// The clock and the listener's time zone (the hour and weekday of "now"); tests pin both.
+    var now: @Sendable () -> Double = { Date().timeIntervalSince1970 }
+    var utcOffsetMinutes = TimeZone.current.secondsFromGMT() / 60
 
     var learns: Bool { true }
 
+    /// As many reasons as `hum why` prints by default, so that the two say the same.
+    static let reasons = 5
+
     func explain(_ track: TrackRow, source: String) -> [String] {
-        let context = ListeningContext(at: Date().timeIntervalSince1970,
-                                       utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60)
+        let context = ListeningContext(at: now(), utcOffsetMinutes: utcOffsetMinutes)
         guard let explanation = model.explain(trackID: track.id, context: context, mode: source) else {
             return ["hum's taste model does not know this track yet (`hum scan` adds it)."]
         }
-        var lines = explanation.lines(title: nil, count: 6)
+        var lines = explanation.lines(title: nil, count: Self.reasons)
         if analysed == 0 {
             lines.append("No track is analysed yet: `hum analyze` lets hum hear the music.")
         }
@@ -32,9 +37,7 @@ struct TasteExplainer: ExplanationProvider {
         let known = positions.compactMap { $0 }
         guard !known.isEmpty else { return nil }
         var random = SeededRandom(seed: seed)
-        let context = ListeningContext(at: Date().timeIntervalSince1970,
-                                       utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60,
-                                       previousTrackID: previous?.id)
+        let context = ListeningContext(at: now(), utcOffsetMinutes: utcOffsetMinutes, previousTrackID: previous?.id)
         guard let pick = model.pick(mode: .smart, context: context, candidates: known, using: &random) else { return nil }
         return positions.firstIndex(of: pick.position)
     }

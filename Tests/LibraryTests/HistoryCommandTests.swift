@@ -3,10 +3,11 @@ import HumTestSupport
 import MusicLibrary
 import Testing
 
-/// Runs the real `hum` binary; `stdinLines` are written to its standard input 0.3 s apart.
+/// Runs the real `hum` binary; `stdinLines` are written to its standard input 0.3 s apart, the first after
+/// 1.5 s (a debug build starting while the parallel tests load both cores can take a second to play).
 func hum(_ arguments: [String], stdinLines: [String]? = nil, timeout: Double = 120) async throws -> ChildProcess.Result {
     if let stdinLines {
-        let feed = stdinLines.map { "sleep 0.3; echo '\($0)'" }.joined(separator: "; ")
+        let feed = "sleep 1.2; " + stdinLines.map { "sleep 0.3; echo '\($0)'" }.joined(separator: "; ")
         return try await ChildProcess.run("/bin/sh", ["-c", "{ \(feed); } | \"$@\"", "sh", Repository.humBinary] + arguments,
                                           timeout: timeout)
     }

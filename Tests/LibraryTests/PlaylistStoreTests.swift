@@ -150,7 +150,7 @@ struct PlaylistStoreTests {
             INSERT INTO playlist_items (playlist_id, position, track_id) VALUES (3, 0, 7), (3, 1, 7);
             """)
         let store = try LibraryStore(path: path)
-        #expect(try store.schemaVersion() == "v4-smart-playlists")
+        #expect(try store.schemaVersion() == LibraryStore.migrationIdentifiers.last)
         #expect(try store.playlists() == [Playlist(id: 3, name: "Old", trackIDs: [7, 7], filter: nil)])
         #expect(try store.integrityCheck() == "ok")
     }

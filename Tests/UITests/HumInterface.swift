@@ -40,10 +40,13 @@ final class HumInterface: Sendable {
         HumInterface(terminal: terminal, home: home, libraryPath: library)
     }
 
-    /// A scratch home with a library file that `hum scan` filled from `folders`.
+    /// A scratch home with a library file that `hum scan` filled from `folders`. The background analysis
+    /// is off (in the settings file beside the library, as `:set` would keep it): its "analysing N%" in the
+    /// bar would change screens these tests compare. TasteTests and SoundTests exercise the analysis.
     static func prepare(label: String, folders: [String]) async throws -> (home: String, library: String) {
         let home = Fixtures.scratchDirectory(label)
         let library = home + "/hum.sqlite"
+        try #"{"analyze_in_background":"off"}"#.write(toFile: home + "/hum-settings.json", atomically: true, encoding: .utf8)
         if !folders.isEmpty {
             let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", library] + folders,
                                                   environment: ["LANG": "C.UTF-8", "HOME": home], timeout: 300)
