@@ -41,8 +41,25 @@ public struct CellGrid: Sendable, Equatable {
         guard !clipped.isEmpty else { return }
         let blank = Cell(style: style)
         for row in clipped.row..<clipped.maxRow {
+            clearCutHalves(row: row, from: clipped.column)
             let start = row * columns
             for column in clipped.column..<clipped.maxColumn { cells[start + column] = blank }
+            clearStrandedContinuation(row: row, at: clipped.maxColumn)
+        }
+    }
+
+    /// Before columns from `column` on are overwritten: when `column` is the right half of a wide
+    /// character, its left half (outside the write) would be left alone on screen. Blank it.
+    private mutating func clearCutHalves(row: Int, from column: Int) {
+        if column > 0, column < columns, self[row, column].isContinuation {
+            self[row, column - 1] = Cell(style: self[row, column - 1].style)
+        }
+    }
+
+    /// After columns before `column` were overwritten: a continuation at `column` lost its left half. Blank it.
+    private mutating func clearStrandedContinuation(row: Int, at column: Int) {
+        if column > 0, column < columns, self[row, column].isContinuation {
+            self[row, column] = Cell(style: self[row, column].style)
         }
     }
 
@@ -58,26 +75,27 @@ public struct CellGrid: Sendable, Equatable {
         let available = min(width ?? (columns - start), columns - start)
         guard available > 0 else { return 0 }
         let fitted = DisplayWidth.truncated(DisplayWidth.simplifiedEmoji(DisplayWidth.sanitized(text)), to: available)
-        // Writing over the right half of a wide character leaves its left half alone: blank it.
-        if self[row, start].isContinuation, start > 0 { self[row, start - 1] = Cell(style: self[row, start - 1].style) }
+        var placed: [(column: Int, character: Character, width: Int)] = []
         var position = start
         for character in fitted {
             let w = DisplayWidth.of(character)
             if w == 0 { continue }
             if position + w > start + available { break }
-            self[row, position] = Cell(text: String(character), style: style)
-            if w == 2 { self[row, position + 1] = Cell(text: "", style: style, isContinuation: true) }
+            placed.append((position, character, w))
             position += w
         }
-        // And writing over its left half leaves the right half: blank that.
-        if position < columns, position > start, self[row, position].isContinuation { self[row, position] = Cell(style: self[row, position].style) }
-        let written = position - start
-        if pad, written < available {
-            let blank = Cell(style: style)
-            for c in position..<(start + available) { self[row, c] = blank }
-            return available
+        let end = pad ? start + available : position
+        // Nothing written, nothing to repair: the cells around stay as they are.
+        guard end > start else { return 0 }
+        clearCutHalves(row: row, from: start)
+        for (column, character, w) in placed {
+            self[row, column] = Cell(text: String(character), style: style)
+            if w == 2 { self[row, column + 1] = Cell(text: "", style: style, isContinuation: true) }
         }
-        return written
+        let blank = Cell(style: style)
+        for c in position..<end { self[row, c] = blank }
+        clearStrandedContinuation(row: row, at: end)
+        return end - start
     }
 
     /// Applies `style` to cells of a row range (keeping their text), e.g. to highlight a selected line.

@@ -118,32 +118,24 @@ struct CellGridPutTests {
     func paddingOverLeftHalf() {
         var grid = grid(["日本語"], columns: 6)
         grid.put("a", row: 0, column: 0, width: 3, pad: true)
-        // Known CellGrid bug: the padding blanks cell 2 (本's left half) but leaves cell 3 a continuation.
-        withKnownIssue("CellGrid.put checks for a stranded right half before padding, not after") {
-            #expect(grid.text(row: 0) == "a   語")
-            #expect(halfGlyphs(in: grid).isEmpty)
-        }
+        #expect(grid.text(row: 0) == "a   語")
+        #expect(halfGlyphs(in: grid).isEmpty)
     }
 
     @Test("Writing nothing at the right half of a wide character leaves no half glyph")
     func emptyOverRightHalf() {
         var grid = grid(["日本"], columns: 6)
         grid.put("", row: 0, column: 1)
-        // Known CellGrid bug: the left half is blanked though nothing is written over the right half.
-        withKnownIssue("CellGrid.put blanks the left half even when it writes no cell") {
-            #expect(halfGlyphs(in: grid).isEmpty)
-        }
+        #expect(halfGlyphs(in: grid).isEmpty)
+        #expect(grid.text(row: 0) == "日本", "writing nothing changes nothing")
     }
 
     @Test("Filling a rectangle that cuts a wide character leaves no half glyph")
     func fillCuttingWide() {
         var grid = grid(["日本語"], columns: 6)
         grid.fill(Rect(row: 0, column: 1, height: 1, width: 2))
-        // Known CellGrid bug: fill blanks cells 1 and 2 and leaves 日 at 0 and 本's continuation at 3.
-        withKnownIssue("CellGrid.fill does not blank the outer halves of wide characters it cuts") {
-            #expect(halfGlyphs(in: grid).isEmpty)
-            #expect(grid.text(row: 0) == "    語")
-        }
+        #expect(halfGlyphs(in: grid).isEmpty)
+        #expect(grid.text(row: 0) == "    語")
     }
 }
 
