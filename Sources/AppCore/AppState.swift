@@ -15,6 +15,10 @@ public struct AppState: Sendable {
     public var whyLines: [String] = ExplanationText.nothingLearnedYet
     /// What the panel asks; the recommender will replace it.
     public var explainer: any ExplanationProvider = NothingLearnedYet()
+    /// The taste model's "up next" suggestions after the track playing (shown under the queue).
+    public var suggestions: [TrackRow] = []
+    /// How many suggestions the queue view shows.
+    public static let suggestionCount = 3
     /// The background audio analysis's progress (tracks done, tracks to do), while it runs.
     public var analysis: (done: Int, total: Int)?
 
@@ -355,11 +359,17 @@ public protocol ExplanationProvider: Sendable {
     /// Smart shuffle's choice among `candidates` (an index into it), after `previous`, deterministic for
     /// `seed`; nil to fall back to plain shuffle.
     func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int?
+    /// "Up next": the ids of up to `count` library tracks the model would play after `previous`.
+    func suggestions(count: Int, after previous: TrackRow?) -> [Int64]
+    /// Why smart modes are plain shuffle now, when they are (no model yet, personalization off).
+    var unavailableReason: String { get }
 }
 
 extension ExplanationProvider {
     public var learns: Bool { false }
     public func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? { nil }
+    public func suggestions(count: Int, after previous: TrackRow?) -> [Int64] { [] }
+    public var unavailableReason: String { "no taste model yet" }
 }
 
 /// The provider while no taste model exists: the track plays because it is next, and nothing was learned.

@@ -28,6 +28,11 @@ public enum Command: Sendable, Equatable {
     case like, dislike, unlike
     /// From the "why" panel: teach the taste model about the track playing.
     case feedback(TasteFeedback)
+    /// Replace the queue with a radio grown from the playing track (or the one under the cursor), its
+    /// album or its artist.
+    case radio(RadioKind)
+    /// Queue the taste model's "up next" suggestions (shown under the queue).
+    case enqueueSuggestions
 
     // MARK: Curation
     case toggleMark
@@ -116,4 +121,9 @@ public enum TasteFeedback: String, Sendable, Equatable, CaseIterable {
         case .notAtThisHour: "Not at this hour (this track, at this time of day)"
         }
     }
+}
+
+/// What a radio grows from.
+public enum RadioKind: String, Sendable, Equatable, CaseIterable {
+    case track, album, artist
 }

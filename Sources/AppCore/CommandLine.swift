@@ -352,6 +352,10 @@ extension CommandLineParser {
         simple("more", [], TasteFeedback.moreLikeThis.summary, .feedback(.moreLikeThis)),
         simple("less", [], TasteFeedback.lessLikeThis.summary, .feedback(.lessLikeThis)),
         simple("not-now", [], TasteFeedback.notAtThisHour.summary, .feedback(.notAtThisHour)),
+        simple("radio", [], Command.radio(.track).summary, .radio(.track)),
+        simple("radio-album", [], Command.radio(.album).summary, .radio(.album)),
+        simple("radio-artist", [], Command.radio(.artist).summary, .radio(.artist)),
+        simple("suggested", [], Command.enqueueSuggestions.summary, .enqueueSuggestions),
 
         // Curation
         entry("add", [], "PATH", "Add a file or folder to the library", kinds: [.path]) {
@@ -568,6 +572,8 @@ extension CommandLineParser {
         case .dislike: return "dislike"
         case .unlike: return "unlike"
         case .feedback(let feedback): return feedback.rawValue
+        case .radio(let kind): return kind == .track ? "radio" : "radio-" + kind.rawValue
+        case .enqueueSuggestions: return "suggested"
         case .toggleMark: return "mark"
         case .clearMarks: return "unmark"
         case .enqueue(let next): return next ? "enqueue-next" : "enqueue"

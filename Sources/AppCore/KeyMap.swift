@@ -175,11 +175,11 @@ extension Command {
              .activate, .toggleExpand, .escape:
             "Moving"
         case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleShuffle, .toggleSmart,
-             .cycleReplayGain, .like, .dislike, .unlike, .feedback:
+             .cycleReplayGain, .like, .dislike, .unlike, .feedback, .radio:
             "Playback"
         case .toggleMark, .clearMarks, .enqueue, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
              .loadFilter, .sort, .save, .load, .playlistCreate, .playlistRename, .playlistDuplicate, .playlistDelete,
-             .playlistExport, .playlistImport, .clearQueue:
+             .playlistExport, .playlistImport, .clearQueue, .enqueueSuggestions:
             "Curation"
         case .theme, .set, .bind, .refresh, .quit:
             "App"
@@ -232,6 +232,8 @@ extension Command {
         case .toggleSmart: "Smart shuffle on or off"
         case .cycleReplayGain: "ReplayGain: off, track, album, smart"
         case .feedback(let feedback): feedback.summary
+        case .radio(let kind): "Radio: a queue of tracks like this \(kind.rawValue), chosen by your taste"
+        case .enqueueSuggestions: "Queue the suggestions shown under the queue, to play next"
         case .like: "Like this track"
         case .dislike: "Less like this"
         case .unlike: "Forget like or dislike"
@@ -323,6 +325,8 @@ extension Command {
         case .dislike: (32, 0)
         case .unlike: (33, 0)
         case .feedback(let feedback): (34, Double(TasteFeedback.allCases.firstIndex(of: feedback) ?? 0))
+        case .radio(let kind): (35, Double(RadioKind.allCases.firstIndex(of: kind) ?? 0))
+        case .enqueueSuggestions: (59, 0)
         case .toggleMark: (40, 0)
         case .clearMarks: (41, 0)
         case .enqueue(let next): (42, next ? 1 : 0)

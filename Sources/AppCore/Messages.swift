@@ -22,6 +22,8 @@ public enum Message: Sendable {
     case explanation([String])
     /// The taste model learned something (or was loaded): smart picks and the "why" panel use this now.
     case tasteChanged(any ExplanationProvider)
+    /// A radio's tracks, chosen by the taste model around `name`.
+    case radioReady(name: String, trackIDs: [Int64])
     /// The background analysis analysed `done` of `total` tracks.
     case analysisProgress(done: Int, total: Int)
     /// A line for the status bar: what an effect did, or why it failed.
@@ -66,6 +68,7 @@ public enum Effect: Sendable, Equatable {
     case importPlaylist(path: String, name: String?)
     case setOpinion(Opinion, trackID: Int64)
     case sendFeedback(TasteFeedback, trackID: Int64)
+    case startRadio(RadioKind, seedTrackID: Int64)
     case applyTheme(String)
     case setSetting(key: String, value: String)
     case setPrivateSession(Bool)

@@ -159,6 +159,13 @@ extension AppState {
         return player.repeatAll ? 0 : nil
     }
 
+    /// Asks the taste model what it would play after the current track, leaving out what is queued.
+    mutating func refreshSuggestions() {
+        let queued = Set(queue.entries.map(\.track.id))
+        suggestions = explainer.suggestions(count: AppState.suggestionCount + queued.count, after: queue.currentEntry?.track)
+            .filter { !queued.contains($0) }.prefix(AppState.suggestionCount).compactMap { library.track(id: $0) }
+    }
+
     /// What the playing track was chosen from, as the "why" panel says it.
     var playSourceName: String {
         player.smart ? (explainer.learns ? "smart shuffle" : "shuffled queue") : player.shuffle ? "shuffled queue" : "queue"
@@ -205,6 +212,7 @@ extension AppState {
             if message?.isError == false { message = nil }
             upcomingID = nil
             whyLines = explainer.explain(queue.entries[index].track, source: playSourceName)
+            refreshSuggestions()
             return upcomingChanged()
         case .progressed(let id, let position, let duration):
             guard queue.currentEntry?.id == id else { return [] }

@@ -79,7 +79,18 @@ extension AppState {
             if let entry = queue.currentEntry {
                 whyLines = explainer.explain(entry.track, source: playSourceName)
             }
+            refreshSuggestions()
             return upcomingChanged()
+        case .radioReady(let name, let ids):
+            let tracks = ids.compactMap { library.track(id: $0) }
+            guard !tracks.isEmpty else {
+                self.message = StatusMessage(text: "radio: nothing to play around \(name)", isError: true)
+                return []
+            }
+            player.shuffle = false
+            player.smart = false
+            self.message = StatusMessage(text: "radio: \(tracks.count) tracks like \(name) (w says why each)", isError: false)
+            return playTracks(tracks, startAt: 0)
         case .info(let text):
             self.message = StatusMessage(text: text, isError: false)
             return []
@@ -242,7 +253,8 @@ extension AppState {
             queue.playedInShuffle = []
             message = StatusMessage(text: !player.smart ? "smart shuffle off"
                                     : explainer.learns ? "smart shuffle on: picks by your taste (w says why)"
-                                    : "smart shuffle: no taste model yet, so it plays as plain shuffle", isError: false)
+                                    : "smart shuffle: \(explainer.unavailableReason), so it plays as plain shuffle",
+                                    isError: false)
             return upcomingChanged()
         case .cycleReplayGain:
             let modes = ["off", "track", "album", "auto"]
@@ -264,6 +276,24 @@ extension AppState {
             }
             message = StatusMessage(text: "\(entry.track.title): \(feedback.summary.lowercased())", isError: false)
             return [.sendFeedback(feedback, trackID: entry.track.id)]
+        case .radio(let kind):
+            guard explainer.learns else {
+                message = StatusMessage(text: "radio needs the taste model: \(explainer.unavailableReason)", isError: true)
+                return []
+            }
+            guard let seed = queue.currentEntry?.track.id ?? selectionTrackIDs().first else {
+                message = StatusMessage(text: "radio: play a track, or put the cursor on one", isError: true)
+                return []
+            }
+            message = StatusMessage(text: "radio: choosing tracks like this \(kind.rawValue)…", isError: false)
+            return [.startRadio(kind, seedTrackID: seed)]
+        case .enqueueSuggestions:
+            guard !suggestions.isEmpty else {
+                message = StatusMessage(text: "no suggestions: \(explainer.learns ? "nothing fits yet" : explainer.unavailableReason)",
+                                        isError: true)
+                return []
+            }
+            return enqueueTracks(suggestions, next: true)
 
         case .toggleMark:
             let ids = selectionTrackIDs()

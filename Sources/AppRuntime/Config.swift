@@ -25,6 +25,12 @@ public struct InterfaceSetting: Sendable {
                          choices: ["relative", "absolute"]),
         InterfaceSetting(key: "collect_history", defaultValue: "on", summary: "record listens, skips, seeks and pauses (kept in the library file)",
                          choices: ["on", "off"]),
+        InterfaceSetting(key: "personalization", defaultValue: "on",
+                         summary: "smart shuffle, radio and suggestions by the taste model (off: plain shuffle, nothing learned is used)",
+                         choices: ["on", "off"]),
+        InterfaceSetting(key: "exploration", defaultValue: "1",
+                         summary: "how much smart picks try what hum knows little about: 0 never, 1 as uncertain as the model is, up to 3",
+                         choices: []),
         InterfaceSetting(key: "analyze_in_background", defaultValue: "on",
                          summary: "analyse unanalysed tracks at low priority while the interface is open (for smart shuffle)",
                          choices: ["on", "off"]),
@@ -47,6 +53,10 @@ public struct InterfaceSetting: Sendable {
         case "replaygain_preamp":
             guard let number = Double(raw), number.isFinite, abs(number) <= 30 else {
                 return .failure(ConfigError("replaygain_preamp must be a number of dB from -30 to 30, not \(raw)"))
+            }
+        case "exploration":
+            guard let number = Double(raw), number.isFinite, (0...3).contains(number) else {
+                return .failure(ConfigError("exploration must be a number from 0 to 3, not \(raw)"))
             }
         case "volume_step":
             guard let number = Int(raw), (1...50).contains(number) else {

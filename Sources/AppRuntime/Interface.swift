@@ -195,6 +195,7 @@ final class InterfaceSession {
         }
         if let problem = startupProblems.first { _ = state.handle(.failure(problem)) }
         startEventPump()
+        configureTaste()
         taste.start(analyse: value("analyze_in_background") == "on")
 
         var drawn: CellGrid?
@@ -283,6 +284,8 @@ final class InterfaceSession {
             }
             if !log.setOpinion(value) { inbox.post(.failure("nothing is playing")) }
             taste.logChanged()
+        case .startRadio(let kind, let seed):
+            taste.radio(kind, seed: seed)
         case .sendFeedback(let feedback, let trackID):
             let kind: ListeningEvent.Kind = switch feedback {
             case .moreLikeThis: .moreLikeThis
@@ -356,6 +359,7 @@ final class InterfaceSession {
             }
             settingOverrides[key] = value
             saveSettingOverrides()
+            if key == "personalization" || key == "exploration" { configureTaste() }
             if key == "replaygain" || key == "replaygain_preamp" { engine.setReplayGain(replayGainSettings()) }
         }
     }
@@ -380,6 +384,10 @@ final class InterfaceSession {
                 startupProblems.append("\(error); using the default theme")
             }
         }
+    }
+
+    func configureTaste() {
+        taste.configure(personalization: value("personalization") == "on", exploration: Double(value("exploration")) ?? 1)
     }
 
     func saveSettingOverrides() {

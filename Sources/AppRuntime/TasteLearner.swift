@@ -15,6 +15,9 @@ struct TasteExplainer: ExplanationProvider {
     var now: @Sendable () -> Double = { Date().timeIntervalSince1970 }
     var utcOffsetMinutes = TimeZone.current.secondsFromGMT() / 60
 
+    /// How far smart picks explore (the `exploration` setting).
+    var exploration = 1.0
+
     var learns: Bool { true }
 
     /// As many reasons as `hum why` prints by default, so that the two say the same.
@@ -38,8 +41,25 @@ struct TasteExplainer: ExplanationProvider {
         guard !known.isEmpty else { return nil }
         var random = SeededRandom(seed: seed)
         let context = ListeningContext(at: now(), utcOffsetMinutes: utcOffsetMinutes, previousTrackID: previous?.id)
-        guard let pick = model.pick(mode: .smart, context: context, candidates: known, using: &random) else { return nil }
+        guard let pick = model.pick(mode: .smart, context: context, candidates: known,
+                                    rules: PickRules(exploration: exploration), using: &random) else { return nil }
         return positions.firstIndex(of: pick.position)
+    }
+
+    func suggestions(count: Int, after previous: TrackRow?) -> [Int64] {
+        let context = ListeningContext(at: now(), utcOffsetMinutes: utcOffsetMinutes, previousTrackID: previous?.id)
+        return model.suggestions(count: count, context: context).map(\.trackID)
+    }
+}
+
+/// The provider while personalization is off: smart modes are plain shuffle, and the panel says why.
+struct PersonalizationOff: ExplanationProvider {
+    var unavailableReason: String { "personalization is off (Settings)" }
+
+    func explain(_ track: TrackRow, source: String) -> [String] {
+        ["Personalization is off: nothing hum learned chooses what plays.",
+         "It plays because it is next in the \(source). Turn `personalization` on in Settings (6)",
+         "for smart shuffle, radio and reasons."]
     }
 }
 
@@ -106,6 +126,45 @@ final class TasteLearner: @unchecked Sendable {
         publish(service)
     }
 
+    /// The `personalization` and `exploration` settings: applied to the next snapshot, sent at once.
+    func configure(personalization: Bool, exploration: Double) {
+        queue.async { [self] in
+            self.personalization = personalization
+            self.exploration = exploration
+            if let service { publish(service) } else if !personalization { post(.tasteChanged(PersonalizationOff())) }
+        }
+    }
+
+    /// A radio around `seed` (its track, album or artist): `count` picks, each chosen with the rules as if
+    /// the ones before had played, sent to the interface as one queue. The picks are kept with their reasons.
+    func radio(_ kind: RadioKind, seed: Int64, count: Int = 25) {
+        queue.async { [self] in
+            guard let service, personalization else { return }
+            let scope: RadioScope = switch kind {
+            case .track: .track
+            case .album: .album
+            case .artist: .artist
+            }
+            guard let radioSeed = service.radioSeed(of: seed, scope: scope) else {
+                return post(.failure("radio: the seed is not analysed yet (`hum analyze`, or wait for the background analysis)"))
+            }
+            var random = SeededRandom(seed: UInt64(bitPattern: seed) &+ UInt64(Date().timeIntervalSince1970))
+            var candidates = Array(0..<service.catalog.count)
+            var chosen: [Int64] = []
+            let start = Date().timeIntervalSince1970
+            for index in 0..<count {
+                let context = ListeningContext(at: start + Double(index) * 240,
+                                               utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60,
+                                               previousTrackID: chosen.last ?? seed)
+                guard let pick = try? service.pick(mode: .radio(radioSeed), context: context, candidates: candidates,
+                                                   rules: PickRules(exploration: exploration), using: &random) else { break }
+                chosen.append(pick.trackID)
+                candidates.removeAll { $0 == pick.position }
+            }
+            post(.radioReady(name: radioSeed.name, trackIDs: chosen))
+        }
+    }
+
     /// Something was written to the listening log: learn it shortly.
     func logChanged() {
         queue.asyncAfter(deadline: .now() + Self.logDelay) { [self] in
@@ -128,7 +187,14 @@ final class TasteLearner: @unchecked Sendable {
         queue.sync {}
     }
 
+    // Only touched on `queue`.
+    private var personalization = true
+    private var exploration = 1.0
+
     private func publish(_ service: TasteService) {
-        post(.tasteChanged(TasteExplainer(model: service.model, analysed: service.analysedCount)))
+        guard personalization else { return post(.tasteChanged(PersonalizationOff())) }
+        var explainer = TasteExplainer(model: service.model, analysed: service.analysedCount)
+        explainer.exploration = exploration
+        post(.tasteChanged(explainer))
     }
 }

@@ -150,7 +150,20 @@ enum PlaylistsView {
 
 /// 4: the play queue, the entry playing marked.
 enum QueueView {
-    static func draw(_ canvas: inout Canvas, state: AppState, in rect: Rect) {
+    static func draw(_ canvas: inout Canvas, state: AppState, in fullRect: Rect) {
+        var rect = fullRect
+        // The taste model's "up next", under the queue when there is room for it.
+        if !state.suggestions.isEmpty, fullRect.height >= 8 + state.suggestions.count {
+            let (top, bottom) = fullRect.splitBottom(state.suggestions.count + 1)
+            rect = top
+            let key = state.keyMap.keyName(for: .enqueueSuggestions).map { "\($0) queues them" } ?? ":suggested queues them"
+            canvas.text(" Up next, by your taste (\(key)):", row: bottom.row, column: bottom.column, width: bottom.width,
+                        role: .header)
+            for (offset, track) in state.suggestions.enumerated() {
+                canvas.text("   \(track.title) — \(track.artist)", row: bottom.row + 1 + offset, column: bottom.column,
+                            width: bottom.width, role: .statusDim)
+            }
+        }
         let entries = state.queue.entries
         let total = entries.reduce(0.0) { $0 + ($1.track.duration ?? 0) }
         ListDrawer.draw(&canvas, rect: rect, heading: [(" Queue: \(entries.count) tracks, \(clock(total))", rect.width)],

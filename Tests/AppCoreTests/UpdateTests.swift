@@ -272,6 +272,28 @@ struct UpdateTests {
         func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? {
             candidates.indices.max { candidates[$0].id < candidates[$1].id }
         }
+        func suggestions(count: Int, after previous: TrackRow?) -> [Int64] { Array([12, 11, 10, 9, 8, 7].prefix(count)) }
+    }
+
+    @Test("Radio asks the runtime for tracks around the playing one and plays them; suggestions leave out what is queued")
+    func radioAndSuggestions() throws {
+        var state = loaded()
+        #expect(state.handle(.command(.radio(.album))) == [])
+        #expect(state.message?.text.contains("no taste model yet") == true)
+        _ = state.handle(.tasteChanged(PrefersHighIDs()))
+        _ = state.handle(.key(.enter))  // Alpha: tracks 1–8
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        // 8 is queued already: the three suggestions are 12, 11 and 10.
+        #expect(state.suggestions.map(\.id) == [12, 11, 10])
+        #expect(state.handle(.command(.radio(.album))) == [.startRadio(.album, seedTrackID: 1)])
+        let effects = state.handle(.radioReady(name: "the album “Album 0”", trackIDs: [9, 10, 99]))
+        #expect(state.queue.entries.map(\.track.id) == [9, 10], "an id the library does not have is left out")
+        guard case .startPlayback(let window, _) = effects.first else { Issue.record("radio did not play: \(effects)"); return }
+        #expect(window.first?.track.id == 9)
+        #expect(state.message?.text.contains("radio: 2 tracks like the album") == true)
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        _ = state.handle(.command(.enqueueSuggestions))
+        #expect(state.queue.entries.map(\.track.id) == [9, 12, 11, 8, 10])
     }
 
     @Test("With a taste model, smart shuffle plays its picks, the why panel shows its reasons, and feedback goes out")
