@@ -123,6 +123,10 @@ extension TasteModel {
         case .weekendTrait(let trait):
             return "\(adjective(trait, position)), " + (good ? "like what you play at weekends"
                                                              : "unlike what you play at weekends")
+        case .sessionEnergy:
+            let into = sessionPosition(at: now)
+            return "\(adjective(.energy, position)), " + (good ? "like what you play \(into) tracks into a session"
+                                                       : "unlike what you play \(into) tracks into a session")
         case .recency:
             let days = Int((value * 60).rounded())
             return days >= 60 ? "Not heard for 60 days or more"

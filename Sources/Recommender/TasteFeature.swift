@@ -12,6 +12,8 @@ public enum TasteFeature: Hashable, Sendable {
     case dayPartTrait(DayPart, Trait)
     /// …and at weekends.
     case weekendTrait(Trait)
+    /// Energy later in a listening session: energy × (tracks into the session, up to 20) / 20.
+    case sessionEnergy
     /// Days since last heard (0–60, scaled to 0–1).
     case recency
     /// Never heard before.
@@ -35,7 +37,7 @@ public enum TasteFeature: Hashable, Sendable {
     static let dayPartBase = traitBase + Catalog.traitCount
     static let weekendBase = dayPartBase + DayPart.allCases.count * Catalog.traitCount
     static let afterTraits = weekendBase + Catalog.traitCount
-    public static let count = afterTraits + 9
+    public static let count = afterTraits + 10
 
     public var index: Int {
         switch self {
@@ -56,6 +58,7 @@ public enum TasteFeature: Hashable, Sendable {
         case .libraryCentre: Self.afterTraits + 6
         case .hourVeto: Self.afterTraits + 7
         case .seedSimilarity: Self.afterTraits + 8
+        case .sessionEnergy: Self.afterTraits + 9
         }
     }
 
@@ -66,7 +69,7 @@ public enum TasteFeature: Hashable, Sendable {
         for part in DayPart.allCases { features += Trait.allCases.map { .dayPartTrait(part, $0) } }
         features += Trait.allCases.map { .weekendTrait($0) }
         features += [.recency, .novelty, .fatigue, .flow, .popularity, .timbreFit, .libraryCentre, .hourVeto,
-                     .seedSimilarity]
+                     .seedSimilarity, .sessionEnergy]
         return features
     }()
 
@@ -90,6 +93,7 @@ public enum TasteFeature: Hashable, Sendable {
         case .libraryCentre: "library_centre"
         case .hourVeto: "not_at_this_hour"
         case .seedSimilarity: "seed_similarity"
+        case .sessionEnergy: "session_energy"
         }
     }
 
@@ -107,7 +111,7 @@ public enum TasteFeature: Hashable, Sendable {
         default: 1
         }
         switch self {
-        case .dayPartTrait, .weekendTrait: return 4 * composite
+        case .dayPartTrait, .weekendTrait, .sessionEnergy: return 4 * composite
         default: return TasteState.priorPrecision * composite
         }
     }

@@ -81,6 +81,8 @@ public struct TasteModel: Sendable {
             if context.isWeekend { values[TasteFeature.weekendBase + offset] = value }
         }
         let previous = lookups.map { $0.previousPosition } ?? context.previousTrackID.flatMap(catalog.position(of:))
+        values[TasteFeature.sessionEnergy.index] =
+            traitZ[base + Trait.energy.rawValue] / 2 * Double(min(sessionPosition(at: now), 20)) / 20
         if let previous, catalog.analysed[previous] {
             values[TasteFeature.flow.index] = Self.similarity(traitSlice(position), traitSlice(previous)) - 0.5
         }
@@ -97,6 +99,12 @@ public struct TasteModel: Sendable {
             values[TasteFeature.seedSimilarity.index] =
                 seed.similarity(traits: traitSlice(position), timbre: timbreSlice(position)) - 0.5
         }
+    }
+
+    /// How many tracks into the current listening session a track starting at `now` would be.
+    public func sessionPosition(at now: Double) -> Int {
+        guard let last = state.lastListenAt, now - last < TasteState.sessionGap else { return 0 }
+        return state.sessionListens
     }
 
     /// Half the difference of the unit vectors towards the finished and the skipped timbre: the timbre
@@ -303,6 +311,8 @@ public struct TasteModel: Sendable {
         if feedback.kind == .complete || feedback.kind == .skip || feedback.kind == .earlySkip || feedback.kind == .partial {
             memory.lastHeardAt = max(memory.lastHeardAt ?? now, now)
             memory.addFatigue(at: now)
+            state.sessionListens = sessionPosition(at: now) + 1
+            state.lastListenAt = max(state.lastListenAt ?? now, now)
             if feedback.kind == .complete { memory.plays += 1 }
             if let artist = catalog.artistKey(position) {
                 state.recentArtists.append(artist)

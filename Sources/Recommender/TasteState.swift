@@ -5,7 +5,7 @@ import Foundation
 /// replacing it with `TasteState()`.
 public struct TasteState: Sendable, Equatable, Codable {
     /// Bumped when the meaning of the stored state changes; an older state is relearned from the log.
-    public static let currentVersion = 1
+    public static let currentVersion = 2
 
     public var version = TasteState.currentVersion
     /// Per feature (`TasteFeature.index`): the weight's mean and precision (1 / variance).
@@ -24,6 +24,11 @@ public struct TasteState: Sendable, Equatable, Codable {
     var skippedTimbre = Centroid()
     /// The artists of the latest listens, newest last: "no artist twice within N tracks".
     var recentArtists: [String] = []
+    /// The listening session so far: when its last listen ended and how many it holds (a gap of 30
+    /// minutes starts a new one, as in the listening log).
+    var sessionListens = 0
+    var lastListenAt: Double?
+    static let sessionGap = 30.0 * 60
     /// Where in the listening log this state has learned up to (kept by whoever feeds it the log).
     public var learnedThrough = LogMark()
 

@@ -166,6 +166,8 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
         for track in catalog.tracks.prefix(30) {
             model.learn(Feedback(trackID: track.id, kind: track.id % 3 == 0 ? .skip : .complete, context: monday9am))
         }
+        // A fresh state (nothing heard yet) is stored too: `hum taste reset` writes one.
+        #expect(try JSONDecoder().decode(TasteState.self, from: JSONEncoder().encode(TasteState())) == TasteState())
         let data = try JSONEncoder().encode(model.state)
         let restored = TasteModel(catalog: catalog, state: try JSONDecoder().decode(TasteState.self, from: data))
         #expect(restored.state == model.state)
@@ -189,6 +191,23 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
             #expect(pick.explanation.reasons.first?.feature == "seed_similarity")
         }
         #expect(energies.reduce(0, +) / Double(energies.count) > 0.7)
+    }
+
+    @Test func theSessionPositionCountsListensUntilHalfAnHourOfSilence() {
+        let catalog = makeCatalog()
+        var model = TasteModel(catalog: catalog)
+        for (index, track) in catalog.tracks.prefix(5).enumerated() {
+            model.learn(Feedback(trackID: track.id, kind: .complete,
+                                 context: ListeningContext(at: monday9am.at + Double(index) * 200, localHour: 9, weekday: 1)))
+        }
+        #expect(model.sessionPosition(at: monday9am.at + 1000) == 5)
+        #expect(model.sessionPosition(at: monday9am.at + 800 + 31 * 60) == 0)
+        let later = ListeningContext(at: monday9am.at + 1000, localHour: 9, weekday: 1)
+        let why = model.explain(trackID: catalog.tracks[50].id, context: later)!
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        model.featureValues(at: 50, context: later, into: &values)
+        #expect(abs(values[TasteFeature.sessionEnergy.index] - values[TasteFeature.trait(.energy).index] * 5 / 20) < 1e-12)
+        #expect(why.reasons.allSatisfy { $0.feature != "session_energy" || $0.text.contains("5 tracks into a session") })
     }
 
     @Test func contextFromAnInstantKnowsTheWeekdayAndHour() {
