@@ -30,7 +30,7 @@ public enum Command: Sendable, Equatable {
     case feedback(TasteFeedback)
     /// Replace the queue with a radio grown from the playing track (or the one under the cursor), its
     /// album or its artist.
-    case radio(RadioKind)
+    case radio(RadioScope)
     /// Queue the taste model's "up next" suggestions (shown under the queue).
     case enqueueSuggestions
 
@@ -121,9 +121,4 @@ public enum TasteFeedback: String, Sendable, Equatable, CaseIterable {
         case .notAtThisHour: "Not at this hour (this track, at this time of day)"
         }
     }
-}
-
-/// What a radio grows from.
-public enum RadioKind: String, Sendable, Equatable, CaseIterable {
-    case track, album, artist
 }

@@ -325,7 +325,7 @@ extension Command {
         case .dislike: (32, 0)
         case .unlike: (33, 0)
         case .feedback(let feedback): (34, Double(TasteFeedback.allCases.firstIndex(of: feedback) ?? 0))
-        case .radio(let kind): (35, Double(RadioKind.allCases.firstIndex(of: kind) ?? 0))
+        case .radio(let kind): (35, Double(RadioScope.allCases.firstIndex(of: kind) ?? 0))
         case .enqueueSuggestions: (59, 0)
         case .toggleMark: (40, 0)
         case .clearMarks: (41, 0)

@@ -1,3 +1,4 @@
+import MusicCore
 import TerminalUI
 
 /// What reaches `AppState.handle`: input, answers to effects, and what the player reports.
@@ -68,7 +69,7 @@ public enum Effect: Sendable, Equatable {
     case importPlaylist(path: String, name: String?)
     case setOpinion(Opinion, trackID: Int64)
     case sendFeedback(TasteFeedback, trackID: Int64)
-    case startRadio(RadioKind, seedTrackID: Int64)
+    case startRadio(RadioScope, seedTrackID: Int64)
     case applyTheme(String)
     case setSetting(key: String, value: String)
     case setPrivateSession(Bool)

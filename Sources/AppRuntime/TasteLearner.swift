@@ -1,6 +1,7 @@
 import AppCore
 import Foundation
 import LibraryAnalysis
+import MusicCore
 import MusicLibrary
 import Recommender
 import Synchronization
@@ -137,14 +138,9 @@ final class TasteLearner: @unchecked Sendable {
 
     /// A radio around `seed` (its track, album or artist): `count` picks, each chosen with the rules as if
     /// the ones before had played, sent to the interface as one queue. The picks are kept with their reasons.
-    func radio(_ kind: RadioKind, seed: Int64, count: Int = 25) {
+    func radio(_ scope: RadioScope, seed: Int64, count: Int = 25) {
         queue.async { [self] in
             guard let service, personalization else { return }
-            let scope: RadioScope = switch kind {
-            case .track: .track
-            case .album: .album
-            case .artist: .artist
-            }
             guard let radioSeed = service.radioSeed(of: seed, scope: scope) else {
                 return post(.failure("radio: the seed is not analysed yet (`hum analyze`, or wait for the background analysis)"))
             }

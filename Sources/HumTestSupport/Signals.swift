@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 
 /// Test signals, computed (not recorded) so every expectation can be derived from the formula.
 public enum Signals {
@@ -60,17 +61,5 @@ public enum ClockSignal {
     public static func time(atFrequency frequency: Double) -> Double { (frequency - startHz) / hzPerSecond }
 }
 
-/// A small deterministic random number generator (SplitMix64), so tests that use noise are repeatable.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
-    private var state: UInt64
-
-    public init(seed: UInt64) { state = seed }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The tests' name for MusicCore's seeded generator (SplitMix64), so that tests using noise are repeatable.
+public typealias SeededGenerator = SeededRandom

@@ -160,8 +160,3 @@ public final class TasteService {
         return Feedback(trackID: item.trackID, kind: kind, context: context)
     }
 }
-
-/// What a radio grows from.
-public enum RadioScope: String, Sendable, CaseIterable {
-    case track, album, artist
-}

@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 import Testing
 @testable import Recommender
 
