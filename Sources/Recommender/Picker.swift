@@ -53,7 +53,8 @@ extension TasteModel {
                                                     candidates: [Int]? = nil, rules: PickRules = PickRules(),
                                                     using random: inout Random) -> Pick? {
         let now = context.at
-        let lookups = lookups(for: context)
+        let seed: RadioSeed? = if case .radio(let seed) = mode { seed } else { nil }
+        let lookups = lookups(for: context, seed: seed)
         let pool = candidates ?? Array(0..<catalog.count)
         guard !pool.isEmpty else { return nil }
         let recentArtists = Set(lookups.recentArtists.suffix(max(rules.artistGap - 1, 0)))
@@ -66,13 +67,12 @@ extension TasteModel {
             { _ in true },
         ]
         var values = [Double](repeating: 0, count: TasteFeature.count)
-        let seed: RadioSeed? = if case .radio(let seed) = mode { seed } else { nil }
 
         if mode == .shuffle {
             for tier in tiers.dropFirst() {
                 let allowed = pool.filter { lookups.facts($0).opinion != -1 && tier($0) }
                 guard let position = allowed.randomElement(using: &random) else { continue }
-                featureValues(at: position, context: context, lookups: lookups, into: &values)
+                featureValues(at: position, lookups: lookups, into: &values)
                 return Pick(trackID: catalog.tracks[position].id, position: position,
                             explanation: explanation(at: position, context: context, mode: mode.name, seed: nil,
                                                      values: values))
@@ -86,16 +86,19 @@ extension TasteModel {
         var recentFlags = [Bool](repeating: false, count: catalog.artistKeys.count + 1)
         for artist in recentArtists where artist >= 0 { recentFlags[Int(artist)] = true }
         var best: [(position: Int, score: Double)?] = [nil, nil, nil]
-        for position in pool {
-            if lookups.facts(position).opinion == -1 { continue }
-            let tier = heardRecently(position) ? 2 : artistOf[position] >= 0 && recentFlags[Int(artistOf[position])] ? 1 : 0
-            if tier > 0, best[0] != nil { continue }
-            featureValues(at: position, context: context, seed: seed, lookups: lookups, into: &values)
-            let score = Self.score(values, weights: weights, bias: bias)
-            if best[tier] == nil || score > best[tier]!.score { best[tier] = (position, score) }
+        weights.withUnsafeBufferPointer { weights in
+            for position in pool {
+                let facts = lookups.facts(position)
+                if facts.opinion == -1 { continue }
+                let artist = artistOf[position]
+                let tier = now - facts.lastHeardAt < window ? 2 : artist >= 0 && recentFlags[Int(artist)] ? 1 : 0
+                if tier > 0, best[0] != nil { continue }
+                let score = score(at: position, lookups: lookups, weights: weights, bias: bias)
+                if best[tier] == nil || score > best[tier]!.score { best[tier] = (position, score) }
+            }
         }
         guard let chosen = best.compactMap({ $0 }).first else { return nil }
-        featureValues(at: chosen.position, context: context, seed: seed, lookups: lookups, into: &values)
+        featureValues(at: chosen.position, lookups: lookups, into: &values)
         return Pick(trackID: catalog.tracks[chosen.position].id, position: chosen.position,
                     explanation: explanation(at: chosen.position, context: context, mode: mode.name, seed: seed,
                                              values: values, sampledWeights: weights, sampledBias: bias))
@@ -107,20 +110,20 @@ extension TasteModel {
                             rules: PickRules = PickRules()) -> [Pick] {
         let lookups = lookups(for: context)
         var values = [Double](repeating: 0, count: TasteFeature.count)
-        let weights = currentWeights
         var scored: [(position: Int, score: Double)] = []
-        for position in candidates ?? Array(0..<catalog.count) {
-            let facts = lookups.facts(position)
-            if facts.opinion == -1 || context.at - facts.lastHeardAt < rules.repeatHours * 3600 { continue }
-            featureValues(at: position, context: context, lookups: lookups, into: &values)
-            scored.append((position, Self.score(values, weights: weights, bias: state.bias)))
+        currentWeights.withUnsafeBufferPointer { weights in
+            for position in candidates ?? Array(0..<catalog.count) {
+                let facts = lookups.facts(position)
+                if facts.opinion == -1 || context.at - facts.lastHeardAt < rules.repeatHours * 3600 { continue }
+                scored.append((position, score(at: position, lookups: lookups, weights: weights, bias: state.bias)))
+            }
         }
         scored.sort { $0.score > $1.score }
         var artists = Set<String>()
         var picks: [Pick] = []
         for (position, _) in scored where picks.count < count {
             guard artists.insert(catalog.artistKey(position) ?? "\(position)").inserted else { continue }
-            featureValues(at: position, context: context, lookups: lookups, into: &values)
+            featureValues(at: position, lookups: lookups, into: &values)
             picks.append(Pick(trackID: catalog.tracks[position].id, position: position,
                               explanation: explanation(at: position, context: context, mode: "smart", seed: nil,
                                                        values: values)))

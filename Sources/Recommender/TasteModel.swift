@@ -40,64 +40,107 @@ public struct TasteModel: Sendable {
     /// The values of every feature for the track at `position` in `context`, into `values`
     /// (`TasteFeature.count` long). `seed` is the radio's seed, when a radio is playing.
     public func featureValues(at position: Int, context: ListeningContext, seed: RadioSeed? = nil,
-                              lookups: Lookups? = nil, into values: inout [Double]) {
+                              into values: inout [Double]) {
+        featureValues(at: position, scene: scene(for: context, seed: seed), lookups: nil, into: &values)
+    }
+
+    /// `featureValues` for one of many tracks ranked in the same context: the per-entity values come from
+    /// `lookups`, worked out once for all of them.
+    func featureValues(at position: Int, lookups: Lookups, into values: inout [Double]) {
+        featureValues(at: position, scene: lookups.scene, lookups: lookups, into: &values)
+    }
+
+    private func featureValues(at position: Int, scene: Scene, lookups: Lookups?, into values: inout [Double]) {
         precondition(values.count == TasteFeature.count)
         values.withUnsafeMutableBufferPointer { buffer in
-            fill(buffer, at: position, context: context, seed: seed, lookups: lookups)
+            buffer.update(repeating: 0)
+            var sink = ValueSink(values: buffer)
+            fill(&sink, at: position, scene: scene, lookups: lookups)
         }
     }
 
-    /// `featureValues` on raw memory: ranking calls it 100,000 times a pick.
-    private func fill(_ values: UnsafeMutableBufferPointer<Double>, at position: Int, context: ListeningContext,
-                      seed: RadioSeed?, lookups: Lookups?) {
-        let now = context.at
-        values.update(repeating: 0)
-        values[TasteFeature.artistAffinity.index] = lookups?.artist(catalog.artistOf[position])
-            ?? affinity(catalog.artistKey(position), in: state.artists, at: now)
-        values[TasteFeature.albumAffinity.index] = lookups?.album(catalog.albumOf[position])
-            ?? affinity(catalog.albumKey(position), in: state.albums, at: now)
-        values[TasteFeature.genreAffinity.index] = lookups?.genre(catalog.genreOf[position])
-            ?? affinity(catalog.genreKey(position), in: state.genres, at: now)
+    /// `bias + Σ weights × featureValues(…)` without writing the values down: ranking scores 100,000 tracks
+    /// a pick, and the values of all but the chosen one are never read. Equal to `score(featureValues(…))`
+    /// up to the order of the additions (the tests hold them within 1e-9).
+    func score(at position: Int, lookups: Lookups, weights: UnsafeBufferPointer<Double>, bias: Double) -> Double {
+        var sink = ScoreSink(weights: weights, sum: bias)
+        fill(&sink, at: position, scene: lookups.scene, lookups: lookups)
+        return sink.sum
+    }
+
+    /// What the features of every track share in one context: worked out once, not once a track.
+    struct Scene: Sendable {
+        let now: Double
+        let dayPart: Int
+        let isWeekend: Bool
+        /// How far into the session, 0…1 (20 tracks and more: 1).
+        let sessionShare: Double
+        /// The catalog position of the context's previous track, when it is analysed.
+        let previous: Int?
+        let timbreDirection: [Double]
+        let seed: RadioSeed?
+    }
+
+    func scene(for context: ListeningContext, seed: RadioSeed?) -> Scene {
+        let previous = context.previousTrackID.flatMap(catalog.position(of:)).flatMap { catalog.analysed[$0] ? $0 : nil }
+        return Scene(now: context.at, dayPart: context.dayPart.rawValue, isWeekend: context.isWeekend,
+                     sessionShare: Double(min(sessionPosition(at: context.at), 20)) / 20, previous: previous,
+                     timbreDirection: timbreDirection(), seed: seed)
+    }
+
+    /// The one definition of every feature's value, handed to a sink: a buffer for explanations and
+    /// learning, a running score for ranking. It sets each feature at most once; a feature it does not
+    /// set is 0.
+    private func fill<Sink: FeatureSink>(_ values: inout Sink, at position: Int, scene: Scene, lookups: Lookups?) {
+        let now = scene.now
+        values.set(TasteFeature.artistAffinity.index, lookups?.artist(catalog.artistOf[position])
+            ?? affinity(catalog.artistKey(position), in: state.artists, at: now))
+        values.set(TasteFeature.albumAffinity.index, lookups?.album(catalog.albumOf[position])
+            ?? affinity(catalog.albumKey(position), in: state.albums, at: now))
+        values.set(TasteFeature.genreAffinity.index, lookups?.genre(catalog.genreOf[position])
+            ?? affinity(catalog.genreKey(position), in: state.genres, at: now))
         let facts = lookups?.facts(position)
             ?? state.tracks[catalog.tracks[position].id].map { TrackFacts($0, at: now) } ?? TrackFacts.none
-        values[TasteFeature.trackHistory.index] = facts.affinity
-        values[TasteFeature.liked.index] = facts.opinion == 1 ? 1 : 0
+        values.set(TasteFeature.trackHistory.index, facts.affinity)
+        if facts.opinion == 1 { values.set(TasteFeature.liked.index, 1) }
+        values.set(TasteFeature.fatigue.index, facts.fatigue)
+        values.set(TasteFeature.popularity.index, facts.popularity)
+        if facts.vetoes & (1 << scene.dayPart) != 0 { values.set(TasteFeature.hourVeto.index, -1) }
         if facts.lastHeardAt.isFinite {
-            values[TasteFeature.recency.index] = min(max(now - facts.lastHeardAt, 0) / 86_400, 60) / 60
+            values.set(TasteFeature.recency.index, min(max(now - facts.lastHeardAt, 0) / 86_400, 60) / 60)
         } else {
-            values[TasteFeature.novelty.index] = 1
+            values.set(TasteFeature.novelty.index, 1)
         }
-        values[TasteFeature.fatigue.index] = facts.fatigue
-        values[TasteFeature.popularity.index] = facts.popularity
-        if facts.vetoes & (1 << context.dayPart.rawValue) != 0 { values[TasteFeature.hourVeto.index] = -1 }
         guard catalog.analysed[position] else { return }
-        let traitZ = catalog.traitZ
         let base = position * Catalog.traitCount
-        let partBase = TasteFeature.dayPartBase + context.dayPart.rawValue * Catalog.traitCount
-        for offset in 0..<Catalog.traitCount {
-            let value = traitZ[base + offset] / 2
-            values[TasteFeature.traitBase + offset] = value
-            values[partBase + offset] = value
-            if context.isWeekend { values[TasteFeature.weekendBase + offset] = value }
+        let partBase = TasteFeature.dayPartBase + scene.dayPart * Catalog.traitCount
+        catalog.traitZ.withUnsafeBufferPointer { traitZ in
+            for offset in 0..<Catalog.traitCount {
+                let value = traitZ[base + offset] / 2
+                values.set(TasteFeature.traitBase + offset, value)
+                values.set(partBase + offset, value)
+                if scene.isWeekend { values.set(TasteFeature.weekendBase + offset, value) }
+            }
+            values.set(TasteFeature.sessionEnergy.index, traitZ[base + Trait.energy.rawValue] / 2 * scene.sessionShare)
+            if let previous = scene.previous {
+                values.set(TasteFeature.flow.index, Self.similarity(traitZ, base, previous * Catalog.traitCount) - 0.5)
+            }
         }
-        let previous = lookups.map { $0.previousPosition } ?? context.previousTrackID.flatMap(catalog.position(of:))
-        values[TasteFeature.sessionEnergy.index] =
-            traitZ[base + Trait.energy.rawValue] / 2 * Double(min(sessionPosition(at: now), 20)) / 20
-        if let previous, catalog.analysed[previous] {
-            values[TasteFeature.flow.index] = Self.similarity(traitSlice(position), traitSlice(previous)) - 0.5
+        if !scene.timbreDirection.isEmpty, catalog.timbreNorm[position] > 1e-12 {
+            let dot = catalog.timbreZ.withUnsafeBufferPointer { timbreZ in
+                scene.timbreDirection.withUnsafeBufferPointer { direction in
+                    let timbreBase = position * Catalog.timbreCount
+                    var dot = 0.0
+                    for offset in 0..<Catalog.timbreCount { dot += timbreZ[timbreBase + offset] * direction[offset] }
+                    return dot
+                }
+            }
+            values.set(TasteFeature.timbreFit.index, dot / catalog.timbreNorm[position])
         }
-        let direction = lookups?.timbreDirection ?? timbreDirection()
-        if !direction.isEmpty, catalog.timbreNorm[position] > 1e-12 {
-            let timbreZ = catalog.timbreZ
-            let timbreBase = position * Catalog.timbreCount
-            var dot = 0.0
-            for offset in 0..<Catalog.timbreCount { dot += timbreZ[timbreBase + offset] * direction[offset] }
-            values[TasteFeature.timbreFit.index] = dot / catalog.timbreNorm[position]
-        }
-        values[TasteFeature.libraryCentre.index] = catalog.centreCloseness[position]
-        if let seed {
-            values[TasteFeature.seedSimilarity.index] =
-                seed.similarity(traits: traitSlice(position), timbre: timbreSlice(position)) - 0.5
+        values.set(TasteFeature.libraryCentre.index, catalog.centreCloseness[position])
+        if let seed = scene.seed {
+            values.set(TasteFeature.seedSimilarity.index,
+                       seed.similarity(traits: traitSlice(position), timbre: timbreSlice(position)) - 0.5)
         }
     }
 
@@ -144,6 +187,16 @@ public struct TasteModel: Sendable {
         return exp(-distance / 10)
     }
 
+    /// `similarity` of the two tracks whose traits start at `a` and `b` in `traitZ`, without slicing it.
+    static func similarity(_ traitZ: UnsafeBufferPointer<Double>, _ a: Int, _ b: Int) -> Double {
+        var distance = 0.0
+        for offset in 0..<Catalog.traitCount {
+            let difference = traitZ[a + offset] - traitZ[b + offset]
+            distance += difference * difference
+        }
+        return exp(-distance / 10)
+    }
+
     func affinity(_ key: String?, in tallies: [String: Tally], at now: Double) -> Double {
         guard let key, let tally = tallies[key] else { return 0 }
         return tally.affinity(at: now)
@@ -162,21 +215,17 @@ public struct TasteModel: Sendable {
         let factList: [TrackFacts]
         /// Catalog artist indices of the latest listens, newest last.
         let recentArtists: [Int32]
-        /// The catalog position of the context's previous track.
-        let previousPosition: Int?
-        let timbreDirection: [Double]
+        let scene: Scene
 
         init(artists: [Double], albums: [Double], genres: [Double], factIndex: [Int32], factList: [TrackFacts],
-             recentArtists: [Int32],
-             previousPosition: Int?, timbreDirection: [Double]) {
+             recentArtists: [Int32], scene: Scene) {
             self.artists = artists
             self.albums = albums
             self.genres = genres
             self.factIndex = factIndex
             self.factList = factList
             self.recentArtists = recentArtists
-            self.previousPosition = previousPosition
-            self.timbreDirection = timbreDirection
+            self.scene = scene
         }
 
         /// What the track at `position` has in memory now (nothing: `TrackFacts.none`).
@@ -190,7 +239,7 @@ public struct TasteModel: Sendable {
         func genre(_ index: Int32) -> Double { index < 0 ? 0 : genres[Int(index)] }
     }
 
-    public func lookups(for context: ListeningContext) -> Lookups {
+    public func lookups(for context: ListeningContext, seed: RadioSeed? = nil) -> Lookups {
         let now = context.at
         var factIndex = [Int32](repeating: -1, count: catalog.count)
         var factList: [TrackFacts] = []
@@ -204,8 +253,7 @@ public struct TasteModel: Sendable {
                        albums: Self.affinities(state.albums, count: catalog.albumKeys.count, at: now, index: catalog.albumIndex(of:)),
                        genres: Self.affinities(state.genres, count: catalog.genreKeys.count, at: now, index: catalog.genreIndex(of:)),
                        factIndex: factIndex, factList: factList, recentArtists: state.recentArtists.compactMap(catalog.artistIndex(of:)),
-                       previousPosition: context.previousTrackID.flatMap(catalog.position(of:)),
-                       timbreDirection: timbreDirection())
+                       scene: scene(for: context, seed: seed))
     }
 
     /// Per catalog index, the affinity of the tallies the state holds (0 for the rest): only what the
@@ -336,6 +384,26 @@ public struct TasteModel: Sendable {
 }
 
 /// What a track's memory says at one time, as plain numbers (no arrays: ranking reads 100k of them).
+/// Where `TasteModel.fill` puts feature values.
+protocol FeatureSink {
+    mutating func set(_ index: Int, _ value: Double)
+}
+
+/// Writes the values down, for explanations and learning (the buffer starts zeroed).
+struct ValueSink: FeatureSink {
+    let values: UnsafeMutableBufferPointer<Double>
+
+    func set(_ index: Int, _ value: Double) { values[index] = value }
+}
+
+/// Adds weight × value as each value arrives, for ranking.
+struct ScoreSink: FeatureSink {
+    let weights: UnsafeBufferPointer<Double>
+    var sum: Double
+
+    mutating func set(_ index: Int, _ value: Double) { sum += weights[index] * value }
+}
+
 public struct TrackFacts: Sendable {
     var affinity = 0.0
     /// 1 liked, −1 disliked, 0 neither.

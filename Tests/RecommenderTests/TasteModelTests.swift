@@ -38,9 +38,15 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
                 // Check every track in this state: the sum the ranking uses equals the explanation's.
                 var values = [Double](repeating: 0, count: TasteFeature.count)
                 let lookups = model.lookups(for: context)
+                let weights = model.currentWeights
                 for position in 0..<catalog.count {
-                    model.featureValues(at: position, context: context, lookups: lookups, into: &values)
-                    let ranked = TasteModel.score(values, weights: model.currentWeights, bias: model.state.bias)
+                    model.featureValues(at: position, lookups: lookups, into: &values)
+                    let ranked = TasteModel.score(values, weights: weights, bias: model.state.bias)
+                    // The ranking's running sum, which never writes the values down, is the same sum.
+                    let running = weights.withUnsafeBufferPointer { weights in
+                        model.score(at: position, lookups: lookups, weights: weights, bias: model.state.bias)
+                    }
+                    #expect(abs(running - ranked) < 1e-9)
                     let explanation = model.explain(trackID: catalog.tracks[position].id, context: context)!
                     let sum = explanation.reasons.reduce(explanation.baseline) { $0 + $1.contribution }
                     #expect(abs(sum - ranked) < 1e-9)
@@ -58,6 +64,44 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
             model.learn(Feedback(trackID: pick.trackID, kind: kinds.randomElement(using: &random)!, context: context))
             previous = pick.trackID
             at += 200
+        }
+    }
+
+    @Test func aPickWithoutExplorationIsTheBestScoringTrackThatKeepsTheRules() throws {
+        // The ranking scores with a running sum and skips what cannot win; the pick must be the track that
+        // scoring every value written down would choose, wherever it lies in the pool.
+        let catalog = makeCatalog(artists: 40, perArtist: 50, seed: 5)
+        var model = TasteModel(catalog: catalog)
+        var random = SeededRandom(seed: 6)
+        var at = monday9am.at
+        for step in 0..<40 {
+            let context = ListeningContext(at: at, localHour: 20, weekday: 6)
+            let track = catalog.tracks[Int.random(in: 0..<catalog.count, using: &random)]
+            model.learn(Feedback(trackID: track.id, kind: step % 3 == 0 ? .skip : .complete, context: context))
+            at += 240
+        }
+        let context = ListeningContext(at: at, localHour: 20, weekday: 6)
+        let rules = PickRules(artistGap: 3, repeatHours: 12, exploration: 0)
+        let lookups = model.lookups(for: context)
+        let recent = Set(lookups.recentArtists.suffix(2))
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        var best: (position: Int, score: Double)?
+        for position in 0..<catalog.count {
+            let facts = lookups.facts(position)
+            guard facts.opinion != -1, at - facts.lastHeardAt >= 12 * 3600,
+                  !recent.contains(catalog.artistOf[position]) else { continue }
+            model.featureValues(at: position, lookups: lookups, into: &values)
+            let score = TasteModel.score(values, weights: model.currentWeights, bias: model.state.bias)
+            if best == nil || score > best!.score { best = (position, score) }
+        }
+        let pick = model.pick(mode: .smart, context: context, rules: rules, using: &random)
+        #expect(pick?.position == best?.position)
+        // The same pool with the best track first and last.
+        let bestPosition = try #require(best?.position)
+        let others = (0..<catalog.count).filter { $0 != bestPosition }
+        for pool in [[bestPosition] + others, others + [bestPosition]] {
+            let pick = model.pick(mode: .smart, context: context, candidates: pool, rules: rules, using: &random)
+            #expect(pick?.position == bestPosition)
         }
     }
 
