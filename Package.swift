@@ -80,6 +80,11 @@ let package = Package(
         /// The taste model joined to the store: catalog, learning from the log, kept state and picks.
         .target(name: "Taste", dependencies: ["MusicCore", "MusicLibrary", "Recommender"], swiftSettings: strict),
 
+        // MARK: Opt-in sync
+        /// Pure: the sync protocol (reports, channels, parameters), the local-DP mechanism and its
+        /// estimator, and the privacy ledger. Shared by the client and the server; opens no socket.
+        .target(name: "SyncProtocol", swiftSettings: strict),
+
         // MARK: The terminal UI
         /// Pure: cell grid and diff, display width, styles and themes, keys. Knows nothing of hum.
         .target(name: "TerminalUI", swiftSettings: strict),
@@ -134,6 +139,7 @@ let package = Package(
                     dependencies: ["Taste", "Recommender", "MusicLibrary", "LibraryAnalysis", "MusicCore", "HumTestSupport",
                                    "hum"],
                     swiftSettings: strict),
+        .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
         .testTarget(name: "PlaylistFilesTests", dependencies: ["PlaylistFiles"], swiftSettings: strict),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),

@@ -1,0 +1,101 @@
+/// What a report is about. Each channel has a domain of buckets, a mechanism and a privacy cost; a
+/// report says which bucket one sampled event fell in, randomized on the device.
+public enum Channel: String, Sendable, Codable, CaseIterable {
+    /// One sampled listen a day: its trait cell × part of the day × skipped or not.
+    case skipByTrait = "skip-by-trait"
+    /// One sampled liked track a week: its trait cell.
+    case likeByTrait = "like-by-trait"
+
+    /// How many buckets a report's true value ranges over.
+    public var domainSize: Int {
+        switch self {
+        case .skipByTrait: TraitCell.count * DayQuarter.count * 2
+        case .likeByTrait: TraitCell.count
+        }
+    }
+
+    /// Days between two reports of this channel: one sampled event per period.
+    public var periodDays: Int {
+        switch self {
+        case .skipByTrait: 1
+        case .likeByTrait: 7
+        }
+    }
+}
+
+/// The four parts of the day a report may name (local time): night 0–6, morning 6–12, afternoon 12–18,
+/// evening 18–24. Nothing finer leaves the machine.
+public enum DayQuarter: Int, Sendable, Codable, CaseIterable {
+    case night, morning, afternoon, evening
+
+    public static let count = allCases.count
+
+    public init(hour: Int) { self = DayQuarter(rawValue: min(max(hour, 0), 23) / 6)! }
+
+    public var name: String {
+        switch self {
+        case .night: "night"
+        case .morning: "morning"
+        case .afternoon: "afternoon"
+        case .evening: "evening"
+        }
+    }
+}
+
+/// A coarse cell of the trait space: energy, tempo and brightness, each cut in four (0…1 traits, as the
+/// recommender's analysis gives them), so 64 cells. Coarse on purpose: a cell says "energetic, fast and
+/// dark", never which track.
+public struct TraitCell: Sendable, Hashable, Codable {
+    public static let levels = 4
+    public static let count = levels * levels * levels
+
+    public let index: Int
+
+    public init(index: Int) {
+        precondition((0..<Self.count).contains(index), "trait cell \(index) out of 0..<\(Self.count)")
+        self.index = index
+    }
+
+    /// The cell of a track whose traits are `energy`, `tempo` and `brightness` (each 0…1; clamped).
+    public init(energy: Double, tempo: Double, brightness: Double) {
+        func level(_ value: Double) -> Int {
+            guard value.isFinite else { return 0 }
+            return min(max(Int((value * Double(Self.levels)).rounded(.down)), 0), Self.levels - 1)
+        }
+        index = (level(energy) * Self.levels + level(tempo)) * Self.levels + level(brightness)
+    }
+
+    public var energyLevel: Int { index / (Self.levels * Self.levels) }
+    public var tempoLevel: Int { index / Self.levels % Self.levels }
+    public var brightnessLevel: Int { index % Self.levels }
+
+    /// "calm, slow, dark"… for sentences and for the priors document.
+    public var description: String {
+        let energy = ["calm", "mellow", "lively", "energetic"][energyLevel]
+        let tempo = ["slow", "moderate", "brisk", "fast"][tempoLevel]
+        let brightness = ["dark", "warm", "bright", "brilliant"][brightnessLevel]
+        return "\(energy), \(tempo), \(brightness)"
+    }
+}
+
+/// A bucket of `skip-by-trait`: the true value one sampled listen is reported as.
+public struct SkipBucket: Sendable, Hashable {
+    public var cell: TraitCell
+    public var quarter: DayQuarter
+    public var skipped: Bool
+
+    public init(cell: TraitCell, quarter: DayQuarter, skipped: Bool) {
+        self.cell = cell
+        self.quarter = quarter
+        self.skipped = skipped
+    }
+
+    public init(index: Int) {
+        precondition((0..<Channel.skipByTrait.domainSize).contains(index), "skip bucket \(index) out of range")
+        cell = TraitCell(index: index / (DayQuarter.count * 2))
+        quarter = DayQuarter(rawValue: index / 2 % DayQuarter.count)!
+        skipped = index % 2 == 1
+    }
+
+    public var index: Int { (cell.index * DayQuarter.count + quarter.rawValue) * 2 + (skipped ? 1 : 0) }
+}
