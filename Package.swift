@@ -14,11 +14,16 @@ let package = Package(
     products: [
         .executable(name: "hum", targets: ["hum"]),
         .executable(name: "hum-bench", targets: ["hum-bench"]),
+        /// Its own product: building the player never waits for Hummingbird.
+        .executable(name: "hum-sync-server", targets: ["hum-sync-server"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // MARK: C libraries (system modules and one C++ bridge)
@@ -84,6 +89,14 @@ let package = Package(
         /// Pure: the sync protocol (reports, channels, parameters), the local-DP mechanism and its
         /// estimator, and the privacy ledger. Shared by the client and the server; opens no socket.
         .target(name: "SyncProtocol", swiftSettings: strict),
+        /// The only sockets hum opens: a minimal HTTP/1.1 client, used only when sync is on (and by tests).
+        .target(name: "SyncTransport", swiftSettings: strict),
+        /// The sync server's logic: storage (SQLite), aggregation and signed priors, rate limiting, routes.
+        .target(name: "SyncServer",
+                dependencies: ["SyncProtocol", .product(name: "Hummingbird", package: "hummingbird"),
+                               .product(name: "Crypto", package: "swift-crypto"),
+                               .product(name: "GRDB", package: "GRDB.swift")],
+                swiftSettings: strict),
 
         // MARK: The terminal UI
         /// Pure: cell grid and diff, display width, styles and themes, keys. Knows nothing of hum.
@@ -110,6 +123,11 @@ let package = Package(
                           dependencies: ["MusicCore", "Playback", "AudioFiles", "TagLibTags", "PulseOutput", "FileOutputs",
                                          "MusicLibrary", "LibraryScanning", "AppRuntime", "AppCore",
                                          "LibraryAnalysis", "Taste", "Recommender",
+                                         .product(name: "ArgumentParser", package: "swift-argument-parser")],
+                          swiftSettings: strict),
+        .executableTarget(name: "hum-sync-server",
+                          dependencies: ["SyncServer", "SyncProtocol", .product(name: "Hummingbird", package: "hummingbird"),
+                                         .product(name: "Logging", package: "swift-log"),
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-bench",
@@ -140,6 +158,10 @@ let package = Package(
                                    "hum"],
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "MusicCore"], swiftSettings: strict),
+        .testTarget(name: "SyncServerTests",
+                    dependencies: ["SyncServer", "SyncProtocol", "SyncTransport", "MusicCore", "HumTestSupport", "hum-sync-server",
+                                   .product(name: "Crypto", package: "swift-crypto")],
+                    swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
         .testTarget(name: "PlaylistFilesTests", dependencies: ["PlaylistFiles"], swiftSettings: strict),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),

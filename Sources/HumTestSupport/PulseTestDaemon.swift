@@ -98,13 +98,20 @@ public enum Repository {
 
     /// The `hum` binary under test: `HUM_BIN` if set, otherwise the one built next to the test bundle.
     public static var humBinary: String {
-        if let bin = ProcessInfo.processInfo.environment["HUM_BIN"] { return bin }
+        ProcessInfo.processInfo.environment["HUM_BIN"] ?? builtBinary("hum")
+    }
+
+    /// The `hum-sync-server` binary built next to the test bundle.
+    public static var syncServerBinary: String { builtBinary("hum-sync-server") }
+
+    /// A product of this package, from the build folder the tests run from.
+    public static func builtBinary(_ name: String) -> String {
         let bundleDirectory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
         for candidate in [bundleDirectory, bundleDirectory.deletingLastPathComponent()] {
-            let path = candidate.appendingPathComponent("hum").path
+            let path = candidate.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: path) { return path }
         }
-        return root + "/.build/debug/hum"
+        return root + "/.build/debug/" + name
     }
 
     /// The hostile corpora (`HUM_CORPORA`), or nil when not given.

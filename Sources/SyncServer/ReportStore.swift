@@ -1,0 +1,151 @@
+import Foundation
+import GRDB
+import SyncProtocol
+
+/// Where the server keeps what it must: raw reports until their day is aggregated, the ids of the last
+/// 30 days (replays), each published window's estimates, and every priors document. No address, no
+/// time finer than the report's day, no connection between reports.
+public protocol ReportStore: Sendable {
+    /// Stores a valid report; false when its id was seen in the last 30 days.
+    func insert(_ report: Report, today: Day) async throws -> Bool
+    /// Deletes the unaggregated reports whose delete hash is `hash`; how many.
+    func deleteReports(deleteHash: String) async throws -> Int
+    /// Reports waiting for aggregation.
+    func pendingCount() async throws -> Int
+    /// Aggregates every day before `today − 2` that has reports: estimates stored per window, raw
+    /// reports and ids older than 30 days deleted. Returns the windows published.
+    func aggregateClosedDays(today: Day, parameters: SyncParameters) async throws -> [PublishedWindow]
+    /// The published windows of channel-days from `from` on.
+    func windows(from: Day) async throws -> [PublishedWindow]
+    func latestPriors() async throws -> StoredPriors?
+    func savePriors(_ priors: StoredPriors) async throws
+}
+
+/// One channel-day's estimates, computed once from its raw reports and never again.
+public struct PublishedWindow: Sendable, Equatable {
+    public var channel: Channel
+    public var day: Day
+    public var reports: Int
+    public var estimates: [Double]
+}
+
+public struct StoredPriors: Sendable, Equatable {
+    public var version: Int
+    public var body: Data
+}
+
+/// SQLite through GRDB, in WAL mode: the single file a small deployment needs.
+public final class SQLiteReportStore: ReportStore {
+    private let pool: DatabasePool
+
+    public init(path: String) throws {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Self.migrator.migrate(pool)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE reports (channel TEXT NOT NULL, params INTEGER NOT NULL, day INTEGER NOT NULL,
+                                      seed TEXT NOT NULL, value INTEGER NOT NULL, delete_hash TEXT);
+                CREATE INDEX reports_by_day ON reports(day, channel);
+                CREATE INDEX reports_by_delete_hash ON reports(delete_hash) WHERE delete_hash IS NOT NULL;
+                CREATE TABLE seen_ids (id TEXT PRIMARY KEY, day INTEGER NOT NULL) WITHOUT ROWID;
+                CREATE TABLE windows (channel TEXT NOT NULL, day INTEGER NOT NULL, reports INTEGER NOT NULL,
+                                      estimates TEXT NOT NULL, PRIMARY KEY (channel, day));
+                CREATE TABLE priors (version INTEGER PRIMARY KEY, body BLOB NOT NULL);
+                """)
+        }
+        return migrator
+    }
+
+    public func insert(_ report: Report, today: Day) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO seen_ids (id, day) VALUES (?, ?)",
+                           arguments: [report.id, today.number])
+            guard db.changesCount == 1 else { return false }
+            try db.execute(sql: """
+                INSERT INTO reports (channel, params, day, seed, value, delete_hash) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [report.channel.rawValue, report.params, report.day.number, report.seed,
+                                 report.value, report.deleteHash])
+            return true
+        }
+    }
+
+    public func deleteReports(deleteHash: String) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM reports WHERE delete_hash = ?", arguments: [deleteHash])
+            return db.changesCount
+        }
+    }
+
+    public func pendingCount() async throws -> Int {
+        try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM reports") ?? 0 }
+    }
+
+    public func aggregateClosedDays(today: Day, parameters: SyncParameters) async throws -> [PublishedWindow] {
+        try await pool.write { db in
+            let closedBefore = today.number - 2
+            var published: [PublishedWindow] = []
+            let days = try Int.fetchAll(db, sql: "SELECT DISTINCT day FROM reports WHERE day < ? ORDER BY day",
+                                        arguments: [closedBefore])
+            for day in days {
+                for channel in Channel.allCases {
+                    guard let hashing = parameters.channel(channel)?.hashing else { continue }
+                    let already = try Bool.fetchOne(db, sql: "SELECT 1 FROM windows WHERE channel = ? AND day = ?",
+                                                    arguments: [channel.rawValue, day]) ?? false
+                    var estimator = FrequencyEstimator(mechanism: hashing)
+                    let rows = try Row.fetchCursor(db, sql: "SELECT seed, value FROM reports WHERE day = ? AND channel = ?",
+                                                   arguments: [day, channel.rawValue])
+                    while let row = try rows.next() {
+                        let seed: String = row["seed"]
+                        if let seed = UInt64(seed, radix: 16) { estimator.add(HashedValue(seed: seed, hashed: row["value"])) }
+                    }
+                    // A window is published once: reports that arrive for a published day are dropped.
+                    guard !already, estimator.reports > 0 else { continue }
+                    let window = PublishedWindow(channel: channel, day: Day(number: day), reports: estimator.reports,
+                                                 estimates: estimator.counts)
+                    let estimates = String(decoding: try JSONEncoder().encode(window.estimates), as: UTF8.self)
+                    try db.execute(sql: "INSERT INTO windows (channel, day, reports, estimates) VALUES (?, ?, ?, ?)",
+                                   arguments: [channel.rawValue, day, window.reports, estimates])
+                    published.append(window)
+                }
+                try db.execute(sql: "DELETE FROM reports WHERE day = ?", arguments: [day])
+            }
+            try db.execute(sql: "DELETE FROM seen_ids WHERE day < ?", arguments: [today.number - 30])
+            return published
+        }
+    }
+
+    public func windows(from: Day) async throws -> [PublishedWindow] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, day, reports, estimates FROM windows WHERE day >= ? ORDER BY day, channel",
+                             arguments: [from.number]).compactMap { row in
+                let channelName: String = row["channel"], estimates: String = row["estimates"]
+                guard let channel = Channel(rawValue: channelName),
+                      let values = try? JSONDecoder().decode([Double].self, from: Data(estimates.utf8)) else { return nil }
+                return PublishedWindow(channel: channel, day: Day(number: row["day"]), reports: row["reports"],
+                                       estimates: values)
+            }
+        }
+    }
+
+    public func latestPriors() async throws -> StoredPriors? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT version, body FROM priors ORDER BY version DESC LIMIT 1").map {
+                StoredPriors(version: $0["version"], body: $0["body"])
+            }
+        }
+    }
+
+    public func savePriors(_ priors: StoredPriors) async throws {
+        try await pool.write { db in
+            try db.execute(sql: "INSERT INTO priors (version, body) VALUES (?, ?)", arguments: [priors.version, priors.body])
+        }
+    }
+}

@@ -1,0 +1,184 @@
+import Crypto
+import Foundation
+import HumTestSupport
+import MusicCore
+import SyncProtocol
+import SyncServer
+import SyncTransport
+import Testing
+
+/// The real server binary on 127.0.0.1 with SQLite: every refusal, a flood of malformed bodies, the k
+/// threshold, signed priors that are the same for everyone and published once, deletion by secret.
+@Suite(.serialized) struct SyncServerTests {
+    let today = Day("2026-12-02")!
+    let unlimited = ["--burst", "1000000"]
+
+    func temporaryDatabase() throws -> String {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hum-sync-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder.appendingPathComponent("sync.sqlite").path
+    }
+
+    @Test func refusalsAre413409422AndTooManyRequestsWithRetryAfter() async throws {
+        let server = try await SyncServerProcess(database: try temporaryDatabase(), today: today,
+                                                 extra: ["--burst", "8", "--rate-per-minute", "1"])
+        let http = server.connection()
+        var maker = ReportMaker(seed: 1)
+        let report = maker.report(.skipByTrait, bucket: 17, day: today)
+        #expect(try http.request("POST", "/v1/reports", body: report.encoded()).status == 202)
+        #expect(try http.request("POST", "/v1/reports", body: report.encoded()).status == 409)
+        let late = maker.report(.skipByTrait, bucket: 17, day: Day(number: today.number - 3))
+        let early = maker.report(.likeByTrait, bucket: 3, day: Day(number: today.number + 1))
+        let lateResponse = try http.request("POST", "/v1/reports", body: late.encoded())
+        #expect(lateResponse.status == 422)
+        #expect(lateResponse.text.contains("outside the last three days"))
+        #expect(try http.request("POST", "/v1/reports", body: early.encoded()).status == 422)
+        #expect(try http.request("POST", "/v1/reports", body: Data(repeating: 0x20, count: 5000)).status == 413)
+        #expect(try http.request("POST", "/v1/reports", body: Data("{".utf8)).status == 400)
+        // Six requests so far, a burst of eight: the ninth is refused and says when to come back.
+        #expect(try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: 1, day: today).encoded()).status == 202)
+        #expect(try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: 1, day: today).encoded()).status == 202)
+        let limited = try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: 1, day: today).encoded())
+        #expect(limited.status == 429)
+        #expect(Int(limited.headers["retry-after"] ?? "") ?? 0 >= 1)
+        // Reads are not rate limited.
+        #expect(try http.request("GET", "/healthz").text == "ok\n")
+        let metrics = try http.request("GET", "/metrics").text
+        #expect(metrics.contains("hum_sync_reports_pending 3"))
+        #expect(metrics.contains(#"hum_sync_responses_total{route="reports",status="429"} 1"#))
+        // Nothing the server stored holds an address.
+        let dump = try ChildProcess.shell("sqlite3 \(server.database) .dump")
+        #expect(!dump.contains("127.0.0.1"))
+        await server.stop()
+    }
+
+    @Test func tenThousandMalformedBodiesGetNoServerError() async throws {
+        let server = try await SyncServerProcess(database: try temporaryDatabase(), today: today,
+                                                 extra: ["--burst", "1000000"])
+        let http = server.connection()
+        var random = SeededRandom(seed: 2)
+        var statuses: [Int: Int] = [:]
+        for index in 0..<10_000 {
+            let body = MalformedBodies.body(index, today: today, using: &random)
+            let response = try http.request("POST", index % 10 == 0 ? "/v1/delete" : "/v1/reports", body: body)
+            statuses[response.status, default: 0] += 1
+            #expect(response.status < 500, "body \(index): \(String(decoding: body.prefix(120), as: UTF8.self))")
+        }
+        #expect(try http.request("GET", "/healthz").status == 200)
+        #expect(statuses[202, default: 0] < 200, "almost none of them are valid reports: \(statuses)")
+        #expect(statuses.keys.allSatisfy { [202, 400, 409, 413, 422].contains($0) }, "\(statuses)")
+        await server.stop()
+    }
+
+    @Test func priorsKeepTheKThresholdAreSignedTheSameForEveryoneAndPublishedOnce() async throws {
+        let database = try temporaryDatabase()
+        var maker = ReportMaker(seed: 3)
+        // Day 1: 40 reports in all, under k = 50: the first document publishes nothing.
+        var server = try await SyncServerProcess(database: database, today: today, extra: unlimited)
+        var http = server.connection()
+        for _ in 0..<40 {
+            #expect(try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: 5, day: today).encoded()).status == 202)
+        }
+        #expect(try http.request("GET", "/v1/priors").status == 404)
+        await server.stop()
+        let later = Day(number: today.number + 3)
+        server = try await SyncServerProcess(database: database, today: later, extra: unlimited)
+        http = server.connection()
+        let params = try JSONDecoder().decode(ParamsBody.self, from: try http.request("GET", "/v1/params").body)
+        let first = try http.request("GET", "/v1/priors").body
+        let firstDocument = try #require(PriorsPublisher.verify(first, publicKeyHex: params.priorsKey))
+        #expect(firstDocument.version == 1 && firstDocument.skip.isEmpty && firstDocument.like.isEmpty)
+        // Day 4: 3,000 listens of calm-slow-dark tracks in the morning, 30% skipped, and 600 likes of cell 9.
+        let cell = TraitCell(index: 0)
+        for index in 0..<3000 {
+            let bucket = SkipBucket(cell: cell, quarter: .morning, skipped: index % 10 < 3).index
+            #expect(try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: bucket, day: later).encoded()).status == 202)
+        }
+        for _ in 0..<600 {
+            #expect(try http.request("POST", "/v1/reports", body: maker.report(.likeByTrait, bucket: 9, day: later).encoded()).status == 202)
+        }
+        await server.stop()
+        server = try await SyncServerProcess(database: database, today: Day(number: later.number + 3), extra: unlimited)
+        http = server.connection()
+        let second = try http.request("GET", "/v1/priors").body
+        let other = try server.connection().request("GET", "/v1/priors").body
+        #expect(second == other, "every client gets the same bytes")
+        let document = try #require(PriorsPublisher.verify(second, publicKeyHex: params.priorsKey))
+        #expect(document.version == 2)
+        let morning = try #require(document.skipRate(cell: cell, quarter: .morning))
+        #expect(abs(morning.skipRate - 0.3) < 0.15 && morning.contributors >= 50)
+        #expect(document.skip.count <= 3, "noise buckets stay below the threshold: \(document.skip)")
+        #expect(document.skip.allSatisfy { $0.contributors >= document.k })
+        #expect(document.like.contains { $0.cell == 9 })
+        // A tampered document does not verify.
+        var tampered = try JSONDecoder().decode(SignedPriors.self, from: second)
+        tampered.document = tampered.document.replacingOccurrences(of: #""version":2"#, with: #""version":3"#)
+        #expect(PriorsPublisher.verify(try JSONEncoder().encode(tampered), publicKeyHex: params.priorsKey) == nil)
+        // Published once: a restart on the same day serves the same version, raw reports are gone.
+        await server.stop()
+        server = try await SyncServerProcess(database: database, today: Day(number: later.number + 3), extra: unlimited)
+        #expect(try server.connection().request("GET", "/v1/priors").body == second)
+        #expect(try ChildProcess.shell("sqlite3 \(database) 'SELECT COUNT(*) FROM reports'").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        await server.stop()
+    }
+
+    @Test func deleteBySecretRemovesTheSendersReportsOnly() async throws {
+        let server = try await SyncServerProcess(database: try temporaryDatabase(), today: today)
+        let http = server.connection()
+        var maker = ReportMaker(seed: 4)
+        let secret = maker.hex(32)
+        let hash = Data(SHA256.hash(data: Data(hex: secret)!)).hexString
+        for _ in 0..<5 {
+            _ = try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: 2, day: today, deleteHash: hash).encoded())
+        }
+        for _ in 0..<3 {
+            _ = try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: 2, day: today).encoded())
+        }
+        let response = try http.request("POST", "/v1/delete", body: Data(#"{"secret":"\#(secret)"}"#.utf8))
+        #expect(response.status == 200 && response.text == #"{"deleted":5}"#)
+        #expect(try http.request("GET", "/metrics").text.contains("hum_sync_reports_pending 3"))
+        let stored = try ChildProcess.shell("sqlite3 \(server.database) \"SELECT COUNT(*) FROM reports WHERE delete_hash = '\(hash)'\"")
+        #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try http.request("POST", "/v1/delete", body: Data(#"{"secret":"zz"}"#.utf8)).status == 400)
+        await server.stop()
+    }
+}
+
+struct ParamsBody: Decodable {
+    var parameters: SyncParameters
+    var priorsKey: String
+    enum CodingKeys: String, CodingKey {
+        case parameters
+        case priorsKey = "priors_key"
+    }
+}
+
+/// Bodies a fuzzer would send: wrong types, huge numbers, deep nesting, invalid UTF-8, truncations,
+/// random bytes and near-valid reports with one field broken.
+enum MalformedBodies {
+    static func body(_ index: Int, today: Day, using random: inout SeededRandom) -> Data {
+        let valid = String(decoding: Report(channel: .skipByTrait, params: 1, id: String(repeating: "0", count: 31) + "1",
+                                            day: today, hashedValue: HashedValue(seed: 1, hashed: 1)).encoded(), as: UTF8.self)
+        switch index % 12 {
+        case 0: return Data(String(repeating: "[", count: Int.random(in: 1...3000, using: &random)).utf8)
+        case 1: return Data((0..<Int.random(in: 0...600, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
+        case 2: return Data(valid.prefix(Int.random(in: 0..<valid.count, using: &random)).utf8)
+        case 3: return Data(valid.replacingOccurrences(of: #""value":1"#, with: #""value":1e400"#).utf8)
+        case 4: return Data(valid.replacingOccurrences(of: #""value":1"#, with: #""value":\#(UInt64.random(in: 0...UInt64.max, using: &random))99"#).utf8)
+        case 5: return Data(valid.replacingOccurrences(of: #""params":1"#, with: #""params":"1""#).utf8)
+        case 6: return Data(valid.replacingOccurrences(of: #""day":"\#(today)""#, with: #""day":20261202"#).utf8)
+        case 7:
+            var bytes = Array(valid.utf8)
+            bytes.insert(contentsOf: [0xC3, 0x28, 0xFF, 0xFE], at: Int.random(in: 0..<bytes.count, using: &random))
+            return Data(bytes)
+        case 8: return Data((String(repeating: #"{"a":"#, count: 400) + "1" + String(repeating: "}", count: 400)).utf8)
+        case 9: return Data(valid.replacingOccurrences(of: #""channel":"skip-by-trait""#, with: #""channel":null"#).utf8)
+        case 10: return Data(#"{"secret":\#(Int.random(in: Int.min...Int.max, using: &random))}"#.utf8)
+        default:
+            var bytes = Array(valid.utf8)
+            let position = Int.random(in: 0..<bytes.count, using: &random)
+            bytes[position] = UInt8.random(in: 0...255, using: &random)
+            return Data(bytes)
+        }
+    }
+}
