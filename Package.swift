@@ -91,6 +91,8 @@ let package = Package(
         .target(name: "SyncProtocol", swiftSettings: strict),
         /// The only sockets hum opens: a minimal HTTP/1.1 client, used only when sync is on (and by tests).
         .target(name: "SyncTransport", swiftSettings: strict),
+        /// The device side of sync: sampling, the ledger, the outbox, sending. Opens no socket itself.
+        .target(name: "SyncClient", dependencies: ["SyncProtocol", "MusicLibrary", "MusicCore"], swiftSettings: strict),
         /// The sync server's logic: storage (SQLite), aggregation and signed priors, rate limiting, routes.
         .target(name: "SyncServer",
                 dependencies: ["SyncProtocol", .product(name: "Hummingbird", package: "hummingbird"),
@@ -122,7 +124,7 @@ let package = Package(
         .executableTarget(name: "hum",
                           dependencies: ["MusicCore", "Playback", "AudioFiles", "TagLibTags", "PulseOutput", "FileOutputs",
                                          "MusicLibrary", "LibraryScanning", "AppRuntime", "AppCore",
-                                         "LibraryAnalysis", "Taste", "Recommender",
+                                         "LibraryAnalysis", "Taste", "Recommender", "SyncProtocol", "SyncClient", "SyncTransport",
                                          .product(name: "ArgumentParser", package: "swift-argument-parser")],
                           swiftSettings: strict),
         .executableTarget(name: "hum-sync-server",
@@ -159,7 +161,8 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "SyncServerTests",
-                    dependencies: ["SyncServer", "SyncProtocol", "SyncTransport", "MusicCore", "HumTestSupport", "hum-sync-server",
+                    dependencies: ["SyncServer", "SyncProtocol", "SyncTransport", "SyncClient", "MusicLibrary", "MusicCore",
+                                   "HumTestSupport", "hum-sync-server", "hum",
                                    .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),

@@ -5,7 +5,7 @@ import GRDB
 extension LibraryStore {
     /// Every migration, oldest first. `LibraryTests` builds a database at each of them and upgrades it.
     public static let migrationIdentifiers = ["v1-library", "v2-search", "v3-search-in-bulk", "v4-smart-playlists",
-                                                     "v5-taste"]
+                                                     "v5-taste", "v6-sync"]
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
@@ -14,6 +14,7 @@ extension LibraryStore {
         migrator.registerMigration("v3-search-in-bulk", migrate: indexSearchInBulk)
         migrator.registerMigration("v4-smart-playlists", migrate: addSmartPlaylists)
         migrator.registerMigration("v5-taste", migrate: addTaste)
+        migrator.registerMigration("v6-sync", migrate: addSync)
         return migrator
     }
 
@@ -269,6 +270,29 @@ extension LibraryStore {
             );
             CREATE INDEX picks_track ON picks(track_id);
             CREATE INDEX picks_at ON picks(at);
+            """)
+    }
+
+    /// v6: opt-in sync — the client's state (on/off, server, privacy ledger, delete secret) and the outbox
+    /// of every report made, with the exact bytes sent or to be sent.
+    private static func addSync(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sync_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                state BLOB NOT NULL            -- JSON: SyncClientState
+            );
+            CREATE TABLE sync_outbox (
+                id INTEGER PRIMARY KEY,
+                made_at INTEGER NOT NULL,      -- unix seconds
+                channel TEXT NOT NULL,
+                day TEXT NOT NULL,             -- the report's day, YYYY-MM-DD
+                body BLOB NOT NULL,            -- the exact bytes
+                due_at INTEGER NOT NULL,       -- when to send (a random time in the day), or retry
+                attempts INTEGER NOT NULL DEFAULT 0,
+                sent_at INTEGER,               -- set once the server answered
+                status INTEGER                 -- the server's answer (202 stored, 409 already had it…)
+            );
+            CREATE INDEX sync_outbox_due ON sync_outbox(due_at) WHERE sent_at IS NULL;
             """)
     }
 }

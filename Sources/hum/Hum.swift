@@ -9,7 +9,7 @@ struct Hum: AsyncParsableCommand {
         commandName: "hum",
         abstract: "A terminal music player that learns your taste on your own machine.",
         discussion: """
-            hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain, and remembers what you play, skip and like in one SQLite file on your machine (~/.local/share/hum/hum.sqlite). Nothing leaves your machine.
+            hum plays MP3, FLAC, Ogg Vorbis, Opus, WAV and AIFF files gaplessly, with ReplayGain, and remembers what you play, skip and like in one SQLite file on your machine (~/.local/share/hum/hum.sqlite). Nothing leaves your machine unless you turn on sync (`hum sync enable`), which sends only noised, anonymous reports (`hum privacy log` shows every one).
 
             Examples:
               hum                                 the interface (? lists its keys)
@@ -26,7 +26,7 @@ struct Hum: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [Open.self, Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self, Config.self,
-                      Analyze.self, Why.self, Lab.self, TasteCommand.self],
+                      Analyze.self, Why.self, Lab.self, TasteCommand.self, SyncCommand.self, PrivacyCommand.self],
         defaultSubcommand: Open.self)
 }
 

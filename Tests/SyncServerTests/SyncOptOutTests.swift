@@ -1,0 +1,96 @@
+import Foundation
+import HumTestSupport
+import MusicLibrary
+import Testing
+
+/// The opt-out proof, headless: a simulated day of listening with sync off, every hum process traced
+/// with `strace -f -e trace=connect` — not one connect to an inet socket, and a counting server on
+/// 127.0.0.1 gets nothing. With sync on, that server receives exactly the outbox's payloads, byte for
+/// byte; turning sync off deletes what was waiting and sends nothing more.
+@Suite(.serialized) struct SyncOptOutTests {
+    /// Runs hum under strace; returns the result and the connect calls to inet sockets it made.
+    func tracedHum(_ arguments: [String], stdin: String? = nil) async throws -> (ChildProcess.Result, [String]) {
+        let trace = Fixtures.scratchDirectory("strace") + "/connect.log"
+        let result = try await ChildProcess.run("/usr/bin/strace", ["-f", "-qq", "-e", "trace=connect", "-o", trace,
+                                                                    Repository.humBinary] + arguments,
+                                                stdin: stdin.map { Data($0.utf8) }, timeout: 300)
+        let calls = (try? String(contentsOfFile: trace, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+        return (result, calls.filter { $0.contains("connect(") && ($0.contains("AF_INET") || $0.contains("AF_INET6")) })
+    }
+
+    /// A day of listening through `hum lab`: listens finished and skipped, likes, over the last hours.
+    func simulatedDay(_ library: TraitLibrary) -> String {
+        let formatter = ISO8601DateFormatter()
+        let start = Date().addingTimeInterval(-6 * 3600)
+        var requests: [String] = []
+        for step in 0..<24 {
+            let at = formatter.string(from: start.addingTimeInterval(Double(step) * 600))
+            let track = library.tracks[step % library.tracks.count]
+            let event = step % 5 == 0 ? "like" : step % 3 == 0 ? "skip" : "complete"
+            requests.append(#"{"op":"next","at":"\#(at)","mode":"smart"}"#)
+            requests.append(#"{"op":"feedback","track":"\#(track.path)","event":"\#(event)","position_s":4,"at":"\#(at)"}"#)
+        }
+        return requests.joined(separator: "\n") + "\n"
+    }
+
+    @Test func withSyncOffNothingConnectsAndWithSyncOnTheServerGetsExactlyTheOutbox() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
+            Issue.record("strace is not installed (scripts/install-deps installs it)")
+            return
+        }
+        let folder = Fixtures.scratchDirectory("sync-optout")
+        let library = try await offPool { try TraitLibrary.generate(in: folder + "/music", artists: 3, perArtist: 2, seconds: 12, seed: 5) }
+        let database = folder + "/hum.sqlite"
+        let server = try RecordingHTTPServer()
+        defer { server.stop() }
+
+        // Sync off (the default): scan, analyse, a day of listening, and every sync and privacy command.
+        var inetConnects: [String] = []
+        for (arguments, stdin) in [(["scan", "--library", database, folder + "/music"], nil),
+                                   (["analyze", "--library", database, "--threads", "1"], nil),
+                                   (["lab", "--library", database], simulatedDay(library)),
+                                   (["sync", "now", "--library", database], nil),
+                                   (["sync", "status", "--library", database], nil),
+                                   (["privacy", "preview", "--library", database], nil),
+                                   (["privacy", "budget", "--library", database], nil),
+                                   (["why", "--library", database, library.tracks[0].path], nil)] as [([String], String?)] {
+            let (result, connects) = try await tracedHum(arguments, stdin: stdin)
+            #expect(result.succeeded, "hum \(arguments.joined(separator: " ")): \(result.stderr)")
+            inetConnects += connects
+        }
+        #expect(inetConnects.isEmpty, "connects with sync off: \(inetConnects)")
+        #expect(server.requests.isEmpty)
+        let store = try LibraryStore(path: database)
+        #expect(try store.outbox().isEmpty)
+
+        // Sync on: the reports made go to the server, exactly as the outbox keeps them.
+        let enable = try await tracedHum(["sync", "enable", "--library", database, "--server", "127.0.0.1:\(server.port)"])
+        #expect(enable.0.succeeded && enable.1.isEmpty, "enabling sends nothing: \(enable.1)")
+        #expect(enable.0.stdout.contains("What will be sent"))
+        let (sent, connects) = try await tracedHum(["sync", "now", "--library", database])
+        #expect(sent.succeeded, "\(sent.stderr)")
+        #expect(!connects.isEmpty && connects.allSatisfy { $0.contains("127.0.0.1") && $0.contains("htons(\(server.port))") },
+                "\(connects)")
+        let outbox = try store.outbox()
+        #expect(outbox.count == 2, "one skip-by-trait and one like-by-trait report: \(sent.stdout)")
+        // In the order they fell due (a random time of the day each), and byte for byte.
+        #expect(server.requests.map(\.body) == outbox.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.map(\.body))
+        #expect(server.requests.allSatisfy { $0.method == "POST" && $0.path == "/v1/reports" })
+        #expect(outbox.allSatisfy { $0.sentAt != nil && $0.status == 202 })
+        let log = try await hum(["privacy", "log", "--library", database])
+        for entry in outbox { #expect(log.stdout.contains(String(decoding: entry.body, as: UTF8.self))) }
+
+        // A second run the same day makes nothing new (one report per channel period).
+        _ = try await tracedHum(["sync", "now", "--library", database])
+        #expect(server.requests.count == 2)
+        // Off again: nothing is sent, not even a goodbye.
+        let (disable, disableConnects) = try await tracedHum(["sync", "disable", "--library", database])
+        #expect(disable.succeeded && disableConnects.isEmpty)
+        _ = try await tracedHum(["sync", "now", "--library", database])
+        #expect(server.requests.count == 2)
+    }
+}
+
+func hum(_ arguments: [String]) async throws -> ChildProcess.Result {
+    try await ChildProcess.run(Repository.humBinary, arguments, timeout: 120)
+}
