@@ -43,6 +43,9 @@ extension LibraryStore {
             // being erased, so it goes too, and is relearned from what remains.
             try db.execute(sql: "DELETE FROM picks WHERE \(eventFilter)", arguments: arguments)
             try db.execute(sql: "DELETE FROM taste_model")
+            // The sync outbox's reports were made from the listens (noised, but still theirs): forgetting
+            // everything drops them here (`hum privacy delete-remote` asks the server for its copies).
+            if scope == .all { try db.execute(sql: "DELETE FROM sync_outbox") }
             // previous_track_id points at a track's history too.
             try db.execute(sql: "UPDATE listens SET previous_track_id = NULL WHERE previous_track_id NOT IN (SELECT track_id FROM listens)")
             try Self.refreshStats(db, trackIDs: Set(tracks))

@@ -88,6 +88,9 @@ import Testing
         #expect(disable.succeeded && disableConnects.isEmpty)
         _ = try await tracedHum(["sync", "now", "--library", database])
         #expect(server.requests.count == 2)
+        // Forgetting everything drops the outbox too.
+        #expect(try await hum(["forget", "--all", "--library", database]).succeeded)
+        #expect(try store.outbox().isEmpty)
     }
 }
 
