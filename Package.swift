@@ -88,7 +88,7 @@ let package = Package(
         // MARK: Opt-in sync
         /// Pure: the sync protocol (reports, channels, parameters), the local-DP mechanism and its
         /// estimator, and the privacy ledger. Shared by the client and the server; opens no socket.
-        .target(name: "SyncProtocol", swiftSettings: strict),
+        .target(name: "SyncProtocol", dependencies: ["MusicCore"], swiftSettings: strict),
         /// The only sockets hum opens: a minimal HTTP/1.1 client, used only when sync is on (and by tests).
         .target(name: "SyncTransport", swiftSettings: strict),
         /// The device side of sync: sampling, the ledger, the outbox, sending. Opens no socket itself.

@@ -218,7 +218,8 @@ public final class Spawned: @unchecked Sendable {
             if !isRunning { return stdoutLines.first(where: predicate) }
             await sleep(seconds: 0.005)
         }
-        return nil
+        // One look after the deadline: a poller that a busy pool woke late must not miss a line that came.
+        return stdoutLines.first(where: predicate)
     }
 
     /// Awaits the end of the process (killing it after `timeout` seconds): its status, or the signal that

@@ -1,3 +1,5 @@
+import MusicCore
+
 /// When and after what a track would play: the context part of every feature vector.
 public struct ListeningContext: Sendable, Equatable, Codable {
     /// Unix seconds.
@@ -28,37 +30,4 @@ public struct ListeningContext: Sendable, Equatable, Codable {
 
     public var dayPart: DayPart { DayPart(hour: localHour) }
     public var isWeekend: Bool { weekday >= 6 }
-}
-
-/// Four parts of the day: what people play changes across them more than hour by hour.
-public enum DayPart: Int, CaseIterable, Sendable, Codable {
-    case night, morning, afternoon, evening
-
-    public init(hour: Int) {
-        switch hour {
-        case 0..<6: self = .night
-        case 6..<12: self = .morning
-        case 12..<18: self = .afternoon
-        default: self = .evening
-        }
-    }
-
-    public var name: String {
-        switch self {
-        case .night: "night"
-        case .morning: "morning"
-        case .afternoon: "afternoon"
-        case .evening: "evening"
-        }
-    }
-
-    /// "at night", "in the morning"… as a sentence says it, with the hours.
-    public var phrase: String {
-        switch self {
-        case .night: "at night (0–6 h)"
-        case .morning: "in the morning (6–12 h)"
-        case .afternoon: "in the afternoon (12–18 h)"
-        case .evening: "in the evening (18–24 h)"
-        }
-    }
 }

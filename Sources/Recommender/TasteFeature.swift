@@ -1,3 +1,5 @@
+import MusicCore
+
 /// Every input of the taste model, with its place in the feature vector. The model's score is
 /// `baseline + Σ weight × value` over these, so each one's share of a pick is exact and can be told.
 public enum TasteFeature: Hashable, Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 
 /// The taste model: a logistic regression over `TasteFeature`s, learned online from the listening log.
 ///

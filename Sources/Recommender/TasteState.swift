@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 
 /// Everything the taste model knows, as one value: the weights it learned and the memory of the listener's
 /// listens it needs for the features. Stored in the library as JSON (versioned); resetting the model is

@@ -111,7 +111,7 @@ public final class SyncClient {
         for item in try store.learningLog(afterListen: 0, afterEvent: 0) where item.at > since && item.at <= now {
             switch (channel, item.kind) {
             case (.skipByTrait, .listen(let outcome)):
-                let quarter = DayQuarter(hour: item.localHour ?? 12)
+                let quarter = DayPart(hour: item.localHour ?? 12)
                 let skipped = outcome == .skip || outcome == .earlySkip
                 candidates.append((item.trackID, { SkipBucket(cell: $0, quarter: quarter, skipped: skipped).index }))
             case (.likeByTrait, .event(.like)):

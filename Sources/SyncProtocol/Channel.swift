@@ -1,3 +1,5 @@
+import MusicCore
+
 /// What a report is about. Each channel has a domain of buckets, a mechanism and a privacy cost; a
 /// report says which bucket one sampled event fell in, randomized on the device.
 public enum Channel: String, Sendable, Codable, CaseIterable {
@@ -9,7 +11,7 @@ public enum Channel: String, Sendable, Codable, CaseIterable {
     /// How many buckets a report's true value ranges over.
     public var domainSize: Int {
         switch self {
-        case .skipByTrait: TraitCell.count * DayQuarter.count * 2
+        case .skipByTrait: TraitCell.count * DayPart.count * 2
         case .likeByTrait: TraitCell.count
         }
     }
@@ -19,25 +21,6 @@ public enum Channel: String, Sendable, Codable, CaseIterable {
         switch self {
         case .skipByTrait: 1
         case .likeByTrait: 7
-        }
-    }
-}
-
-/// The four parts of the day a report may name (local time): night 0–6, morning 6–12, afternoon 12–18,
-/// evening 18–24. Nothing finer leaves the machine.
-public enum DayQuarter: Int, Sendable, Codable, CaseIterable {
-    case night, morning, afternoon, evening
-
-    public static let count = allCases.count
-
-    public init(hour: Int) { self = DayQuarter(rawValue: min(max(hour, 0), 23) / 6)! }
-
-    public var name: String {
-        switch self {
-        case .night: "night"
-        case .morning: "morning"
-        case .afternoon: "afternoon"
-        case .evening: "evening"
         }
     }
 }
@@ -81,10 +64,10 @@ public struct TraitCell: Sendable, Hashable, Codable {
 /// A bucket of `skip-by-trait`: the true value one sampled listen is reported as.
 public struct SkipBucket: Sendable, Hashable {
     public var cell: TraitCell
-    public var quarter: DayQuarter
+    public var quarter: DayPart
     public var skipped: Bool
 
-    public init(cell: TraitCell, quarter: DayQuarter, skipped: Bool) {
+    public init(cell: TraitCell, quarter: DayPart, skipped: Bool) {
         self.cell = cell
         self.quarter = quarter
         self.skipped = skipped
@@ -92,10 +75,10 @@ public struct SkipBucket: Sendable, Hashable {
 
     public init(index: Int) {
         precondition((0..<Channel.skipByTrait.domainSize).contains(index), "skip bucket \(index) out of range")
-        cell = TraitCell(index: index / (DayQuarter.count * 2))
-        quarter = DayQuarter(rawValue: index / 2 % DayQuarter.count)!
+        cell = TraitCell(index: index / (DayPart.count * 2))
+        quarter = DayPart(rawValue: index / 2 % DayPart.count)!
         skipped = index % 2 == 1
     }
 
-    public var index: Int { (cell.index * DayQuarter.count + quarter.rawValue) * 2 + (skipped ? 1 : 0) }
+    public var index: Int { (cell.index * DayPart.count + quarter.rawValue) * 2 + (skipped ? 1 : 0) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 
 /// What `GET /v1/priors` publishes: population rates per trait cell (and part of the day), decoded from
 /// the reports of the document's window, only where enough devices contributed. One document per
@@ -33,14 +34,14 @@ public struct PriorsDocument: Sendable, Equatable, Codable {
     }
 
     /// The skip rate listeners have for `cell` in `quarter`, when published.
-    public func skipRate(cell: TraitCell, quarter: DayQuarter) -> SkipPrior? {
+    public func skipRate(cell: TraitCell, quarter: DayPart) -> SkipPrior? {
         skip.first { $0.cell == cell.index && $0.quarter == quarter }
     }
 }
 
 public struct SkipPrior: Sendable, Equatable, Codable {
     public var cell: Int
-    public var quarter: DayQuarter
+    public var quarter: DayPart
     /// Estimated share of listens skipped, 0…1.
     public var skipRate: Double
     /// Estimated devices behind it (rounded).
@@ -51,7 +52,7 @@ public struct SkipPrior: Sendable, Equatable, Codable {
         case skipRate = "skip_rate"
     }
 
-    public init(cell: Int, quarter: DayQuarter, skipRate: Double, contributors: Int) {
+    public init(cell: Int, quarter: DayPart, skipRate: Double, contributors: Int) {
         self.cell = cell
         self.quarter = quarter
         self.skipRate = skipRate
@@ -108,7 +109,7 @@ public enum PriorsBuilder {
             // A group is two buckets: its noise is √2 times one bucket's.
             let noise = 3 * (2 * hashing.estimateVariance(reports: skipReports, holders: 0)).squareRoot()
             for cell in 0..<TraitCell.count {
-                for quarter in DayQuarter.allCases {
+                for quarter in DayPart.allCases {
                     let skipped = skipCounts[SkipBucket(cell: TraitCell(index: cell), quarter: quarter, skipped: true).index]
                     let finished = skipCounts[SkipBucket(cell: TraitCell(index: cell), quarter: quarter, skipped: false).index]
                     let total = max(skipped, 0) + max(finished, 0)

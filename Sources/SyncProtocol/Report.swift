@@ -184,6 +184,23 @@ public struct SyncParameters: Sendable, Equatable, Codable {
     public func channel(_ channel: Channel) -> ChannelParameters? { channels.first { $0.channel == channel } }
 }
 
+/// The body of `GET /v1/params`: every channel's parameters and the public key that signs the priors.
+public struct ServedParameters: Sendable, Equatable, Codable {
+    public var parameters: SyncParameters
+    /// Ed25519 public key, hex.
+    public var priorsKey: String
+
+    enum CodingKeys: String, CodingKey {
+        case parameters
+        case priorsKey = "priors_key"
+    }
+
+    public init(parameters: SyncParameters, priorsKey: String) {
+        self.parameters = parameters
+        self.priorsKey = priorsKey
+    }
+}
+
 public struct ChannelParameters: Sendable, Equatable, Codable {
     public var channel: Channel
     public var version: Int

@@ -114,17 +114,9 @@ public struct SyncService: Sendable {
     }
 
     func paramsBody() -> Data {
-        struct Params: Encodable {
-            var parameters: SyncParameters
-            var priorsKey: String
-            enum CodingKeys: String, CodingKey {
-                case parameters
-                case priorsKey = "priors_key"
-            }
-        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return try! encoder.encode(Params(parameters: parameters, priorsKey: publisher.publicKeyHex))
+        return try! encoder.encode(ServedParameters(parameters: parameters, priorsKey: publisher.publicKeyHex))
     }
 
     private func respond(_ route: String, _ status: HTTPResponse.Status, error: String) -> Response {

@@ -10,7 +10,7 @@ struct HumBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hum-bench",
         abstract: "Measure hum against mpg123, flac and cmus on the same files, in the same run.",
-        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self, UIBench.self, RecommendBench.self])
+        subcommands: [Decode.self, Pulse.self, ScanBench.self, ScanPhases.self, UIBench.self, RecommendBench.self, SyncBench.self])
 }
 
 /// Options shared by the benchmarks.
@@ -101,13 +101,13 @@ struct BenchFiles {
 
 enum HumBinary {
     /// The `hum` built next to this benchmark (same configuration).
-    static func path() throws -> String {
+    static func path(_ name: String = "hum") throws -> String {
         let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
-        let hum = here.appendingPathComponent("hum").path
-        guard FileManager.default.isExecutableFile(atPath: hum) else {
-            throw ValidationError("no hum next to hum-bench (\(hum)): run `swift build -c release` first")
+        let binary = here.appendingPathComponent(name).path
+        guard FileManager.default.isExecutableFile(atPath: binary) else {
+            throw ValidationError("no \(name) next to hum-bench (\(binary)): run `swift build -c release` first")
         }
-        return hum
+        return binary
     }
 }
 

@@ -120,7 +120,7 @@ import Testing
         #expect(TraitCell(energy: 0, tempo: 0, brightness: 0).index == 0)
         #expect(TraitCell(energy: 1, tempo: 1, brightness: 1).index == 63)
         #expect(TraitCell(energy: .nan, tempo: 2, brightness: -1).description == "calm, fast, dark")
-        #expect(DayQuarter(hour: 23) == .evening && DayQuarter(hour: 0) == .night)
+        #expect(DayPart(hour: 23) == .evening && DayPart(hour: 0) == .night)
     }
 }
 

@@ -15,15 +15,18 @@ final class SyncServerProcess {
         process = try Spawned(Repository.syncServerBinary,
                               ["--hostname", "127.0.0.1", "--port", "0", "--db", "sqlite:" + database,
                                "--today", today.description] + extra)
-        guard let line = await process.line(timeout: 30, where: { $0.hasPrefix("listening on ") }),
+        guard let line = await process.line(timeout: 90, where: { $0.hasPrefix("listening on ") }),
               let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             process.kill(SIGKILL)
-            throw ServerDidNotStart(stderr: process.stderrText)
+            throw ServerDidNotStart(stdout: process.stdoutLines, stderr: process.stderrText)
         }
         self.port = port
     }
 
-    struct ServerDidNotStart: Error { var stderr: String }
+    struct ServerDidNotStart: Error {
+        var stdout: [String]
+        var stderr: String
+    }
 
     /// A test that fails half-way still stops its server.
     deinit { process.kill(SIGKILL) }

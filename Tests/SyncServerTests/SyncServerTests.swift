@@ -84,7 +84,7 @@ import Testing
         let later = Day(number: today.number + 3)
         server = try await SyncServerProcess(database: database, today: later, extra: unlimited)
         http = server.connection()
-        let params = try JSONDecoder().decode(ParamsBody.self, from: try http.request("GET", "/v1/params").body)
+        let params = try JSONDecoder().decode(ServedParameters.self, from: try http.request("GET", "/v1/params").body)
         let first = try http.request("GET", "/v1/priors").body
         let firstDocument = try #require(PriorsPublisher.verify(first, publicKeyHex: params.priorsKey))
         #expect(firstDocument.version == 1 && firstDocument.skip.isEmpty && firstDocument.like.isEmpty)
@@ -141,15 +141,6 @@ import Testing
         #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
         #expect(try http.request("POST", "/v1/delete", body: Data(#"{"secret":"zz"}"#.utf8)).status == 400)
         await server.stop()
-    }
-}
-
-struct ParamsBody: Decodable {
-    var parameters: SyncParameters
-    var priorsKey: String
-    enum CodingKeys: String, CodingKey {
-        case parameters
-        case priorsKey = "priors_key"
     }
 }
 
