@@ -112,13 +112,22 @@ public final class Spawned: @unchecked Sendable {
     private let splitsLines: Bool
 
     /// - Parameter linesFromStdout: split stdout into lines as it arrives (off for binary output).
+    private static let spawnLock = NSLock()
+
     public init(_ executable: String, _ arguments: [String], environment: [String: String] = [:],
                 linesFromStdout: Bool = true) throws {
         splitsLines = linesFromStdout
         var inPipe: [Int32] = [0, 0], outPipe: [Int32] = [0, 0], errPipe: [Int32] = [0, 0]
+        // Close-on-exec, under one lock from pipe() to spawn: a child that another test spawns at the same
+        // moment must not inherit these ends (a stdin write end held open by an unrelated, long-lived child
+        // keeps this child waiting for an end of input that never comes). The child's own 0, 1 and 2 are
+        // dup2'd copies, which exec keeps.
+        Self.spawnLock.lock()
+        defer { Self.spawnLock.unlock() }
         guard pipe(&inPipe) == 0, pipe(&outPipe) == 0, pipe(&errPipe) == 0 else {
             throw ChildProcess.Failure(description: "pipe failed")
         }
+        for fd in inPipe + outPipe + errPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
