@@ -37,6 +37,7 @@ public struct StoredPriors: Sendable, Equatable {
 /// SQLite through GRDB, in WAL mode: the single file a small deployment needs.
 public final class SQLiteReportStore: ReportStore {
     private let pool: DatabasePool
+    private let batcher: InsertBatcher
 
     public init(path: String) throws {
         var configuration = Configuration()
@@ -45,6 +46,7 @@ public final class SQLiteReportStore: ReportStore {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
+        batcher = InsertBatcher(pool: pool)
     }
 
     static var migrator: DatabaseMigrator {
@@ -65,16 +67,18 @@ public final class SQLiteReportStore: ReportStore {
     }
 
     public func insert(_ report: Report, today: Day) async throws -> Bool {
-        try await pool.write { db in
-            try db.execute(sql: "INSERT OR IGNORE INTO seen_ids (id, day) VALUES (?, ?)",
-                           arguments: [report.id, today.number])
-            guard db.changesCount == 1 else { return false }
-            try db.execute(sql: """
-                INSERT INTO reports (channel, params, day, seed, value, delete_hash) VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [report.channel.rawValue, report.params, report.day.number, report.seed,
-                                 report.value, report.deleteHash])
-            return true
-        }
+        try await batcher.insert(report, today: today)
+    }
+
+    /// Stores one report in an open transaction; false when its id was seen.
+    static func insert(_ report: Report, today: Day, in db: Database) throws -> Bool {
+        try db.execute(sql: "INSERT OR IGNORE INTO seen_ids (id, day) VALUES (?, ?)", arguments: [report.id, today.number])
+        guard db.changesCount == 1 else { return false }
+        try db.execute(sql: """
+            INSERT INTO reports (channel, params, day, seed, value, delete_hash) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [report.channel.rawValue, report.params, report.day.number, report.seed,
+                             report.value, report.deleteHash])
+        return true
     }
 
     public func deleteReports(deleteHash: String) async throws -> Int {
@@ -146,6 +150,51 @@ public final class SQLiteReportStore: ReportStore {
     public func savePriors(_ priors: StoredPriors) async throws {
         try await pool.write { db in
             try db.execute(sql: "INSERT INTO priors (version, body) VALUES (?, ?)", arguments: [priors.version, priors.body])
+        }
+    }
+}
+
+/// Group commit: reports that arrive while a write is in flight go into the next transaction together,
+/// so a burst costs one commit, not one per report. No waiting is added: a lone report is written at once.
+private final class InsertBatcher: @unchecked Sendable {
+    private typealias Waiting = (report: Report, today: Day, continuation: CheckedContinuation<Bool, any Error>)
+
+    private let pool: DatabasePool
+    private let lock = NSLock()
+    private var waiting: [Waiting] = []
+    private var writing = false
+
+    init(pool: DatabasePool) { self.pool = pool }
+
+    func insert(_ report: Report, today: Day) async throws -> Bool {
+        try await withCheckedThrowingContinuation { continuation in
+            let startsWriter = lock.withLock {
+                waiting.append((report, today, continuation))
+                defer { writing = true }
+                return !writing
+            }
+            if startsWriter { Task { await self.writeAll() } }
+        }
+    }
+
+    private func writeAll() async {
+        while true {
+            let batch: [Waiting] = lock.withLock {
+                let batch = waiting
+                waiting = []
+                if batch.isEmpty { writing = false }
+                return batch
+            }
+            guard !batch.isEmpty else { return }
+            let reports = batch.map { ($0.report, $0.today) }
+            do {
+                let stored = try await pool.write { db in
+                    try reports.map { try SQLiteReportStore.insert($0.0, today: $0.1, in: db) }
+                }
+                for (waiting, result) in zip(batch, stored) { waiting.continuation.resume(returning: result) }
+            } catch {
+                for waiting in batch { waiting.continuation.resume(throwing: error) }
+            }
         }
     }
 }
