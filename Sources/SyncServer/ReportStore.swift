@@ -101,8 +101,10 @@ public final class SQLiteReportStore: ReportStore {
             for day in days {
                 for channel in Channel.allCases {
                     guard let hashing = parameters.channel(channel)?.hashing else { continue }
+                    // A window is published once: reports that arrive for a published day are dropped unread.
                     let already = try Bool.fetchOne(db, sql: "SELECT 1 FROM windows WHERE channel = ? AND day = ?",
                                                     arguments: [channel.rawValue, day]) ?? false
+                    if already { continue }
                     var estimator = FrequencyEstimator(mechanism: hashing)
                     let rows = try Row.fetchCursor(db, sql: "SELECT seed, value FROM reports WHERE day = ? AND channel = ?",
                                                    arguments: [day, channel.rawValue])
@@ -110,8 +112,7 @@ public final class SQLiteReportStore: ReportStore {
                         let seed: String = row["seed"]
                         if let seed = UInt64(seed, radix: 16) { estimator.add(HashedValue(seed: seed, hashed: row["value"])) }
                     }
-                    // A window is published once: reports that arrive for a published day are dropped.
-                    guard !already, estimator.reports > 0 else { continue }
+                    guard estimator.reports > 0 else { continue }
                     let window = PublishedWindow(channel: channel, day: Day(number: day), reports: estimator.reports,
                                                  estimates: estimator.counts)
                     let estimates = String(decoding: try JSONEncoder().encode(window.estimates), as: UTF8.self)
