@@ -83,7 +83,7 @@ let package = Package(
         .target(name: "LibraryAnalysis", dependencies: ["MusicCore", "MusicLibrary", "AudioFiles", "AudioAnalysis"],
                 swiftSettings: strict),
         /// The taste model joined to the store: catalog, learning from the log, kept state and picks.
-        .target(name: "Taste", dependencies: ["MusicCore", "MusicLibrary", "Recommender"], swiftSettings: strict),
+        .target(name: "Taste", dependencies: ["MusicCore", "MusicLibrary", "Recommender", "SyncProtocol"], swiftSettings: strict),
 
         // MARK: Opt-in sync
         /// Pure: the sync protocol (reports, channels, parameters), the local-DP mechanism and its
@@ -92,7 +92,11 @@ let package = Package(
         /// The only sockets hum opens: a minimal HTTP/1.1 client, used only when sync is on (and by tests).
         .target(name: "SyncTransport", swiftSettings: strict),
         /// The device side of sync: sampling, the ledger, the outbox, sending. Opens no socket itself.
-        .target(name: "SyncClient", dependencies: ["SyncProtocol", "MusicLibrary", "MusicCore"], swiftSettings: strict),
+        .target(name: "SyncClient", dependencies: ["SyncProtocol", "SyncSignatures", "MusicLibrary", "MusicCore"],
+                swiftSettings: strict),
+        /// The priors document's Ed25519 signature, checked the same way by the server's tests and the client.
+        .target(name: "SyncSignatures", dependencies: ["SyncProtocol", .product(name: "Crypto", package: "swift-crypto")],
+                swiftSettings: strict),
         /// The sync server's logic: storage (SQLite), aggregation and signed priors, rate limiting, routes.
         .target(name: "SyncServer",
                 dependencies: ["SyncProtocol", .product(name: "Hummingbird", package: "hummingbird"),
@@ -116,7 +120,7 @@ let package = Package(
         .target(name: "AppRuntime",
                 dependencies: ["AppCore", "Screens", "TerminalUI", "TerminalNcurses", "MusicCore", "MusicLibrary",
                                "LibraryScanning", "Playback", "AudioFiles", "PulseOutput", "FileOutputs", "PlaylistFiles",
-                               "Taste", "Recommender", "LibraryAnalysis",
+                               "Taste", "Recommender", "LibraryAnalysis", "SyncClient", "SyncProtocol", "SyncTransport",
                                .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
 
@@ -161,7 +165,7 @@ let package = Package(
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "SyncServerTests",
-                    dependencies: ["SyncServer", "SyncProtocol", "SyncTransport", "SyncClient", "MusicLibrary", "MusicCore",
+                    dependencies: ["SyncServer", "SyncProtocol", "SyncSignatures", "SyncTransport", "SyncClient", "MusicLibrary", "MusicCore",
                                    "HumTestSupport", "hum-sync-server", "hum",
                                    .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),

@@ -304,11 +304,47 @@ public struct SettingEntry: Sendable, Equatable {
 public struct PrivacyState: Sendable {
     public var collectHistory = true
     public var privateSession = false
+    public var sync = SyncSummary()
     public var cursor = ListCursor()
     public init() {}
 
     /// The rows of the Privacy view, in order.
-    public enum Row: Int, CaseIterable, Sendable { case collectHistory, privateSession, export, forget }
+    public enum Row: Int, CaseIterable, Sendable { case collectHistory, privateSession, sync, export, forget }
+
+    /// Where the rows start in a body `height` rows high: under three lines of text and a blank line,
+    /// unless that would leave no room for all the rows; then at the top.
+    public static func rowsTop(height: Int) -> Int { height >= 4 + Row.allCases.count ? 4 : 0 }
+}
+
+/// Opt-in sync as the Privacy view shows it: on or off, where to, what waits, and the budget spent.
+public struct SyncSummary: Sendable, Equatable {
+    public var enabled = false
+    /// The server reports go to (HOST:PORT), or the one last used while off; nil if never set.
+    public var server: String?
+    public var waiting = 0
+    public var sent = 0
+    /// ε spent in the rolling 24 hours and 30 days, and their caps.
+    public var daySpent = 0.0, dayCap = 2.0, monthSpent = 0.0, monthCap = 10.0
+
+    public init(enabled: Bool = false, server: String? = nil, waiting: Int = 0, sent: Int = 0,
+                daySpent: Double = 0, dayCap: Double = 2, monthSpent: Double = 0, monthCap: Double = 10) {
+        self.enabled = enabled
+        self.server = server
+        self.waiting = waiting
+        self.sent = sent
+        self.daySpent = daySpent
+        self.dayCap = dayCap
+        self.monthSpent = monthSpent
+        self.monthCap = monthCap
+    }
+
+    /// What sync sends, as the Privacy view lists it (and as `hum sync enable` prints it).
+    public static let whatIsSent = [
+        "Sync sends, noised on this machine (ε = 1 each), and nothing else:",
+        "  daily: one listen's trait cell (energy, tempo, brightness), day part, skipped",
+        "  weekly: one liked track's trait cell",
+        "No account, no install id, no track, no time finer than a day (hum privacy log).",
+    ]
 }
 
 public struct HelpState: Sendable {

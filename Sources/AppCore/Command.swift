@@ -63,6 +63,8 @@ public enum Command: Sendable, Equatable {
     case theme(String)
     case set(key: String, value: String)
     case bind(key: String, command: String)
+    /// Opt-in sync on (to a server, or the one last used) or off.
+    case sync(on: Bool, server: String?)
     case refresh
     case quit
 }

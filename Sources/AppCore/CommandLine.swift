@@ -495,6 +495,20 @@ extension CommandLineParser {
             _ = try CommandLineParser.parse(command)
             return .bind(key: key.name, command: command)
         },
+        entry("sync", [], "on [HOST:PORT]|off", "Opt-in sync of noised reports on (asks first) or off (unsent ones deleted)") {
+            (i: CommandInvocation) throws(CommandLineError) in
+            switch (i.args.first?.lowercased(), i.args.count) {
+            case ("off", 1): return .sync(on: false, server: nil)
+            case ("on", 1): return .sync(on: true, server: nil)
+            case ("on", 2):
+                let server = i.args[1], parts = server.split(separator: ":", omittingEmptySubsequences: false)
+                guard parts.count == 2, !parts[0].isEmpty, let port = Int(parts[1]), (1...65_535).contains(port) else {
+                    throw CommandLineError("sync on needs HOST:PORT, not \(server)")
+                }
+                return .sync(on: true, server: server)
+            default: throw CommandLineError("sync needs on [HOST:PORT] or off")
+            }
+        },
         simple("refresh", [], "Redraw the screen", .refresh),
         simple("quit", ["q"], "Quit hum", .quit),
     ]
@@ -600,6 +614,7 @@ extension CommandLineParser {
         case .theme(let theme): return "theme " + name(theme)
         case .set(let key, let value): return "set " + name(key + "=" + value)
         case .bind(let key, let line): return "bind \(key) \(line)"
+        case .sync(let on, let server): return on ? with("sync on", server ?? "") : "sync off"
         case .refresh: return "refresh"
         case .quit: return "quit"
         }

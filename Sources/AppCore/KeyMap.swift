@@ -181,7 +181,7 @@ extension Command {
              .loadFilter, .sort, .save, .load, .playlistCreate, .playlistRename, .playlistDuplicate, .playlistDelete,
              .playlistExport, .playlistImport, .clearQueue, .enqueueSuggestions:
             "Curation"
-        case .theme, .set, .bind, .refresh, .quit:
+        case .theme, .set, .bind, .sync, .refresh, .quit:
             "App"
         }
     }
@@ -263,6 +263,7 @@ extension Command {
         case .theme(let name): "Theme \(name)"
         case .set(let key, let value): "Set \(key) to \(value)"
         case .bind(let key, let command): "Bind \(key) to \(command)"
+        case .sync(let on, let server): on ? "Sync on" + (server.map { ", to \($0)" } ?? "") : "Sync off"
         case .refresh: "Redraw the screen"
         case .quit: "Quit"
         }
@@ -351,6 +352,7 @@ extension Command {
         case .theme: (70, 0)
         case .set: (71, 0)
         case .bind: (72, 0)
+        case .sync: (72, 1)
         case .refresh: (73, 0)
         case .quit: (74, 0)
         }

@@ -18,6 +18,8 @@ public enum Message: Sendable {
     case player(PlayerEvent)
     case settingsLoaded([SettingEntry])
     case privacyLoaded(collectHistory: Bool)
+    /// Sync's state, at start, after it was switched, and after reports were made or sent.
+    case syncLoaded(SyncSummary)
     case themesListed([String])
     case savedFiltersLoaded([String: String])
     case explanation([String])
@@ -73,6 +75,8 @@ public enum Effect: Sendable, Equatable {
     case applyTheme(String)
     case setSetting(key: String, value: String)
     case setPrivateSession(Bool)
+    /// Turn opt-in sync on (to `server`) or off (unsent reports deleted, nothing sent).
+    case setSync(on: Bool, server: String?)
     /// Saved filters (`:fsave`), kept whether or not sessions are restored.
     case saveFilters([String: String])
     case exportData

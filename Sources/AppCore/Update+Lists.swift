@@ -71,7 +71,10 @@ extension AppState {
     public var currentCursor: ListCursor { cursor(of: currentList) }
 
     /// Rows a list shows at once (the Privacy view's rows sit under a paragraph of text).
-    func height(of list: ListKind) -> Int { list == .privacy ? max(1, listHeight - 4) : listHeight }
+    func height(of list: ListKind) -> Int {
+        list == .privacy ? max(1, min(PrivacyState.Row.allCases.count, listHeight + 1 - PrivacyState.rowsTop(height: listHeight + 1)))
+            : listHeight
+    }
 
     mutating func moveCursor(_ move: CursorMove) {
         let list = currentList

@@ -51,6 +51,7 @@ extension AppState {
                                         ? "private session: nothing is recorded until you end it"
                                         : "private session ended", isError: false)
                 return [.setPrivateSession(privacy.privateSession)]
+            case .sync: return switchSync(on: !privacy.sync.enabled, server: nil)
             case .export: return [.exportData]
             case .forget:
                 confirmation = Confirmation(question: "Erase all listening history, likes and stats for good? (y/n)", effect: .forgetAll)
@@ -58,6 +59,31 @@ extension AppState {
             case nil: return []
             }
         }
+    }
+
+    /// Sync is turned on only after a y to a question that says what will be sent and where; off after a
+    /// y to one that says what is deleted. Without a server known, the `:sync on ` line is opened for one.
+    mutating func switchSync(on: Bool, server: String?) -> [Effect] {
+        guard on else {
+            guard privacy.sync.enabled else {
+                message = StatusMessage(text: "sync is already off: nothing leaves this machine", isError: false)
+                return []
+            }
+            confirmation = Confirmation(question: "Turn sync off? The \(privacy.sync.waiting) unsent reports are deleted and nothing is sent (y/n)",
+                                        effect: .setSync(on: false, server: nil))
+            return []
+        }
+        guard let target = server ?? privacy.sync.server else {
+            return perform(.prompt(.command, text: "sync on "))
+        }
+        if privacy.sync.enabled, target == privacy.sync.server {
+            message = StatusMessage(text: "sync is already on, to \(target)", isError: false)
+            return []
+        }
+        // The Privacy view lists what is sent, so the question is asked over it.
+        view = .privacy
+        confirmation = Confirmation(question: "Send the reports listed above to \(target)? (y/n)", effect: .setSync(on: true, server: target))
+        return []
     }
 
     /// The most tracks Enter in the Tracks view queues.

@@ -62,6 +62,9 @@ extension AppState {
         case .privacyLoaded(let collect):
             privacy.collectHistory = collect
             return []
+        case .syncLoaded(let summary):
+            privacy.sync = summary
+            return []
         case .themesListed(let names):
             themeNames = names
             return []
@@ -152,8 +155,9 @@ extension AppState {
             if let view = Layout.viewTab(atColumn: column, columns: columns) { return perform(.showView(view)) }
             return []
         }
-        let listRow = row - 2
-        guard listRow >= 0, listRow < listHeight else { return [] }
+        // Lists start under their heading; the Privacy view's rows under its paragraph (`PrivacyView`).
+        let listRow = row - (view == .privacy ? 1 + PrivacyState.rowsTop(height: listHeight + 1) : 2)
+        guard listRow >= 0, listRow < height(of: currentList) else { return [] }
         if view == .library || view == .playlists {
             let leftWidth = Layout.leftPaneWidth(columns: columns)
             let pane: LibraryPane = column < leftWidth ? .tree : .tracks
@@ -415,6 +419,7 @@ extension AppState {
                 message = StatusMessage(text: "\(error)", isError: true)
             }
             return []
+        case .sync(let on, let server): return switchSync(on: on, server: server)
         case .refresh: return [.redraw]
         case .quit:
             quitting = true

@@ -87,6 +87,7 @@ final class InterfaceSession {
     let engine: PlaybackEngine
     let log: ListeningLog
     let taste: TasteLearner
+    let sync: SyncWorker
     /// Where the track playing was chosen from, for the listening log (set from the UI thread).
     let listenSource = ListenSourceBox()
     let config: InterfaceConfig
@@ -130,6 +131,7 @@ final class InterfaceSession {
         log = ListeningLog(store: store, recordsHistory: collect && !options.privateSession,
                            onError: { [inbox] message in inbox.post(.failure(message)) })
         taste = TasteLearner(store: store, post: { [inbox] in inbox.post($0) })
+        sync = SyncWorker(store: store, post: { [inbox] in inbox.post($0) })
         let output: any AudioOutput
         var outputProblem: String?
         switch options.output {
@@ -197,6 +199,7 @@ final class InterfaceSession {
         startEventPump()
         configureTaste()
         taste.start(analyse: value("analyze_in_background") == "on")
+        sync.start()
 
         var drawn: CellGrid?
         var onlyTicked = false
@@ -301,6 +304,7 @@ final class InterfaceSession {
         case .setSetting(let key, let value): changeSetting(key, value)
         case .setPrivateSession(let on):
             log.setRecordsHistory(!on && self.value("collect_history") == "on")
+        case .setSync(let on, let server): sync.set(on: on, server: server)
         case .saveFilters(let filters):
             if let data = try? JSONEncoder().encode(filters), !FileManager.default.createFile(atPath: filtersPath, contents: data) {
                 inbox.post(.failure("cannot write \(filtersPath): \(String(cString: strerror(errno)))"))
@@ -469,6 +473,7 @@ final class InterfaceSession {
         _ = eventsDone.wait(timeout: .now() + 3)
         log.close()
         taste.finish()
+        sync.stop()
     }
 }
 

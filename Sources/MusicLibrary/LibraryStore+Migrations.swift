@@ -15,6 +15,7 @@ extension LibraryStore {
         migrator.registerMigration("v4-smart-playlists", migrate: addSmartPlaylists)
         migrator.registerMigration("v5-taste", migrate: addTaste)
         migrator.registerMigration("v6-sync", migrate: addSync)
+        migrator.registerMigration("v7-shared-priors", migrate: addSharedPriors)
         return migrator
     }
 
@@ -293,6 +294,18 @@ extension LibraryStore {
                 status INTEGER                 -- the server's answer (202 stored, 409 already had it…)
             );
             CREATE INDEX sync_outbox_due ON sync_outbox(due_at) WHERE sent_at IS NULL;
+            """)
+    }
+
+    /// The latest priors document fetched from the sync server (other listeners' rates, not this one's).
+    private static func addSharedPriors(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE sync_priors (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                version INTEGER NOT NULL,
+                document BLOB NOT NULL,        -- the signed canonical bytes (PriorsDocument JSON), verified
+                fetched_at INTEGER NOT NULL    -- unix seconds
+            );
             """)
     }
 }

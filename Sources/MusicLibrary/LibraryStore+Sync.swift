@@ -40,6 +40,24 @@ extension LibraryStore {
         }
     }
 
+    /// The priors document kept (its canonical JSON bytes) and its version; nil before the first fetch.
+    public func sharedPriors() throws -> (version: Int, document: Data)? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT version, document FROM sync_priors WHERE id = 1").map { ($0["version"], $0["document"]) }
+        }
+    }
+
+    /// Keeps a verified priors document, replacing an older one.
+    public func saveSharedPriors(version: Int, document: Data, at now: Double) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO sync_priors (id, version, document, fetched_at) VALUES (1, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET version = excluded.version, document = excluded.document,
+                    fetched_at = excluded.fetched_at
+                """, arguments: [version, document, Int64(now)])
+        }
+    }
+
     /// Every report made, oldest first.
     public func outbox() throws -> [OutboxEntry] {
         try pool.read { db in

@@ -150,15 +150,17 @@ extension LibraryStore {
     }
 
     /// What the model has not learned yet: listens ended after `listenID` with an outcome (plays, skips,
-    /// partial listens) and opinion or feedback events after `eventID`, in the order they happened.
-    public func learningLog(afterListen listenID: Int64, afterEvent eventID: Int64) throws -> [LearningLogItem] {
+    /// partial listens) and opinion or feedback events after `eventID`, in the order they happened;
+    /// with `since` (Unix seconds), only what happened after it.
+    public func learningLog(afterListen listenID: Int64, afterEvent eventID: Int64, since: Double? = nil) throws -> [LearningLogItem] {
+        let sinceMilliseconds = since.map(Self.milliseconds) ?? Int64.min
         let kinds: [ListeningEvent.Kind] = [.like, .unlike, .dislike, .moreLikeThis, .lessLikeThis, .notAtThisHour]
         return try pool.read { db in
             var items = try Row.fetchAll(db, sql: """
                 SELECT id, track_id, COALESCE(ended_at, started_at) AS at, utc_offset_minutes, local_hour, weekday,
                        previous_track_id, outcome
-                FROM listens WHERE id > ? AND outcome IS NOT NULL ORDER BY id
-                """, arguments: [listenID]).compactMap { row -> LearningLogItem? in
+                FROM listens WHERE id > ? AND outcome IS NOT NULL AND COALESCE(ended_at, started_at) > ? ORDER BY id
+                """, arguments: [listenID, sinceMilliseconds]).compactMap { row -> LearningLogItem? in
                 guard let outcome = ListenOutcome(rawValue: row["outcome"]) else { return nil }
                 let at: Int64 = row["at"]
                 return LearningLogItem(rowID: row["id"], kind: .listen(outcome: outcome), trackID: row["track_id"],
@@ -169,9 +171,9 @@ extension LibraryStore {
             let offset = TimeZone.current.secondsFromGMT() / 60
             items += try Row.fetchAll(db, sql: """
                 SELECT id, at, kind, track_id FROM listening_events
-                WHERE id > ? AND track_id IS NOT NULL AND kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")))
+                WHERE id > ? AND at > ? AND track_id IS NOT NULL AND kind IN (\(kinds.map { "'\($0.rawValue)'" }.joined(separator: ",")))
                 ORDER BY id
-                """, arguments: [eventID]).compactMap { row -> LearningLogItem? in
+                """, arguments: [eventID, sinceMilliseconds]).compactMap { row -> LearningLogItem? in
                 guard let kind = ListeningEvent.Kind(rawValue: row["kind"]) else { return nil }
                 let at: Int64 = row["at"]
                 return LearningLogItem(rowID: row["id"], kind: .event(kind), trackID: row["track_id"],

@@ -93,6 +93,8 @@ public final class Catalog: Sendable {
     let centreCloseness: [Double]
     /// Per track, the length of its standardised timbre vector.
     let timbreNorm: [Double]
+    /// Per track, its `TraitCell` index from the raw traits (as sync reports it); -1 where not analysed.
+    let traitCell: [Int16]
     private let positionByID: [Int64: Int]
     private let artistIndexByKey: [String: Int32]
     private let albumIndexByKey: [String: Int32]
@@ -122,6 +124,11 @@ public final class Catalog: Sendable {
         let timbreZ = timbreZ
         timbreNorm = (0..<tracks.count).map { position in
             timbreZ[position * Self.timbreCount ..< (position + 1) * Self.timbreCount].reduce(0) { $0 + $1 * $1 }.squareRoot()
+        }
+        traitCell = tracks.map { track in
+            guard let traits = track.traits, traits.count == Self.traitCount else { return -1 }
+            return Int16(TraitCell(energy: traits[Trait.energy.rawValue], tempo: traits[Trait.tempo.rawValue],
+                                   brightness: traits[Trait.brightness.rawValue]).index)
         }
         artistIndexByKey = Self.indexByKey(artistKeys)
         albumIndexByKey = Self.indexByKey(albumKeys)

@@ -1,4 +1,5 @@
 import Foundation
+import MusicCore
 
 /// One feature's share of a pick, and the sentence that tells it.
 public struct Reason: Sendable, Equatable, Codable {
@@ -150,6 +151,12 @@ extension TasteModel {
             return "You said not at this hour (\(context.dayPart.phrase))"
         case .seedSimilarity:
             return good ? "Like \(seed?.name ?? "the radio's seed")" : "Unlike \(seed?.name ?? "the radio's seed")"
+        case .sharedPrior:
+            let cell = Int(catalog.traitCell[position])
+            let kind = cell >= 0 ? TraitCell(index: cell).description.replacingOccurrences(of: ",", with: "") + " tracks" : "such tracks"
+            let rate = sharedPriors?.rate(cell: cell, part: context.dayPart.rawValue).map { ", \(Int(($0 * 100).rounded()))% finished" } ?? ""
+            return (good ? "Listeners generally finish \(kind) \(context.dayPart.phrase)"
+                         : "Listeners often skip \(kind) \(context.dayPart.phrase)") + rate + " — shared prior"
         }
     }
 

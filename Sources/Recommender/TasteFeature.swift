@@ -34,12 +34,15 @@ public enum TasteFeature: Hashable, Sendable {
     case hourVeto
     /// Radio: close to the seed track, album or artist.
     case seedSimilarity
+    /// Cold start from other listeners (opt-in sync's shared priors): how often listeners finish tracks
+    /// of this trait cell at this part of the day, against the average. Fades like `libraryCentre`.
+    case sharedPrior
 
     static let traitBase = 5
     static let dayPartBase = traitBase + Catalog.traitCount
     static let weekendBase = dayPartBase + DayPart.allCases.count * Catalog.traitCount
     static let afterTraits = weekendBase + Catalog.traitCount
-    public static let count = afterTraits + 10
+    public static let count = afterTraits + 11
 
     public var index: Int {
         switch self {
@@ -61,6 +64,7 @@ public enum TasteFeature: Hashable, Sendable {
         case .hourVeto: Self.afterTraits + 7
         case .seedSimilarity: Self.afterTraits + 8
         case .sessionEnergy: Self.afterTraits + 9
+        case .sharedPrior: Self.afterTraits + 10
         }
     }
 
@@ -71,7 +75,7 @@ public enum TasteFeature: Hashable, Sendable {
         for part in DayPart.allCases { features += Trait.allCases.map { .dayPartTrait(part, $0) } }
         features += Trait.allCases.map { .weekendTrait($0) }
         features += [.recency, .novelty, .fatigue, .flow, .popularity, .timbreFit, .libraryCentre, .hourVeto,
-                     .seedSimilarity, .sessionEnergy]
+                     .seedSimilarity, .sessionEnergy, .sharedPrior]
         return features
     }()
 
@@ -96,6 +100,7 @@ public enum TasteFeature: Hashable, Sendable {
         case .hourVeto: "not_at_this_hour"
         case .seedSimilarity: "seed_similarity"
         case .sessionEnergy: "session_energy"
+        case .sharedPrior: "shared_prior"
         }
     }
 
@@ -121,7 +126,7 @@ public enum TasteFeature: Hashable, Sendable {
     /// Whether the model learns this feature's weight; the others have a fixed, documented weight.
     public var isLearned: Bool {
         switch self {
-        case .libraryCentre, .hourVeto, .seedSimilarity: false
+        case .libraryCentre, .hourVeto, .seedSimilarity, .sharedPrior: false
         default: true
         }
     }
@@ -143,6 +148,7 @@ public enum TasteFeature: Hashable, Sendable {
         case .hourVeto: 3.0
         case .seedSimilarity: 3.0
         case .libraryCentre: 0.6
+        case .sharedPrior: 1.0
         default: 0
         }
     }

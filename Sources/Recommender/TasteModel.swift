@@ -11,6 +11,8 @@ import MusicCore
 public struct TasteModel: Sendable {
     public private(set) var state: TasteState
     public let catalog: Catalog
+    /// Other listeners' finish rates (opt-in sync), the cold start's other guess; nil without sync.
+    public var sharedPriors: SharedPriors?
 
     /// Each example relaxes every precision by this share towards the prior: about a 200-example memory.
     static let precisionRelaxation = 0.005
@@ -19,15 +21,16 @@ public struct TasteModel: Sendable {
     /// Listens kept for "no artist twice within N tracks".
     static let recentArtistLimit = 32
 
-    public init(catalog: Catalog, state: TasteState = TasteState()) {
+    public init(catalog: Catalog, state: TasteState = TasteState(), sharedPriors: SharedPriors? = nil) {
         self.catalog = catalog
+        self.sharedPriors = sharedPriors
         self.state = state.version == TasteState.currentVersion ? state : TasteState()
     }
 
     /// The weight a feature has now: the learned mean, or its fixed weight.
     public func weight(of feature: TasteFeature) -> Double {
         switch feature {
-        case .libraryCentre: feature.prior * exp(-Double(state.examples) / Self.coldStartExamples)
+        case .libraryCentre, .sharedPrior: feature.prior * exp(-Double(state.examples) / Self.coldStartExamples)
         case _ where !feature.isLearned: feature.prior
         default: state.weights[feature.index]
         }
@@ -139,6 +142,9 @@ public struct TasteModel: Sendable {
             values.set(TasteFeature.timbreFit.index, dot / catalog.timbreNorm[position])
         }
         values.set(TasteFeature.libraryCentre.index, catalog.centreCloseness[position])
+        if let sharedPriors {
+            values.set(TasteFeature.sharedPrior.index, sharedPriors.value(cell: Int(catalog.traitCell[position]), part: scene.dayPart))
+        }
         if let seed = scene.seed {
             values.set(TasteFeature.seedSimilarity.index,
                        seed.similarity(traits: traitSlice(position), timbre: timbreSlice(position)) - 0.5)

@@ -6,7 +6,7 @@ import MusicCore
 /// replacing it with `TasteState()`.
 public struct TasteState: Sendable, Equatable, Codable {
     /// Bumped when the meaning of the stored state changes; an older state is relearned from the log.
-    public static let currentVersion = 2
+    public static let currentVersion = 3
 
     public var version = TasteState.currentVersion
     /// Per feature (`TasteFeature.index`): the weight's mean and precision (1 / variance).

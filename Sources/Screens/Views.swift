@@ -208,23 +208,35 @@ enum SettingsView {
 /// 7: what hum keeps about you, and the switches over it.
 enum PrivacyView {
     static func draw(_ canvas: inout Canvas, state: AppState, in rect: Rect) {
+        let privacy = state.privacy, sync = privacy.sync
         let intro = [
-            "Everything hum knows about you is in one file on this machine. Nothing leaves it: sync is off.",
+            "Everything hum knows about you is in one file on this machine.",
+            sync.enabled ? "Sync is on: only the noised reports listed below leave it." : "Nothing leaves it: sync is off.",
             "Enter switches or runs the line under the cursor.",
         ]
-        for (offset, line) in intro.enumerated() where offset < rect.height {
-            canvas.text(" " + line, row: rect.row + offset, column: rect.column, width: rect.width, role: offset == 0 ? .title : .dim)
+        let top = PrivacyState.rowsTop(height: rect.height)
+        for (offset, line) in intro.enumerated() where offset + 1 < top {
+            canvas.text(" " + line, row: rect.row + offset, column: rect.column, width: rect.width, role: offset == 2 ? .dim : .title)
         }
-        let privacy = state.privacy
         let rows: [(String, String)] = [
             ("Collect listening history", privacy.collectHistory ? "on" : "off — nothing is recorded"),
             ("Private session", privacy.privateSession ? "on — nothing is recorded until you end it" : "off"),
+            ("Opt-in sync", sync.enabled
+                ? "on, to \(sync.server ?? "?") — \(sync.waiting) waiting, \(sync.sent) sent"
+                : "off — Enter asks first" + (sync.server.map { ", to \($0)" } ?? "; or :sync on HOST:PORT")),
             ("Export everything hum holds", "to ~/hum-export (listens as ListenBrainz JSON lines)"),
             ("Forget all history", "listens, events, likes and stats, erased for good (asks first)"),
         ]
-        let list = Rect(row: rect.row + 3, column: rect.column, height: max(0, rect.height - 3), width: rect.width)
+        let list = Rect(row: rect.row + top, column: rect.column, height: min(rows.count, max(0, rect.height - top)), width: rect.width)
         ListDrawer.draw(&canvas, rect: list, heading: nil, count: rows.count, cursor: privacy.cursor, focused: true, empty: "") { index, _ in
             ([(" " + rows[index].0, 30), (rows[index].1, rect.width)], .text)
+        }
+        let budget = String(format: "Budget: ε %.2f of %.2f spent in 24 hours, %.2f of %.2f in 30 days.",
+                            sync.daySpent, sync.dayCap, sync.monthSpent, sync.monthCap)
+        let notes = SyncSummary.whatIsSent + [budget]
+        for (offset, line) in notes.enumerated() where list.row + list.height + 1 + offset < rect.row + rect.height {
+            canvas.text(" " + line, row: list.row + list.height + 1 + offset, column: rect.column, width: rect.width,
+                        role: offset == 0 ? .text : .dim)
         }
     }
 }

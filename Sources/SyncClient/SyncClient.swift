@@ -2,6 +2,7 @@ import Foundation
 import MusicCore
 import MusicLibrary
 import SyncProtocol
+import SyncSignatures
 
 /// What the sync client keeps in the library (`sync_state`, JSON).
 public struct SyncClientState: Sendable, Equatable, Codable {
@@ -14,6 +15,9 @@ public struct SyncClientState: Sendable, Equatable, Codable {
     public var deleteSecret: String
     /// Per channel, the day of the last sampled event: one report per channel period.
     public var lastSampledDay: [String: Int] = [:]
+    /// The server's priors signing key (hex), pinned at the first document verified: a later document
+    /// signed with another key is refused.
+    public var priorsKey: String?
 
     public init(deleteSecret: String) { self.deleteSecret = deleteSecret }
 }
@@ -108,7 +112,7 @@ public final class SyncClient {
     func sample<Random: RandomNumberGenerator>(_ channel: Channel, now: Double, using random: inout Random) throws -> Int? {
         let since = now - Double(channel.periodDays) * 86_400
         var candidates: [(trackID: Int64, bucket: (TraitCell) -> Int)] = []
-        for item in try store.learningLog(afterListen: 0, afterEvent: 0) where item.at > since && item.at <= now {
+        for item in try store.learningLog(afterListen: 0, afterEvent: 0, since: since) where item.at <= now {
             switch (channel, item.kind) {
             case (.skipByTrait, .listen(let outcome)):
                 let quarter = DayPart(hour: item.localHour ?? 12)
@@ -166,6 +170,41 @@ public final class SyncClient {
             }
         }
         return result
+    }
+
+    /// One HTTP GET of `path` on `server`: the status and the body (throws when unreachable).
+    public typealias Getter = (_ server: String, _ path: String) throws -> (status: Int, body: Data)
+
+    /// What fetching the priors came to.
+    public enum PriorsFetch: Sendable, Equatable {
+        /// A newer document was verified and kept.
+        case updated(version: Int)
+        /// The server's document is the one kept (or older).
+        case unchanged(version: Int)
+        /// The server has published none yet (404).
+        case notPublished
+        /// Not kept: the status, a bad signature, or a key other than the pinned one.
+        case refused(String)
+    }
+
+    /// Fetches `GET /v1/priors` and keeps it when its signature verifies under the pinned key (the first
+    /// verified document pins its key) and it is newer than the one kept. Does nothing while sync is off.
+    public func fetchPriors(now: Double, through get: Getter) throws -> PriorsFetch? {
+        guard state.enabled, let server = state.server else { return nil }
+        let (status, body) = try get(server, "/v1/priors")
+        if status == 404 { return .notPublished }
+        guard status == 200 else { return .refused("the server answered \(status)") }
+        guard let key = state.priorsKey ?? PriorsSignature.enclosedKey(body) else { return .refused("not a signed priors document") }
+        guard let document = PriorsSignature.verify(body, publicKeyHex: key) else {
+            return .refused(state.priorsKey == nil ? "the signature does not verify" : "not signed with the key first seen (\(key.prefix(16))…)")
+        }
+        if state.priorsKey == nil {
+            state.priorsKey = key
+            try save()
+        }
+        if let kept = try store.sharedPriors(), kept.version >= document.version { return .unchanged(version: kept.version) }
+        try store.saveSharedPriors(version: document.version, document: document.encoded(), at: now)
+        return .updated(version: document.version)
     }
 
     /// Asks the server to drop every report sent with this device's delete hash; the server's status.

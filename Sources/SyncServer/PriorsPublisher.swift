@@ -62,15 +62,6 @@ public final class PriorsPublisher: @unchecked Sendable {
         lock.withLock { current = body }
     }
 
-    /// Verifies a served envelope against `publicKey` (hex) and returns its document.
-    public static func verify(_ body: Data, publicKeyHex: String) -> PriorsDocument? {
-        guard let envelope = try? JSONDecoder().decode(SignedPriors.self, from: body),
-              let keyBytes = Data(hex: publicKeyHex), let key = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-              let signature = Data(base64Encoded: envelope.signature),
-              key.isValidSignature(signature, for: Data(envelope.document.utf8)) else { return nil }
-        return try? JSONDecoder().decode(PriorsDocument.self, from: Data(envelope.document.utf8))
-    }
-
     /// The signing key at `path`, made (mode 0600) when the file does not exist.
     public static func signingKey(at path: String) throws -> Curve25519.Signing.PrivateKey {
         if let data = FileManager.default.contents(atPath: path) {

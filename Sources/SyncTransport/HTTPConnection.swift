@@ -155,3 +155,26 @@ public final class HTTPConnection {
         }
     }
 }
+
+extension HTTPConnection {
+    /// One JSON POST to `server` ("HOST:PORT") on a connection of its own; the status code. The sync
+    /// client's `Sender`: only an enabled client calls it, so with sync off it never runs.
+    public static func postJSON(server: String, path: String, body: Data) throws -> Int {
+        try exchange(server: server, "POST", path, body: body, headers: ["Content-Type": "application/json"]).status
+    }
+
+    /// One GET of `path` on `server` ("HOST:PORT") on a connection of its own: the status and the body.
+    public static func get(server: String, path: String) throws -> (status: Int, body: Data) {
+        let response = try exchange(server: server, "GET", path, body: nil, headers: [:])
+        return (response.status, response.body)
+    }
+
+    private static func exchange(server: String, _ method: String, _ path: String, body: Data?,
+                                 headers: [String: String]) throws -> Response {
+        let parts = server.split(separator: ":")
+        guard parts.count == 2, let port = Int(parts[1]) else { throw Failure(description: "not HOST:PORT: '\(server)'") }
+        let connection = HTTPConnection(host: String(parts[0]), port: port)
+        defer { connection.disconnect() }
+        return try connection.request(method, path, body: body, headers: headers)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import MusicCore
 import MusicLibrary
 import Recommender
+import SyncProtocol
 
 /// The taste model joined to the library: its catalog is the library's tracks with their analyses, it
 /// learns from the listening log (and from nothing else), and its state and picks are kept in the store.
@@ -35,8 +36,17 @@ public final class TasteService {
            let decoded = try? JSONDecoder().decode(TasteState.self, from: stored.json) {
             state = decoded
         }
-        model = TasteModel(catalog: catalog, state: state)
+        model = TasteModel(catalog: catalog, state: state, sharedPriors: try Self.sharedPriors(in: store))
         try catchUp()
+    }
+
+    /// Other listeners' finish rates, from the priors document opt-in sync fetched; nil without one.
+    static func sharedPriors(in store: LibraryStore) throws -> SharedPriors? {
+        guard let kept = try store.sharedPriors(),
+              let document = try? JSONDecoder().decode(PriorsDocument.self, from: kept.document) else { return nil }
+        return SharedPriors(version: document.version, finishRates: document.skip.compactMap { prior in
+            (0..<TraitCell.count).contains(prior.cell) ? (TraitCell(index: prior.cell), prior.quarter, 1 - prior.skipRate) : nil
+        })
     }
 
     public var catalog: Catalog { model.catalog }
@@ -92,7 +102,7 @@ public final class TasteService {
             }
             state.learnedThrough = mark
         }
-        model = TasteModel(catalog: catalog, state: state)
+        model = TasteModel(catalog: catalog, state: state, sharedPriors: model.sharedPriors)
         unsaved = 1
         if relearn { try catchUp() }
         try saveIfChanged()

@@ -86,8 +86,19 @@ struct SyncCommand: ParsableCommand {
                 case .overBudget(let channel, _): writeOut("\(channel.rawValue): over the privacy budget, dropped\n")
                 }
             }
-            let result = try client.sendDue(now: now, dueBy: now + 2 * 86_400, through: sendOverHTTP)
+            let result = try client.sendDue(now: now, dueBy: now + 2 * 86_400, through: HTTPConnection.postJSON)
             writeOut("sent \(result.sent), refused \(result.refused), unreachable \(result.unreachable) (retried later), expired \(result.expired)\n")
+            do {
+                switch try client.fetchPriors(now: now, through: HTTPConnection.get) {
+                case .updated(let version): writeOut("shared priors: version \(version) kept; the taste model starts from them\n")
+                case .unchanged(let version): writeOut("shared priors: version \(version) is the latest\n")
+                case .notPublished: writeOut("shared priors: none published yet\n")
+                case .refused(let why): printError("shared priors refused: \(why)")
+                case nil: break
+                }
+            } catch {
+                writeOut("shared priors: the server is unreachable (\(error))\n")
+            }
         }
     }
 }
@@ -150,7 +161,7 @@ struct PrivacyCommand: ParsableCommand {
         func run() throws {
             let client = try SyncClient(store: try library.open())
             do {
-                let status = try client.deleteRemote(through: sendOverHTTP)
+                let status = try client.deleteRemote(through: HTTPConnection.postJSON)
                 writeOut(status == 200 ? "the server deleted this machine's reports that it still held\n"
                                        : "the server answered \(status)\n")
             } catch {
@@ -166,13 +177,4 @@ func budgetText(_ ledger: PrivacyLedger) -> String {
     let day = ledger.spent(within: PrivacyLedger.dayWindow, at: now), month = ledger.spent(within: PrivacyLedger.monthWindow, at: now)
     return String(format: "privacy budget: ε %.2f of %.2f spent in the last 24 hours, %.2f of %.2f in the last 30 days",
                   day, ledger.dayCap, month, ledger.monthCap)
-}
-
-/// The one place the player reaches the network: only `hum sync now` and `hum privacy delete-remote` call it.
-func sendOverHTTP(server: String, path: String, body: Data) throws -> Int {
-    let parts = server.split(separator: ":")
-    guard parts.count == 2, let port = Int(parts[1]) else { throw SyncClientError.noServer }
-    let connection = HTTPConnection(host: String(parts[0]), port: port)
-    defer { connection.disconnect() }
-    return try connection.request("POST", path, body: body, headers: ["Content-Type": "application/json"]).status
 }

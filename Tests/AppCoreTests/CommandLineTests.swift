@@ -237,7 +237,7 @@ struct CommandLineTests {
         "sort": "sort year desc", "save": "save q.m3u", "load": "load q.m3u", "pl-create": "pl-create Mix",
         "pl-smart": "pl-smart Mix year:1997", "pl-rename": "pl-rename New", "pl-duplicate": "pl-duplicate Copy",
         "pl-export": "pl-export out.m3u", "pl-import": "pl-import in.m3u", "theme": "theme dark",
-        "set": "set volume_step=5", "bind": "bind x next",
+        "set": "set volume_step=5", "bind": "bind x next", "sync": "sync on 127.0.0.1:8080",
     ]
 
     @Test func everySpecParsesUnderItsNameAndAliases() throws {
@@ -289,7 +289,8 @@ struct CommandLineTests {
             .playlistDelete(name: "Road trip"), .playlistDelete(name: nil), .playlistExport(name: "Road trip", path: "/tmp/r t.m3u"),
             .playlistExport(name: nil, path: "x.xspf"), .playlistImport(path: "/tmp/a.m3u", name: "Imported list"),
             .theme("solarized light"), .set(key: "theme", value: "solarized  light"), .bind(key: "ctrl-x", command: "pl-create Foo"),
-            .showView(.privacy), .moveCursor(.halfPageUp),
+            .showView(.privacy), .moveCursor(.halfPageUp), .sync(on: true, server: "127.0.0.1:8080"), .sync(on: true, server: nil),
+            .sync(on: false, server: nil),
         ]
         for command in commands {
             let line = try #require(CommandLineParser.commandLine(for: command), "\(command)")

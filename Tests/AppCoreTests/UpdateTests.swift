@@ -130,6 +130,36 @@ struct UpdateTests {
         #expect(press(&state, "u") == [.savePlaylist(name: "Keep", trackIDs: [1])])
     }
 
+    @Test("Sync is switched on only after a y, over the Privacy view's list of what is sent; off after a y, too")
+    func syncAsks() throws {
+        var state = loaded()
+        _ = press(&state, "7jj")
+        #expect(state.privacy.cursor.index == PrivacyState.Row.sync.rawValue)
+        // No server known yet: Enter opens the command line for one, and nothing is switched.
+        #expect(state.handle(.key(.enter)).isEmpty)
+        #expect(state.prompt?.text == "sync on ")
+        _ = state.handle(.key(.escape))
+        // `:sync on HOST:PORT` from another view: the Privacy view comes up, with the question over it.
+        _ = press(&state, "1")
+        #expect(state.handle(.command(try CommandLineParser.parse("sync on 127.0.0.1:9"))).isEmpty)
+        #expect(state.view == .privacy)
+        #expect(state.confirmation?.question.contains("127.0.0.1:9") == true)
+        _ = press(&state, "n")
+        #expect(state.confirmation == nil)
+        _ = state.handle(.command(.sync(on: true, server: "127.0.0.1:9")))
+        #expect(press(&state, "y") == [.setSync(on: true, server: "127.0.0.1:9")])
+        _ = state.handle(.syncLoaded(SyncSummary(enabled: true, server: "127.0.0.1:9", waiting: 2)))
+        // On: Enter on the row asks before turning it off, saying what is deleted.
+        #expect(state.handle(.key(.enter)).isEmpty)
+        #expect(state.confirmation?.question.contains("2 unsent reports are deleted") == true)
+        #expect(press(&state, "y") == [.setSync(on: false, server: nil)])
+        _ = state.handle(.syncLoaded(SyncSummary(enabled: false, server: "127.0.0.1:9")))
+        // Off with a server remembered: Enter asks about that one.
+        _ = state.handle(.key(.enter))
+        #expect(press(&state, "y") == [.setSync(on: true, server: "127.0.0.1:9")])
+        #expect(throws: CommandLineError.self) { try CommandLineParser.parse("sync on nowhere") }
+    }
+
     @Test("Queue edits while playing tell the engine the new next track, and never restart the current one")
     func queueEdits() {
         var state = loaded()

@@ -271,4 +271,46 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
         for (index, feature) in TasteFeature.all.enumerated() { #expect(feature.index == index) }
         #expect(Set(TasteFeature.all.map(\.name)).count == TasteFeature.count)
     }
+
+    /// Opt-in sync's shared priors: before the listener's own listens say anything, a track of a cell
+    /// that listeners generally finish at this part of the day ranks above one they skip, the explainer
+    /// says so, the other part of the day turns it round, and the prior fades as the listener's own
+    /// examples come.
+    @Test func sharedPriorsStartTheColdModelAndFade() throws {
+        // Traits in `Trait` order: energy, brightness, tempo, danceability, acousticness, mode.
+        let calm = CatalogTrack(id: 1, title: "Calm", artist: "A", traits: [0.1, 0.1, 0.1, 0.5, 0.5, 0])
+        let lively = CatalogTrack(id: 2, title: "Lively", artist: "A", traits: [0.9, 0.9, 0.9, 0.5, 0.5, 0])
+        let catalog = Catalog([calm, lively])
+        let calmCell = TraitCell(energy: 0.1, tempo: 0.1, brightness: 0.1), livelyCell = TraitCell(energy: 0.9, tempo: 0.9, brightness: 0.9)
+        let priors = SharedPriors(version: 3, finishRates: [
+            (calmCell, .morning, 0.9), (livelyCell, .morning, 0.4), (calmCell, .evening, 0.3), (livelyCell, .evening, 0.8),
+        ])
+        let evening = ListeningContext(at: monday9am.at + 11 * 3600, localHour: 20, weekday: 1)
+
+        let without = TasteModel(catalog: catalog)
+        #expect(without.explain(trackID: 1, context: monday9am)!.reasons.allSatisfy { $0.feature != "shared_prior" })
+
+        var model = TasteModel(catalog: catalog, sharedPriors: priors)
+        let morningCalm = try #require(model.explain(trackID: 1, context: monday9am))
+        let morningLively = try #require(model.explain(trackID: 2, context: monday9am))
+        #expect(morningCalm.score > morningLively.score)
+        let reason = try #require(morningCalm.reasons.first)
+        #expect(reason.feature == "shared_prior" && reason.contribution > 0)
+        #expect(reason.text == "Listeners generally finish calm slow dark tracks in the morning (6–12 h), 90% finished — shared prior")
+        #expect(morningLively.reasons.first { $0.feature == "shared_prior" }?.text.hasPrefix("Listeners often skip") == true)
+        #expect(model.explain(trackID: 2, context: evening)!.score > model.explain(trackID: 1, context: evening)!.score)
+        // A cell nobody published says nothing.
+        let unpublished = TasteModel(catalog: catalog, sharedPriors: SharedPriors(version: 1, finishRates: [(calmCell, .night, 0.5)]))
+        #expect(unpublished.explain(trackID: 2, context: monday9am)!.reasons.allSatisfy { $0.feature != "shared_prior" })
+
+        // The listener's own examples take over.
+        let start = reason.contribution
+        for step in 0..<100 {
+            model.learn(Feedback(trackID: step % 2 == 0 ? 2 : 1, kind: step % 2 == 0 ? .complete : .skip,
+                                 context: ListeningContext(at: monday9am.at + Double(step) * 600, localHour: 9, weekday: 1)))
+        }
+        let faded = model.explain(trackID: 1, context: monday9am)!.reasons.first { $0.feature == "shared_prior" }?.contribution ?? 0
+        #expect(faded > 0 && faded < start * 0.01)
+        #expect(model.explain(trackID: 2, context: monday9am)!.score > model.explain(trackID: 1, context: monday9am)!.score)
+    }
 }

@@ -66,9 +66,16 @@ struct ScreenSnapshotTests {
         ("filter", [.character("F")] + "genre:jazz".map { .character($0) }),
         ("settings", [.character("6"), .character("j")]),
         ("privacy", [.character("7")]),
+        ("privacy-sync-on", [.character("7"), .character("j"), .character("j")]),
         ("help", [.character("?")]),
         ("why", [.character("w")]),
         ("command-line", [.character(":"), .character("p"), .character("l"), .character("-"), .character("c")]),
+    ]
+
+    /// What the run loop told the state before a scene's keys, where it matters.
+    static let sceneMessages: [String: [Message]] = [
+        "privacy-sync-on": [.syncLoaded(SyncSummary(enabled: true, server: "sync.example.org:8443", waiting: 1, sent: 12,
+                                                    daySpent: 1, dayCap: 2, monthSpent: 7, monthCap: 10))],
     ]
 
     static var snapshotFolder: String { URL(fileURLWithPath: #filePath).deletingLastPathComponent().path + "/Snapshots" }
@@ -78,6 +85,7 @@ struct ScreenSnapshotTests {
         let keys = Self.scenes.first { $0.name == name }!.keys
         for (rows, columns) in Self.sizes {
             var state = SampleLibrary.state(rows: rows, columns: columns)
+            for message in Self.sceneMessages[name] ?? [] { _ = state.handle(message) }
             for key in keys {
                 let effects = state.handle(.key(key))
                 // A filter's answer, as the run loop would bring it (the FTS part done in memory here).

@@ -4,6 +4,7 @@ import HumTestSupport
 import MusicCore
 import SyncProtocol
 import SyncServer
+import SyncSignatures
 import SyncTransport
 import Testing
 
@@ -86,7 +87,7 @@ import Testing
         http = server.connection()
         let params = try JSONDecoder().decode(ServedParameters.self, from: try http.request("GET", "/v1/params").body)
         let first = try http.request("GET", "/v1/priors").body
-        let firstDocument = try #require(PriorsPublisher.verify(first, publicKeyHex: params.priorsKey))
+        let firstDocument = try #require(PriorsSignature.verify(first, publicKeyHex: params.priorsKey))
         #expect(firstDocument.version == 1 && firstDocument.skip.isEmpty && firstDocument.like.isEmpty)
         // Day 4: 3,000 listens of calm-slow-dark tracks in the morning, 30% skipped, and 600 likes of cell 9.
         let cell = TraitCell(index: 0)
@@ -103,7 +104,7 @@ import Testing
         let second = try http.request("GET", "/v1/priors").body
         let other = try server.connection().request("GET", "/v1/priors").body
         #expect(second == other, "every client gets the same bytes")
-        let document = try #require(PriorsPublisher.verify(second, publicKeyHex: params.priorsKey))
+        let document = try #require(PriorsSignature.verify(second, publicKeyHex: params.priorsKey))
         #expect(document.version == 2)
         let morning = try #require(document.skipRate(cell: cell, quarter: .morning))
         #expect(abs(morning.skipRate - 0.3) < 0.15 && morning.contributors >= 50)
@@ -113,7 +114,7 @@ import Testing
         // A tampered document does not verify.
         var tampered = try JSONDecoder().decode(SignedPriors.self, from: second)
         tampered.document = tampered.document.replacingOccurrences(of: #""version":2"#, with: #""version":3"#)
-        #expect(PriorsPublisher.verify(try JSONEncoder().encode(tampered), publicKeyHex: params.priorsKey) == nil)
+        #expect(PriorsSignature.verify(try JSONEncoder().encode(tampered), publicKeyHex: params.priorsKey) == nil)
         // Published once: a restart on the same day serves the same version, raw reports are gone.
         await server.stop()
         server = try await SyncServerProcess(database: database, today: Day(number: later.number + 3), extra: unlimited)

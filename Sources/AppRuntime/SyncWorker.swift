@@ -1,0 +1,120 @@
+import AppCore
+import Foundation
+import MusicLibrary
+import SyncClient
+import SyncProtocol
+import SyncTransport
+
+/// Opt-in sync while the interface runs: the Privacy view's switch, and the reports that fall due made
+/// and sent in the background, so the player never waits on the network. Everything happens on one
+/// serial queue that alone touches the `SyncClient`. With sync off it reads the stored state once and
+/// schedules nothing: no timer, no socket.
+final class SyncWorker: @unchecked Sendable {
+    /// How often, while sync is on, due reports are looked for. Reports fall due at a random time of
+    /// the day, so minutes of lateness reveal nothing and cost nothing.
+    static let checkInterval: Double = 300
+    /// How often the priors document is fetched: servers publish one a day at most.
+    static let priorsInterval: Double = 6 * 3600
+
+    private let queue = DispatchQueue(label: "hum.sync", qos: .utility)
+    private let store: LibraryStore
+    private let post: @Sendable (Message) -> Void
+    private let send: SyncClient.Sender
+    private let get: SyncClient.Getter
+    /// Confined to `queue`, like `timer`.
+    private var client: SyncClient?
+    private var timer: DispatchSourceTimer?
+    private var priorsFetchedAt = -Double.infinity
+
+    init(store: LibraryStore, post: @escaping @Sendable (Message) -> Void,
+         send: @escaping SyncClient.Sender = HTTPConnection.postJSON, get: @escaping SyncClient.Getter = HTTPConnection.get) {
+        self.store = store
+        self.post = post
+        self.send = send
+        self.get = get
+    }
+
+    /// Reads sync's state for the Privacy view; when it is on, sends what is due now and every few minutes.
+    func start() {
+        queue.async { [self] in
+            do {
+                let client = try SyncClient(store: store)
+                self.client = client
+                if client.state.enabled { scheduleChecks() }
+                postSummary()
+            } catch {
+                post(.failure("cannot read the sync state: \(error)"))
+            }
+        }
+    }
+
+    /// The Privacy view's switch (`:sync on|off`), after the listener said yes.
+    func set(on: Bool, server: String?) {
+        queue.async { [self] in
+            guard let client else { return }
+            do {
+                if on, let server {
+                    try client.enable(server: server)
+                    post(.info("sync is on, to \(server): reports are made and sent in the background (hum privacy log lists them)"))
+                    scheduleChecks()
+                } else {
+                    timer?.cancel()
+                    timer = nil
+                    let dropped = try client.disable()
+                    post(.info("sync is off: \(dropped) unsent report\(dropped == 1 ? "" : "s") deleted, nothing sent"))
+                }
+                postSummary()
+            } catch {
+                post(.failure("cannot switch sync: \(error)"))
+            }
+        }
+    }
+
+    func stop() {
+        queue.sync {
+            timer?.cancel()
+            timer = nil
+        }
+    }
+
+    private func scheduleChecks() {
+        guard timer == nil else { return }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now(), repeating: Self.checkInterval, leeway: .seconds(30))
+        timer.setEventHandler { [weak self] in self?.check() }
+        timer.resume()
+        self.timer = timer
+    }
+
+    /// Makes the reports whose period came and sends those due; failures are for the status bar, never fatal.
+    private func check() {
+        guard let client, client.state.enabled else { return }
+        let now = Date().timeIntervalSince1970
+        do {
+            var random = SystemRandomNumberGenerator()
+            _ = try client.makeDueReports(now: now, using: &random)
+            let result = try client.sendDue(now: now, through: send)
+            if result.sent + result.refused + result.unreachable + result.expired > 0 { postSummary() }
+        } catch {
+            post(.failure("sync: \(error)"))
+        }
+        guard now - priorsFetchedAt >= Self.priorsInterval else { return }
+        priorsFetchedAt = now
+        // An unreachable server or a refused document changes nothing; the next start or fetch tries again.
+        if case .updated(let version)? = try? client.fetchPriors(now: now, through: get) {
+            post(.info("shared priors version \(version) fetched: the taste model starts from them at the next start"))
+        }
+    }
+
+    private func postSummary() {
+        guard let client else { return }
+        let now = Date().timeIntervalSince1970
+        let outbox = (try? store.outbox()) ?? []
+        let ledger = client.state.ledger
+        post(.syncLoaded(SyncSummary(
+            enabled: client.state.enabled, server: client.state.server,
+            waiting: outbox.count { $0.sentAt == nil }, sent: outbox.count { $0.sentAt != nil },
+            daySpent: ledger.spent(within: PrivacyLedger.dayWindow, at: now), dayCap: ledger.dayCap,
+            monthSpent: ledger.spent(within: PrivacyLedger.monthWindow, at: now), monthCap: ledger.monthCap)))
+    }
+}
