@@ -196,7 +196,7 @@ public final class SyncClient {
         guard status == 200 else { return .refused("the server answered \(status)") }
         guard let key = state.priorsKey ?? PriorsSignature.enclosedKey(body) else { return .refused("not a signed priors document") }
         guard let document = PriorsSignature.verify(body, publicKeyHex: key) else {
-            return .refused(state.priorsKey == nil ? "the signature does not verify" : "not signed with the key first seen (\(key.prefix(16))…)")
+            return .refused(state.priorsKey == nil ? "the signature does not verify" : "the signature does not verify under the key first seen (\(key.prefix(16))…)")
         }
         if state.priorsKey == nil {
             state.priorsKey = key

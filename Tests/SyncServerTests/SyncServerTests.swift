@@ -1,8 +1,10 @@
 import Crypto
 import Foundation
 import HumTestSupport
+import MusicLibrary
 import MusicCore
 import SyncProtocol
+import SyncClient
 import SyncServer
 import SyncSignatures
 import SyncTransport
@@ -120,6 +122,27 @@ import Testing
         server = try await SyncServerProcess(database: database, today: Day(number: later.number + 3), extra: unlimited)
         #expect(try server.connection().request("GET", "/v1/priors").body == second)
         #expect(try ChildProcess.shell("sqlite3 \(database) 'SELECT COUNT(*) FROM reports'").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+
+        // A client with sync on keeps the document once its signature verifies, and pins the key.
+        let store = try LibraryStore(path: try temporaryDatabase())
+        let client = try SyncClient(store: store)
+        let now = Date().timeIntervalSince1970
+        #expect(try client.fetchPriors(now: now, through: HTTPConnection.get) == nil, "sync off: nothing fetched")
+        try client.enable(server: "127.0.0.1:\(server.port)")
+        #expect(try client.fetchPriors(now: now, through: HTTPConnection.get) == .updated(version: 2))
+        #expect(client.state.priorsKey == params.priorsKey)
+        #expect(try store.sharedPriors()?.document == document.encoded())
+        #expect(try client.fetchPriors(now: now, through: HTTPConnection.get) == .unchanged(version: 2))
+        // Tampered bytes, or a document signed by another key than the pinned one, are refused and change nothing.
+        #expect(try client.fetchPriors(now: now) { _, _ in (200, try JSONEncoder().encode(tampered)) } == .refused("the signature does not verify under the key first seen (\(params.priorsKey.prefix(16))…)"))
+        let impostor = Curve25519.Signing.PrivateKey()
+        var newer = document
+        newer.version = 9
+        let forged = SignedPriors(document: String(decoding: newer.encoded(), as: UTF8.self),
+                                  signature: try impostor.signature(for: newer.encoded()).base64EncodedString(),
+                                  key: impostor.publicKey.rawRepresentation.hexString)
+        #expect(try client.fetchPriors(now: now) { _, _ in (200, try JSONEncoder().encode(forged)) } != .updated(version: 9))
+        #expect(try store.sharedPriors()?.version == 2)
         await server.stop()
     }
 
