@@ -81,7 +81,7 @@ public final class TmuxSession: Sendable {
     ///   - workingDirectory: the program's current directory (default: this process's).
     /// - Throws: `Failure` if tmux is missing or cannot start the server or the program.
     public init(_ command: [String], rows: Int = 30, columns: Int = 100, environment: [String: String] = [:],
-                workingDirectory: String? = nil, commandTimeout: Double = 5) throws {
+                workingDirectory: String? = nil, commandTimeout: Double = 15) throws {
         guard !command.isEmpty else { throw Failure("no command to run") }
         guard rows > 0, columns > 0 else { throw Failure("a terminal of \(rows)×\(columns) cells") }
         let name = "hum-tmux-" + UUID().uuidString.prefix(12).lowercased()

@@ -1,6 +1,8 @@
 import Foundation
 import HumTestSupport
+import MusicCore
 import MusicLibrary
+import SyncClient
 import Testing
 
 /// The opt-out proof, headless: a simulated day of listening with sync off, every hum process traced
@@ -16,6 +18,27 @@ import Testing
                                                 stdin: stdin.map { Data($0.utf8) }, timeout: 300)
         let calls = (try? String(contentsOfFile: trace, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
         return (result, calls.filter { $0.contains("connect(") && ($0.contains("AF_INET") || $0.contains("AF_INET6")) })
+    }
+
+    /// The interface in a tmux terminal of its own, traced like `tracedHum`: the terminal, and a function
+    /// that reads the inet connects traced so far.
+    func tracedInterface(database: String, home: String) throws -> (TmuxSession, () -> [String]) {
+        let trace = Fixtures.scratchDirectory("strace-ui") + "/connect.log"
+        let terminal = try TmuxSession(["/usr/bin/strace", "-f", "-qq", "-e", "trace=connect", "-o", trace,
+                                        Repository.humBinary, "--library", database, "--output", "null"],
+                                       rows: 30, columns: 110,
+                                       environment: ["HOME": home, "XDG_CONFIG_HOME": home + "/config", "LANG": "C.UTF-8"])
+        return (terminal, {
+            let calls = (try? String(contentsOfFile: trace, encoding: .utf8))?.split(separator: "\n").map(String.init) ?? []
+            return calls.filter { $0.contains("connect(") && ($0.contains("AF_INET") || $0.contains("AF_INET6")) }
+        })
+    }
+
+    func quit(_ terminal: TmuxSession) throws {
+        try terminal.send(keys: ["q"])
+        let deadline = Date().addingTimeInterval(20)
+        while !terminal.isDead && Date() < deadline { usleep(20_000) }
+        #expect(terminal.isDead, "hum did not quit on q: \((try? terminal.capture()) ?? "")")
     }
 
     /// A day of listening through `hum lab`: listens finished and skipped, likes, over the last hours.
@@ -95,6 +118,78 @@ import Testing
         // Forgetting everything drops the outbox too.
         #expect(try await hum(["forget", "--all", "--library", database]).succeeded)
         #expect(try store.outbox().isEmpty)
+    }
+
+    /// The same proof through the interface: with sync off, a session of playing, skipping, liking and
+    /// looking at the Privacy view connects nowhere; with sync on, the interface sends the reports that
+    /// are due in the background, exactly as the outbox keeps them, and switching sync off in the
+    /// Privacy view deletes what waits and sends nothing more.
+    @Test func theInterfaceWithSyncOffConnectsNowhereAndWithSyncOnSendsTheOutbox() async throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/strace") else {
+            Issue.record("strace is not installed (scripts/install-deps installs it)")
+            return
+        }
+        let folder = Fixtures.scratchDirectory("sync-optout-ui")
+        let library = try await offPool { try TraitLibrary.generate(in: folder + "/music", artists: 3, perArtist: 2, seconds: 12, seed: 6) }
+        let database = folder + "/hum.sqlite"
+        try #"{"analyze_in_background":"off"}"#.write(toFile: folder + "/hum-settings.json", atomically: true, encoding: .utf8)
+        for arguments in [["scan", "--library", database, folder + "/music"], ["analyze", "--library", database, "--threads", "1"]] {
+            let result = try await hum(arguments)
+            #expect(result.succeeded, "hum \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+        let server = try RecordingHTTPServer()
+        defer { server.stop() }
+
+        // Sync off: play, skip, like, look at the Privacy view, quit.
+        let (off, offConnects) = try tracedInterface(database: database, home: folder)
+        try off.waitFor(timeout: 60) { $0.contains("Artist / Album") }
+        try off.send(keys: ["Enter"])
+        try off.waitFor(timeout: 20) { $0.contains("▶ ") }
+        try off.send(keys: ["L"])
+        try off.send(keys: ["n"])
+        try off.send(keys: ["n"])
+        try off.send(keys: ["7"])
+        try off.waitFor(timeout: 20) { $0.contains("Nothing leaves it: sync is off.") && $0.contains("Opt-in sync") }
+        try quit(off)
+        #expect(offConnects().isEmpty, "connects with sync off: \(offConnects())")
+        #expect(server.requests.isEmpty)
+        let store = try LibraryStore(path: database)
+        #expect(try store.outbox().isEmpty)
+
+        // Sync on, with a day of listening behind it and its reports due now.
+        let (labbed, _) = try await tracedHum(["lab", "--library", database], stdin: simulatedDay(library))
+        #expect(labbed.succeeded, "\(labbed.stderr)")
+        let client = try SyncClient(store: store)
+        try client.enable(server: "127.0.0.1:\(server.port)")
+        var random = SeededRandom(seed: 11)
+        let now = Date().timeIntervalSince1970
+        _ = try client.makeDueReports(now: now, using: &random)
+        let made = try store.outbox()
+        #expect(made.count == 2, "one skip-by-trait and one like-by-trait report")
+        for entry in made { try store.rescheduleReport(entry.id, dueAt: now - 1) }
+
+        let (on, onConnects) = try tracedInterface(database: database, home: folder)
+        let deadline = Date().addingTimeInterval(30)
+        while server.requests.filter({ $0.method == "POST" }).count < made.count && Date() < deadline { usleep(50_000) }
+        try on.send(keys: ["7"])
+        try on.waitFor(timeout: 20) { $0.contains("Sync is on") && $0.contains("0 waiting, 2 sent") }
+        let posts = server.requests.filter { $0.method == "POST" }
+        let sentOutbox = try store.outbox()
+        #expect(posts.map(\.body) == sentOutbox.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.map(\.body))
+        #expect(sentOutbox.allSatisfy { $0.sentAt != nil && $0.status == 202 })
+        #expect(server.requests.filter { $0.method != "POST" }.allSatisfy { $0.method == "GET" && $0.path == "/v1/priors" })
+        #expect(!onConnects().isEmpty && onConnects().allSatisfy { $0.contains("127.0.0.1") && $0.contains("htons(\(server.port))") },
+                "\(onConnects())")
+
+        // Off from the Privacy view: it asks, then nothing more is sent.
+        try on.send(keys: ["j", "j", "Enter"])
+        try on.waitFor(timeout: 10) { $0.contains("Turn sync off?") }
+        try on.send(keys: ["y"])
+        try on.waitFor(timeout: 10) { $0.contains("Nothing leaves it: sync is off.") }
+        let requestsWhenOff = server.requests.count
+        try quit(on)
+        #expect(server.requests.count == requestsWhenOff)
+        #expect(try SyncClient(store: store).state.enabled == false)
     }
 }
 
