@@ -35,7 +35,11 @@ public final class PriorsPublisher: @unchecked Sendable {
     /// Aggregates closed days; when any window was published, signs and stores a new document version.
     public func publish(today: Day) async throws {
         let published = try await store.aggregateClosedDays(today: today, parameters: parameters)
-        guard let latest = published.map(\.day).max() else { return }
+        guard let latest = published.map(\.day).max() else {
+            // Another instance sharing the database may have published one: serve the latest stored.
+            if let stored = try await store.latestPriors() { lock.withLock { current = stored.body } }
+            return
+        }
         let from = Day(number: latest.number - Self.documentDays + 1)
         let windows = try await store.windows(from: from).filter { $0.day <= latest }
         func sum(_ channel: Channel) -> (counts: [Double], reports: Int) {

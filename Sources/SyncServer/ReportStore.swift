@@ -29,6 +29,42 @@ public struct PublishedWindow: Sendable, Equatable {
     public var estimates: [Double]
 }
 
+/// Builds one channel-day's window from its raw reports, the same way for every store.
+struct WindowBuilder {
+    private let channel: Channel
+    private let day: Int
+    private var estimator: FrequencyEstimator
+
+    init(channel: Channel, day: Int, hashing: LocalHashing) {
+        self.channel = channel
+        self.day = day
+        estimator = FrequencyEstimator(mechanism: hashing)
+    }
+
+    /// One stored report: its seed (16 hex digits) and hashed value.
+    mutating func add(seed: String, value: Int) {
+        if let seed = UInt64(seed, radix: 16) { estimator.add(HashedValue(seed: seed, hashed: value)) }
+    }
+
+    /// The window, nil when no report was added.
+    var window: PublishedWindow? {
+        estimator.reports == 0 ? nil
+            : PublishedWindow(channel: channel, day: Day(number: day), reports: estimator.reports, estimates: estimator.counts)
+    }
+}
+
+extension PublishedWindow {
+    /// The estimates as stored: a JSON array.
+    var estimatesJSON: String { String(decoding: try! JSONEncoder().encode(estimates), as: UTF8.self) }
+
+    /// A stored window; nil for an unknown channel or unreadable estimates.
+    init?(channel: String, day: Int, reports: Int, estimatesJSON: String) {
+        guard let channel = Channel(rawValue: channel),
+              let values = try? JSONDecoder().decode([Double].self, from: Data(estimatesJSON.utf8)) else { return nil }
+        self.init(channel: channel, day: Day(number: day), reports: reports, estimates: values)
+    }
+}
+
 public struct StoredPriors: Sendable, Equatable {
     public var version: Int
     public var body: Data
@@ -105,19 +141,13 @@ public final class SQLiteReportStore: ReportStore {
                     let already = try Bool.fetchOne(db, sql: "SELECT 1 FROM windows WHERE channel = ? AND day = ?",
                                                     arguments: [channel.rawValue, day]) ?? false
                     if already { continue }
-                    var estimator = FrequencyEstimator(mechanism: hashing)
+                    var builder = WindowBuilder(channel: channel, day: day, hashing: hashing)
                     let rows = try Row.fetchCursor(db, sql: "SELECT seed, value FROM reports WHERE day = ? AND channel = ?",
                                                    arguments: [day, channel.rawValue])
-                    while let row = try rows.next() {
-                        let seed: String = row["seed"]
-                        if let seed = UInt64(seed, radix: 16) { estimator.add(HashedValue(seed: seed, hashed: row["value"])) }
-                    }
-                    guard estimator.reports > 0 else { continue }
-                    let window = PublishedWindow(channel: channel, day: Day(number: day), reports: estimator.reports,
-                                                 estimates: estimator.counts)
-                    let estimates = String(decoding: try JSONEncoder().encode(window.estimates), as: UTF8.self)
+                    while let row = try rows.next() { builder.add(seed: row["seed"], value: row["value"]) }
+                    guard let window = builder.window else { continue }
                     try db.execute(sql: "INSERT INTO windows (channel, day, reports, estimates) VALUES (?, ?, ?, ?)",
-                                   arguments: [channel.rawValue, day, window.reports, estimates])
+                                   arguments: [channel.rawValue, day, window.reports, window.estimatesJSON])
                     published.append(window)
                 }
                 try db.execute(sql: "DELETE FROM reports WHERE day = ?", arguments: [day])
@@ -131,11 +161,7 @@ public final class SQLiteReportStore: ReportStore {
         try await pool.read { db in
             try Row.fetchAll(db, sql: "SELECT channel, day, reports, estimates FROM windows WHERE day >= ? ORDER BY day, channel",
                              arguments: [from.number]).compactMap { row in
-                let channelName: String = row["channel"], estimates: String = row["estimates"]
-                guard let channel = Channel(rawValue: channelName),
-                      let values = try? JSONDecoder().decode([Double].self, from: Data(estimates.utf8)) else { return nil }
-                return PublishedWindow(channel: channel, day: Day(number: row["day"]), reports: row["reports"],
-                                       estimates: values)
+                PublishedWindow(channel: row["channel"], day: row["day"], reports: row["reports"], estimatesJSON: row["estimates"])
             }
         }
     }

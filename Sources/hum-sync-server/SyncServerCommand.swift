@@ -21,8 +21,11 @@ struct SyncServerCommand: AsyncParsableCommand {
 
     @Option(help: "Address to listen on.") var hostname = "127.0.0.1"
     @Option(help: "Port (0: any free one; the line printed at start says which).") var port = 8088
-    @Option(help: "Storage: sqlite:PATH.") var db = "sqlite:hum-sync.sqlite"
-    @Option(help: "The Ed25519 key that signs the priors (made, mode 0600, if missing). Default: beside the database.")
+    @Option(help: "Storage: sqlite:PATH, or postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE (several instances may share one).")
+    var db = "sqlite:hum-sync.sqlite"
+    @Option(help: """
+        The Ed25519 key that signs the priors (made, mode 0600, if missing). Default: beside the SQLite file,         or hum-sync.signing-key here with PostgreSQL; instances sharing a database must share it.
+        """)
     var signingKey: String?
     @Option(help: "Requests a client may make at once.") var burst = 20
     @Option(help: "Requests a client regains per minute.") var ratePerMinute = 6.0
@@ -30,16 +33,24 @@ struct SyncServerCommand: AsyncParsableCommand {
     @Option(help: "Seconds between aggregation passes.") var aggregateEvery = 60.0
 
     func validate() throws {
-        guard db.hasPrefix("sqlite:"), db.count > 7 else {
-            throw ValidationError("--db: expected sqlite:PATH, got '\(db)' (postgres:// is not built yet)")
+        guard (db.hasPrefix("sqlite:") && db.count > 7) || db.hasPrefix("postgres://") || db.hasPrefix("postgresql://") else {
+            throw ValidationError("--db: expected sqlite:PATH or postgres://USER@HOST[:PORT]/DATABASE, got '\(db)'")
         }
         if let today, Day(today) == nil { throw ValidationError("--today: '\(today)' is not a YYYY-MM-DD day") }
     }
 
     func run() async throws {
-        let path = String(db.dropFirst("sqlite:".count))
-        let store = try SQLiteReportStore(path: path)
-        let key = try PriorsPublisher.signingKey(at: signingKey ?? path + ".signing-key")
+        let store: any ReportStore
+        let defaultKeyPath: String
+        if db.hasPrefix("sqlite:") {
+            let path = String(db.dropFirst("sqlite:".count))
+            store = try SQLiteReportStore(path: path)
+            defaultKeyPath = path + ".signing-key"
+        } else {
+            store = try await PostgresReportStore(url: db)
+            defaultKeyPath = "hum-sync.signing-key"
+        }
+        let key = try PriorsPublisher.signingKey(at: signingKey ?? defaultKeyPath)
         let parameters = SyncParameters.current
         let publisher = PriorsPublisher(store: store, signingKey: key, parameters: parameters)
         let fixedDay = today.flatMap(Day.init)

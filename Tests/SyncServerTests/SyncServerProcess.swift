@@ -3,18 +3,60 @@ import HumTestSupport
 import MusicCore
 import SyncProtocol
 import SyncTransport
+import Testing
 
-/// The real `hum-sync-server` on 127.0.0.1 (any free port), on a database in a temporary folder.
+/// The storage a server test runs on: a SQLite file, or a database of a private PostgreSQL server.
+enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case sqlite, postgres
+    var testDescription: String { rawValue }
+}
+
+/// One test's database: the server's `--db` argument, and ways to look inside it.
+final class TestDatabase: @unchecked Sendable {
+    let kind: StoreKind
+    /// What `--db` says.
+    let argument: String
+    /// Where a SQLite database's signing key goes; with PostgreSQL, beside nothing, so given explicitly.
+    let keyPath: String
+    private let postgres: PostgresTestServer?
+
+    init(_ kind: StoreKind) throws {
+        self.kind = kind
+        let folder = Fixtures.scratchDirectory("sync-\(kind.rawValue)")
+        keyPath = folder + "/signing-key"
+        switch kind {
+        case .sqlite:
+            postgres = nil
+            argument = "sqlite:" + folder + "/sync.sqlite"
+        case .postgres:
+            let server = try PostgresTestServer()
+            postgres = server
+            argument = try server.createDatabase()
+        }
+    }
+
+    /// The one value `sql` selects, as text.
+    func value(_ sql: String) throws -> String {
+        let output = try postgres.map { try $0.psql(argument, sql) }
+            ?? ChildProcess.shell("sqlite3 \(argument.dropFirst("sqlite:".count)) \"\(sql)\"")
+        return output.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// Everything stored, as text.
+    func dump() throws -> String {
+        try postgres.map { try $0.dump(argument) } ?? ChildProcess.shell("sqlite3 \(argument.dropFirst("sqlite:".count)) .dump")
+    }
+}
+
+/// The real `hum-sync-server` on 127.0.0.1 (any free port), on a test's database.
 final class SyncServerProcess {
     let process: Spawned
     let port: Int
-    let database: String
 
-    init(database: String, today: Day, extra: [String] = []) async throws {
-        self.database = database
+    init(database: TestDatabase, today: Day, extra: [String] = []) async throws {
         process = try Spawned(Repository.syncServerBinary,
-                              ["--hostname", "127.0.0.1", "--port", "0", "--db", "sqlite:" + database,
-                               "--today", today.description] + extra)
+                              ["--hostname", "127.0.0.1", "--port", "0", "--db", database.argument,
+                               "--signing-key", database.keyPath, "--today", today.description] + extra)
         guard let line = await process.line(timeout: 90, where: { $0.hasPrefix("listening on ") }),
               let port = line.split(separator: ":").last.flatMap({ Int($0) }) else {
             process.kill(SIGKILL)

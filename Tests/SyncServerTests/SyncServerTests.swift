@@ -10,20 +10,17 @@ import SyncSignatures
 import SyncTransport
 import Testing
 
-/// The real server binary on 127.0.0.1 with SQLite: every refusal, a flood of malformed bodies, the k
-/// threshold, signed priors that are the same for everyone and published once, deletion by secret.
+/// The real server binary on 127.0.0.1, once with SQLite and once with a private PostgreSQL server: every
+/// refusal, a flood of malformed bodies, the k threshold, signed priors that are the same for everyone
+/// and published once, deletion by secret.
 @Suite(.serialized) struct SyncServerTests {
     let today = Day("2026-12-02")!
     let unlimited = ["--burst", "1000000"]
 
-    func temporaryDatabase() throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hum-sync-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        return folder.appendingPathComponent("sync.sqlite").path
-    }
 
-    @Test func refusalsAre413409422AndTooManyRequestsWithRetryAfter() async throws {
-        let server = try await SyncServerProcess(database: try temporaryDatabase(), today: today,
+    @Test(arguments: StoreKind.allCases) func refusalsAre413409422AndTooManyRequestsWithRetryAfter(_ kind: StoreKind) async throws {
+        let database = try TestDatabase(kind)
+        let server = try await SyncServerProcess(database: database, today: today,
                                                  extra: ["--burst", "8", "--rate-per-minute", "1"])
         let http = server.connection()
         var maker = ReportMaker(seed: 1)
@@ -50,13 +47,14 @@ import Testing
         #expect(metrics.contains("hum_sync_reports_pending 3"))
         #expect(metrics.contains(#"hum_sync_responses_total{route="reports",status="429"} 1"#))
         // Nothing the server stored holds an address.
-        let dump = try ChildProcess.shell("sqlite3 \(server.database) .dump")
+        let dump = try database.dump()
         #expect(!dump.contains("127.0.0.1"))
         await server.stop()
     }
 
-    @Test func tenThousandMalformedBodiesGetNoServerError() async throws {
-        let server = try await SyncServerProcess(database: try temporaryDatabase(), today: today,
+    @Test(arguments: StoreKind.allCases) func tenThousandMalformedBodiesGetNoServerError(_ kind: StoreKind) async throws {
+        let database = try TestDatabase(kind)
+        let server = try await SyncServerProcess(database: database, today: today,
                                                  extra: ["--burst", "1000000"])
         let http = server.connection()
         var random = SeededRandom(seed: 2)
@@ -73,8 +71,8 @@ import Testing
         await server.stop()
     }
 
-    @Test func priorsKeepTheKThresholdAreSignedTheSameForEveryoneAndPublishedOnce() async throws {
-        let database = try temporaryDatabase()
+    @Test(arguments: StoreKind.allCases) func priorsKeepTheKThresholdAreSignedTheSameForEveryoneAndPublishedOnce(_ kind: StoreKind) async throws {
+        let database = try TestDatabase(kind)
         var maker = ReportMaker(seed: 3)
         // Day 1: 40 reports in all, under k = 50: the first document publishes nothing.
         var server = try await SyncServerProcess(database: database, today: today, extra: unlimited)
@@ -121,10 +119,10 @@ import Testing
         await server.stop()
         server = try await SyncServerProcess(database: database, today: Day(number: later.number + 3), extra: unlimited)
         #expect(try server.connection().request("GET", "/v1/priors").body == second)
-        #expect(try ChildProcess.shell("sqlite3 \(database) 'SELECT COUNT(*) FROM reports'").trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try database.value("SELECT COUNT(*) FROM reports") == "0")
 
         // A client with sync on keeps the document once its signature verifies, and pins the key.
-        let store = try LibraryStore(path: try temporaryDatabase())
+        let store = try LibraryStore(path: Fixtures.scratchDirectory("sync-client") + "/hum.sqlite")
         let client = try SyncClient(store: store)
         let now = Date().timeIntervalSince1970
         #expect(try client.fetchPriors(now: now, through: HTTPConnection.get) == nil, "sync off: nothing fetched")
@@ -146,8 +144,51 @@ import Testing
         await server.stop()
     }
 
-    @Test func deleteBySecretRemovesTheSendersReportsOnly() async throws {
-        let server = try await SyncServerProcess(database: try temporaryDatabase(), today: today)
+    /// Several instances may share one PostgreSQL database: an id one of them stored is a replay for the
+    /// other, a closed day is aggregated once, and both serve the one document that was published.
+    @Test func twoServersSharingOnePostgresDatabaseActAsOne() async throws {
+        let database = try TestDatabase(.postgres)
+        var first = try await SyncServerProcess(database: database, today: today, extra: unlimited)
+        var second = try await SyncServerProcess(database: database, today: today, extra: unlimited)
+        var maker = ReportMaker(seed: 8)
+        let replayed = maker.report(.skipByTrait, bucket: 3, day: today).encoded()
+        #expect(try first.connection().request("POST", "/v1/reports", body: replayed).status == 202)
+        #expect(try second.connection().request("POST", "/v1/reports", body: replayed).status == 409)
+        let cell = TraitCell(index: 21)
+        let connections = [first.connection(), second.connection()]
+        for index in 0..<2000 {
+            let bucket = SkipBucket(cell: cell, quarter: .evening, skipped: index % 5 == 0).index
+            #expect(try connections[index % 2].request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: bucket, day: today).encoded()).status == 202)
+        }
+        await first.stop()
+        await second.stop()
+
+        let later = Day(number: today.number + 3)
+        first = try await SyncServerProcess(database: database, today: later, extra: unlimited + ["--aggregate-every", "0.5"])
+        second = try await SyncServerProcess(database: database, today: later, extra: unlimited + ["--aggregate-every", "0.5"])
+        var bodies: [Data] = []
+        let deadline = Date().addingTimeInterval(20)
+        repeat {
+            bodies = try [first, second].map { try $0.connection().request("GET", "/v1/priors").body }
+            if bodies[0] == bodies[1], !bodies[0].isEmpty, PriorsSignature.enclosedKey(bodies[0]) != nil { break }
+            try await Task.sleep(for: .milliseconds(200))
+        } while Date() < deadline
+        #expect(bodies[0] == bodies[1], "both instances serve the same bytes")
+        let params = try JSONDecoder().decode(ServedParameters.self, from: try second.connection().request("GET", "/v1/params").body)
+        let document = try #require(PriorsSignature.verify(bodies[0], publicKeyHex: params.priorsKey))
+        #expect(document.version == 1)
+        let evening = try #require(document.skipRate(cell: cell, quarter: .evening))
+        #expect(abs(evening.skipRate - 0.2) < 0.15)
+        #expect(try database.value("SELECT COUNT(*) FROM priors") == "1")
+        #expect(try database.value("SELECT COUNT(*) FROM windows") == "1", "the day's skip-by-trait window, aggregated once")
+        #expect(try database.value("SELECT COUNT(*) FROM reports") == "0")
+        await first.stop()
+        await second.stop()
+    }
+
+    @Test(arguments: StoreKind.allCases) func deleteBySecretRemovesTheSendersReportsOnly(_ kind: StoreKind) async throws {
+        let database = try TestDatabase(kind)
+        let server = try await SyncServerProcess(database: database, today: today)
         let http = server.connection()
         var maker = ReportMaker(seed: 4)
         let secret = maker.hex(32)
@@ -161,8 +202,7 @@ import Testing
         let response = try http.request("POST", "/v1/delete", body: Data(#"{"secret":"\#(secret)"}"#.utf8))
         #expect(response.status == 200 && response.text == #"{"deleted":5}"#)
         #expect(try http.request("GET", "/metrics").text.contains("hum_sync_reports_pending 3"))
-        let stored = try ChildProcess.shell("sqlite3 \(server.database) \"SELECT COUNT(*) FROM reports WHERE delete_hash = '\(hash)'\"")
-        #expect(stored.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+        #expect(try database.value("SELECT COUNT(*) FROM reports WHERE delete_hash = '\(hash)'") == "0")
         #expect(try http.request("POST", "/v1/delete", body: Data(#"{"secret":"zz"}"#.utf8)).status == 400)
         await server.stop()
     }
