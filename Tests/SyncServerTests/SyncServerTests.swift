@@ -144,6 +144,39 @@ import Testing
         await server.stop()
     }
 
+    /// docs/sync-openapi.yaml describes the server that runs: each route it lists answers, with a status
+    /// it lists for that route; a route it does not list is not found.
+    @Test func theOpenAPIFileListsTheRoutesTheServerAnswers() async throws {
+        let text = try String(contentsOfFile: Repository.path("docs/sync-openapi.yaml"), encoding: .utf8)
+        // paths → methods → statuses, read off the file's indentation (two spaces a level).
+        var routes: [String: [String: Set<Int>]] = [:]
+        var path: String?, method: String?, inPaths = false, inResponses = false
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            let indent = line.prefix { $0 == " " }.count, word = line.trimmingCharacters(in: .whitespaces)
+            if indent == 0 { inPaths = line == "paths:"; continue }
+            guard inPaths else { continue }
+            if indent == 2, word.hasSuffix(":") { path = String(word.dropLast()); method = nil }
+            if indent == 4, word.hasSuffix(":"), let path { method = String(word.dropLast()); routes[path, default: [:]][method!] = [] }
+            if indent == 6 { inResponses = word == "responses:" }
+            if indent == 8, inResponses, let path, let method, word.hasPrefix("\""),
+               let code = Int(word.dropFirst().prefix(3)) {
+                routes[path]![method]!.insert(code)
+            }
+        }
+        #expect(Set(routes.keys) == ["/v1/reports", "/v1/delete", "/v1/priors", "/v1/params", "/healthz", "/metrics"])
+        #expect(routes["/v1/reports"]?["post"] == [202, 400, 409, 413, 422, 429])
+        let server = try await SyncServerProcess(database: try TestDatabase(.sqlite), today: today)
+        let http = server.connection()
+        for (path, methods) in routes {
+            for (method, statuses) in methods {
+                let status = try http.request(method.uppercased(), path, body: method == "post" ? Data("{}".utf8) : nil).status
+                #expect(statuses.contains(status), "\(method) \(path) answered \(status), not one of \(statuses.sorted())")
+            }
+        }
+        #expect(try http.request("GET", "/v1/nothing").status == 404)
+        await server.stop()
+    }
+
     /// Several instances may share one PostgreSQL database: an id one of them stored is a replay for the
     /// other, a closed day is aggregated once, and both serve the one document that was published.
     @Test func twoServersSharingOnePostgresDatabaseActAsOne() async throws {
