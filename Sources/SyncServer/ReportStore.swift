@@ -71,19 +71,34 @@ public struct StoredPriors: Sendable, Equatable {
 }
 
 /// SQLite through GRDB, in WAL mode: the single file a small deployment needs.
+///
+/// The WAL is checkpointed by a connection of its own, once a second, in PASSIVE mode (it never waits for
+/// writers), not by the commit that happens to fill it: SQLite's automatic checkpoint runs inside that
+/// commit and makes every report waiting on it late.
 public final class SQLiteReportStore: ReportStore {
     private let pool: DatabasePool
     private let batcher: InsertBatcher
+    private let checkpointer: Task<Void, Never>
 
     public init(path: String) throws {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
         batcher = InsertBatcher(pool: pool)
+        let checkpoints = try DatabaseQueue(path: path)
+        checkpointer = Task.detached(priority: .background) {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .seconds(1))
+                _ = try? await checkpoints.writeWithoutTransaction { try $0.checkpoint(.passive) }
+            }
+        }
     }
+
+    deinit { checkpointer.cancel() }
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
