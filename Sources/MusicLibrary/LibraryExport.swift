@@ -14,7 +14,9 @@ public enum ExportFormat: String, Sendable, CaseIterable {
 /// - `opinions`, `track_stats`, `events`, `playlists`, `smart_playlists` (a name and its filter), `settings`,
 ///   `picks` (each smart or radio pick with its reasons): JSON lines with sorted keys, or CSV
 ///   (RFC 4180, with a header row) with `--format csv`.
+/// - `sync_outbox`: every report opt-in sync made, with its exact bytes, sent or waiting.
 /// - `taste_model.json`: the taste model's state, as stored, when there is one.
+/// - `sync_state.json`: sync's state (on or off, server, privacy ledger, delete secret), once sync was turned on.
 public enum LibraryExport {
     /// What an export wrote.
     public struct Summary: Sendable, Equatable, CustomStringConvertible {
@@ -31,11 +33,14 @@ public enum LibraryExport {
         public var playlistEntries = 0
         public var settings = 0
         public var picks = 0
+        /// Rows of `sync_outbox`.
+        public var reports = 0
 
         /// One line, as `hum export` prints it.
         public var description: String {
             "exported \(listens) listens, \(opinions) likes and dislikes, \(trackStats) track stats, "
-                + "\(events) events, \(picks) picks, \(playlistEntries) playlist entries, \(settings) settings to \(directory)"
+                + "\(events) events, \(picks) picks, \(playlistEntries) playlist entries, \(settings) settings, "
+                + "\(reports) sync reports to \(directory)"
         }
     }
 
@@ -48,6 +53,7 @@ public enum LibraryExport {
         ("smart_playlists", ["playlist", "filter"]),
         ("settings", ["key", "value"]),
         ("picks", ["at_ms", "mode", "score", "reasons", "path", "title", "artist"]),
+        ("sync_outbox", ["made_at", "channel", "day", "due_at", "attempts", "sent_at", "status", "body"]),
     ]
 
     /// Writes the export into `directory` (created if needed), replacing files of the same names.
@@ -82,8 +88,14 @@ public enum LibraryExport {
         summary.playlistEntries = playlists.count
         summary.settings = records.settings.count
         summary.picks = records.picks.count
+        let outbox = try store.outbox().map { entry in
+            ["made_at": String(Int64(entry.madeAt)), "channel": entry.channel, "day": entry.day, "due_at": String(Int64(entry.dueAt)),
+             "attempts": String(entry.attempts), "sent_at": entry.sentAt.map { String(Int64($0)) } ?? "",
+             "status": entry.status.map(String.init) ?? "", "body": String(decoding: entry.body, as: UTF8.self)]
+        }
+        summary.reports = outbox.count
         let rows = ["opinions": records.opinions, "track_stats": records.trackStats, "events": records.events,
-                    "playlists": playlists, "settings": records.settings, "picks": records.picks,
+                    "playlists": playlists, "settings": records.settings, "picks": records.picks, "sync_outbox": outbox,
                     "smart_playlists": try store.playlists().compactMap { list in
                         list.filter.map { ["playlist": list.name, "filter": $0] }
                     }]
@@ -105,6 +117,11 @@ public enum LibraryExport {
         if let model = records.tasteModel {
             let path = directory + "/taste_model.json"
             try Data(model.utf8).write(to: URL(fileURLWithPath: path))
+            summary.files.append(path)
+        }
+        if let state = try store.syncState() {
+            let path = directory + "/sync_state.json"
+            try state.write(to: URL(fileURLWithPath: path))
             summary.files.append(path)
         }
         return summary

@@ -72,9 +72,12 @@ public struct StoredPriors: Sendable, Equatable {
 
 /// SQLite through GRDB, in WAL mode: the single file a small deployment needs.
 ///
-/// The WAL is checkpointed by a connection of its own, once a second, in PASSIVE mode (it never waits for
-/// writers), not by the commit that happens to fill it: SQLite's automatic checkpoint runs inside that
-/// commit and makes every report waiting on it late.
+/// The WAL is checkpointed by a connection of its own four times a second, in PASSIVE mode (it never
+/// waits for writers), so the copying is done beside the writes rather than inside the commit that
+/// happens to fill the log, which made every report waiting on that commit late. PASSIVE alone never
+/// lets the log start over while writes keep coming (new frames arrive during each pass), so SQLite's
+/// own checkpoint stays on, at a larger threshold, as the bound: when it runs, the pages are mostly
+/// copied already, the pause is short, and the log restarts.
 public final class SQLiteReportStore: ReportStore {
     private let pool: DatabasePool
     private let batcher: InsertBatcher
@@ -84,7 +87,7 @@ public final class SQLiteReportStore: ReportStore {
         var configuration = Configuration()
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = \(Self.walPagesBound)")
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Self.migrator.migrate(pool)
@@ -92,13 +95,16 @@ public final class SQLiteReportStore: ReportStore {
         let checkpoints = try DatabaseQueue(path: path)
         checkpointer = Task.detached(priority: .background) {
             while !Task.isCancelled {
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .milliseconds(250))
                 _ = try? await checkpoints.writeWithoutTransaction { try $0.checkpoint(.passive) }
             }
         }
     }
 
     deinit { checkpointer.cancel() }
+
+    /// The WAL pages after which a commit checkpoints (SQLite's default is 1,000): about 16 MiB of log.
+    static let walPagesBound = 4000
 
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()

@@ -53,16 +53,20 @@ struct SyncBench: ParsableCommand {
         try Self.reportScript(day: later).write(toFile: script, atomically: true, encoding: .utf8)
         let soak = try Spawned("/usr/bin/wrk", ["-t2", "-c\(connections)", "-d\(soakSeconds)s", "-s", script,
                                              "http://127.0.0.1:\(running.port)/v1/reports"])
-        var samples: [Int] = []
+        var samples: [Int] = [], walBytes: [Int] = []
         let end = Date().addingTimeInterval(Double(soakSeconds))
         while Date() < end {
             Thread.sleep(forTimeInterval: 10)
             samples.append(Self.residentKiB(running.process.pid))
+            walBytes.append(((try? FileManager.default.attributesOfItem(atPath: database + "-wal"))?[.size] as? Int) ?? 0)
         }
         soak.kill(SIGKILL)
         running.stop()
         let first = samples.prefix(3).max() ?? 0, last = samples.suffix(3).max() ?? 0
         print("soak: resident memory every 10 s (MiB): " + samples.map { String(format: "%.1f", Double($0) / 1024) }.joined(separator: " "))
+        print(String(format: "soak: the WAL stayed under %.1f MiB (the database: %.0f MiB at the end)",
+                     Double(walBytes.max() ?? 0) / 1_048_576,
+                     Double(((try? FileManager.default.attributesOfItem(atPath: database))?[.size] as? Int) ?? 0) / 1_048_576))
         print(String(format: "soak: first 30 s peak %.1f MiB, last 30 s peak %.1f MiB (%+.1f%%) — target flat (within 10%%): %@",
                      Double(first) / 1024, Double(last) / 1024, first > 0 ? (Double(last) / Double(first) - 1) * 100 : 0,
                      first > 0 && Double(last) <= Double(first) * 1.1 ? "met" : "NOT MET"))

@@ -19,7 +19,9 @@ struct Export: ParsableCommand {
               smart_playlists   each smart playlist and its filter
               settings          your settings
               picks             each track smart shuffle (or radio, or shuffle) chose, with its reasons
+              sync_outbox       every report opt-in sync made, with the exact bytes, sent or waiting
               taste_model.json  the taste model learned from your listens, when there is one
+              sync_state.json   opt-in sync's state: on or off, server, privacy ledger, delete secret (once sync was on)
             With --format csv every file but listens.jsonl is CSV instead of JSON lines.
             """)
 

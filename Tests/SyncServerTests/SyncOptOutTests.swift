@@ -105,6 +105,13 @@ import Testing
         #expect(outbox.allSatisfy { $0.sentAt != nil && $0.status == 202 })
         let log = try await hum(["privacy", "log", "--library", database])
         for entry in outbox { #expect(log.stdout.contains(String(decoding: entry.body, as: UTF8.self))) }
+        // `hum export` holds them too, with the ledger that was charged for them.
+        let exported = folder + "/export"
+        #expect(try await hum(["export", "--library", database, "--out", exported]).succeeded)
+        let lines = try String(contentsOfFile: exported + "/sync_outbox.jsonl", encoding: .utf8).split(separator: "\n")
+        let bodies = try lines.map { try JSONDecoder().decode([String: String].self, from: Data($0.utf8))["body"] ?? "" }
+        #expect(bodies == outbox.map { String(decoding: $0.body, as: UTF8.self) })
+        #expect(try String(contentsOfFile: exported + "/sync_state.json", encoding: .utf8).contains("\"ledger\""))
 
         // A second run the same day makes nothing new (one report per channel period).
         _ = try await tracedHum(["sync", "now", "--library", database])
