@@ -69,8 +69,9 @@ extension AppState {
                 message = StatusMessage(text: "sync is already off: nothing leaves this machine", isError: false)
                 return []
             }
-            confirmation = Confirmation(question: "Turn sync off? The \(privacy.sync.waiting) unsent reports are deleted and nothing is sent (y/n)",
-                                        effect: .setSync(on: false, server: nil))
+            let waiting = privacy.sync.waiting
+            let deleted = waiting == 0 ? "No report is waiting" : waiting == 1 ? "The unsent report is deleted" : "The \(waiting) unsent reports are deleted"
+            confirmation = Confirmation(question: "Turn sync off? \(deleted), and nothing is sent (y/n)", effect: .setSync(on: false, server: nil))
             return []
         }
         guard let target = server ?? privacy.sync.server else {

@@ -70,8 +70,10 @@ final class SyncWorker: @unchecked Sendable {
         }
     }
 
+    /// Stops the checks without waiting: a send in flight (each exchange times out after 10 s) must not
+    /// hold up quitting; a report it was sending stays in the outbox, unsent or marked sent, as it ended.
     func stop() {
-        queue.sync {
+        queue.async { [self] in
             timer?.cancel()
             timer = nil
         }
