@@ -7,8 +7,9 @@ import SyncTransport
 
 /// Opt-in sync while the interface runs: the Privacy view's switch, and the reports that fall due made
 /// and sent in the background, so the player never waits on the network. Everything happens on one
-/// serial queue that alone touches the `SyncClient`. With sync off it reads the stored state once and
-/// schedules nothing: no timer, no socket.
+/// serial queue. Each step reads sync's stored state afresh, so `hum sync disable` typed in another
+/// terminal stops this one too. With sync off it reads the state once and schedules nothing: no timer,
+/// no socket.
 final class SyncWorker: @unchecked Sendable {
     /// How often, while sync is on, due reports are looked for. Reports fall due at a random time of
     /// the day, so minutes of lateness reveal nothing and cost nothing.
@@ -21,8 +22,7 @@ final class SyncWorker: @unchecked Sendable {
     private let post: @Sendable (Message) -> Void
     private let send: SyncClient.Sender
     private let get: SyncClient.Getter
-    /// Confined to `queue`, like `timer`.
-    private var client: SyncClient?
+    /// Confined to `queue`, like `priorsFetchedAt`.
     private var timer: DispatchSourceTimer?
     private var priorsFetchedAt = -Double.infinity
 
@@ -39,9 +39,8 @@ final class SyncWorker: @unchecked Sendable {
         queue.async { [self] in
             do {
                 let client = try SyncClient(store: store)
-                self.client = client
                 if client.state.enabled { scheduleChecks() }
-                postSummary()
+                postSummary(client)
             } catch {
                 post(.failure("cannot read the sync state: \(error)"))
             }
@@ -51,19 +50,18 @@ final class SyncWorker: @unchecked Sendable {
     /// The Privacy view's switch (`:sync on|off`), after the listener said yes.
     func set(on: Bool, server: String?) {
         queue.async { [self] in
-            guard let client else { return }
             do {
+                let client = try SyncClient(store: store)
                 if on, let server {
                     try client.enable(server: server)
                     post(.info("sync is on, to \(server): reports are made and sent in the background (hum privacy log lists them)"))
                     scheduleChecks()
                 } else {
-                    timer?.cancel()
-                    timer = nil
+                    cancelChecks()
                     let dropped = try client.disable()
                     post(.info("sync is off: \(dropped) unsent report\(dropped == 1 ? "" : "s") deleted, nothing sent"))
                 }
-                postSummary()
+                postSummary(client)
             } catch {
                 post(.failure("cannot switch sync: \(error)"))
             }
@@ -73,10 +71,7 @@ final class SyncWorker: @unchecked Sendable {
     /// Stops the checks without waiting: a send in flight (each exchange times out after 10 s) must not
     /// hold up quitting; a report it was sending stays in the outbox, unsent or marked sent, as it ended.
     func stop() {
-        queue.async { [self] in
-            timer?.cancel()
-            timer = nil
-        }
+        queue.async { [self] in cancelChecks() }
     }
 
     private func scheduleChecks() {
@@ -88,15 +83,32 @@ final class SyncWorker: @unchecked Sendable {
         self.timer = timer
     }
 
+    private func cancelChecks() {
+        timer?.cancel()
+        timer = nil
+    }
+
     /// Makes the reports whose period came and sends those due; failures are for the status bar, never fatal.
     private func check() {
-        guard let client, client.state.enabled else { return }
+        let client: SyncClient
+        do {
+            client = try SyncClient(store: store)
+        } catch {
+            post(.failure("sync: \(error)"))
+            return
+        }
+        guard client.state.enabled else {
+            // Turned off elsewhere (`hum sync disable`): stop, and show it.
+            cancelChecks()
+            postSummary(client)
+            return
+        }
         let now = Date().timeIntervalSince1970
         do {
             var random = SystemRandomNumberGenerator()
             _ = try client.makeDueReports(now: now, using: &random)
             let result = try client.sendDue(now: now, through: send)
-            if result.sent + result.refused + result.unreachable + result.expired > 0 { postSummary() }
+            if result.sent + result.refused + result.unreachable + result.expired > 0 { postSummary(client) }
         } catch {
             post(.failure("sync: \(error)"))
         }
@@ -108,8 +120,7 @@ final class SyncWorker: @unchecked Sendable {
         }
     }
 
-    private func postSummary() {
-        guard let client else { return }
+    private func postSummary(_ client: SyncClient) {
         let now = Date().timeIntervalSince1970
         let outbox = (try? store.outbox()) ?? []
         let ledger = client.state.ledger

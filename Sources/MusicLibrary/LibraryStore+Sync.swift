@@ -20,23 +20,42 @@ extension LibraryStore {
         try pool.read { db in try Data.fetchOne(db, sql: "SELECT state FROM sync_state WHERE id = 1") }
     }
 
-    public func saveSyncState(_ json: Data) throws {
+    /// Saves the state; with `onlyIfOn`, only while the stored state still says on (false if it did not),
+    /// so that a process that read "on" cannot write it back over a `hum sync disable` made meanwhile.
+    @discardableResult
+    public func saveSyncState(_ json: Data, onlyIfOn: Bool = false) throws -> Bool {
         try pool.write { db in
+            if onlyIfOn, try !Self.syncIsOn(db) { return false }
             try db.execute(sql: "INSERT INTO sync_state (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state",
                            arguments: [json])
+            return true
         }
+    }
+
+    /// Whether the stored sync state says on: what every process holds to, whatever it read before
+    /// (`hum sync disable` in one terminal stops the interface running in another).
+    public func syncIsOn() throws -> Bool {
+        try pool.read { db in try Self.syncIsOn(db) }
+    }
+
+    private static func syncIsOn(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT json_extract(state, '$.enabled') FROM sync_state WHERE id = 1") ?? false
     }
 
     /// Puts a report in the outbox; `state` (the ledger that was charged for it) is saved in the same
     /// transaction, so a crash can neither send an uncharged report nor charge one that is not kept.
+    /// Nothing is written, and false returned, when the stored state says sync was turned off meanwhile.
+    @discardableResult
     public func enqueueReport(channel: String, day: String, body: Data, madeAt: Double, dueAt: Double,
-                              state: Data) throws {
+                              state: Data) throws -> Bool {
         try pool.write { db in
+            guard try Self.syncIsOn(db) else { return false }
             try db.execute(sql: """
                 INSERT INTO sync_outbox (made_at, channel, day, body, due_at) VALUES (?, ?, ?, ?, ?)
                 """, arguments: [Int64(madeAt), channel, day, body, Int64(dueAt)])
             try db.execute(sql: "INSERT INTO sync_state (id, state) VALUES (1, ?) ON CONFLICT(id) DO UPDATE SET state = excluded.state",
                            arguments: [state])
+            return true
         }
     }
 

@@ -90,7 +90,7 @@ public final class SyncClient {
             let decision = state.ledger.charge(channelParameters.epsilon, for: channel, at: now)
             guard decision == .charged else {
                 // Dropped, not deferred: the sample is spent either way.
-                try save()
+                guard try saveIfStillOn() else { return made }
                 made.append(.overBudget(channel, decision))
                 continue
             }
@@ -99,8 +99,12 @@ public final class SyncClient {
                                 day: today, hashedValue: value, deleteHash: deleteHash)
             let body = report.encoded()
             let dueAt = now + Double.random(in: 0..<86_400, using: &random)
-            try store.enqueueReport(channel: channel.rawValue, day: today.description, body: body, madeAt: now,
-                                    dueAt: dueAt, state: try encodedState())
+            guard try store.enqueueReport(channel: channel.rawValue, day: today.description, body: body, madeAt: now,
+                                          dueAt: dueAt, state: try encodedState()) else {
+                // Turned off by another process since this one read the state: nothing made, nothing kept.
+                state.enabled = false
+                return made
+            }
             made.append(.queued(channel, body))
         }
         return made
@@ -151,6 +155,11 @@ public final class SyncClient {
         guard state.enabled, let server = state.server else { return result }
         let today = Day(unixTime: now)
         for entry in try store.dueReports(at: dueBy ?? now) {
+            // Another process may have turned sync off (and deleted what waited) since this one read it.
+            guard try store.syncIsOn() else {
+                state.enabled = false
+                break
+            }
             guard let day = Day(entry.day), day.number >= today.number - 2 else {
                 result.expired += try store.dropUnsentReports(ids: [entry.id])
                 continue
@@ -200,7 +209,7 @@ public final class SyncClient {
         }
         if state.priorsKey == nil {
             state.priorsKey = key
-            try save()
+            guard try saveIfStillOn() else { return nil }
         }
         if let kept = try store.sharedPriors(), kept.version >= document.version { return .unchanged(version: kept.version) }
         try store.saveSharedPriors(version: document.version, document: document.encoded(), at: now)
@@ -227,6 +236,15 @@ public final class SyncClient {
     }
 
     private func save() throws { try store.saveSyncState(try encodedState()) }
+
+    /// Saves unless another process turned sync off since this one read the state; then this one is off too.
+    private func saveIfStillOn() throws -> Bool {
+        guard try store.saveSyncState(try encodedState(), onlyIfOn: true) else {
+            state.enabled = false
+            return false
+        }
+        return true
+    }
 
     static func randomHex<Random: RandomNumberGenerator>(bytes: Int, using random: inout Random) -> String {
         Data((0..<bytes).map { _ in UInt8.random(in: 0...255, using: &random) }).hexString

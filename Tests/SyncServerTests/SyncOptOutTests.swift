@@ -34,6 +34,15 @@ import Testing
         })
     }
 
+    /// Waits for the screen to satisfy `predicate`; a failure names the step, `what`.
+    func wait(_ terminal: TmuxSession, for what: String, timeout: Double = 30, _ predicate: (String) -> Bool) throws {
+        do {
+            try terminal.waitFor(timeout: timeout, predicate)
+        } catch {
+            throw StepFailed(description: "waiting for \(what): \(error)")
+        }
+    }
+
     func quit(_ terminal: TmuxSession) throws {
         try terminal.send(keys: ["q"])
         let deadline = Date().addingTimeInterval(20)
@@ -90,6 +99,17 @@ import Testing
         let enable = try await tracedHum(["sync", "enable", "--library", database, "--server", "127.0.0.1:\(server.port)"])
         #expect(enable.0.succeeded && enable.1.isEmpty, "enabling sends nothing: \(enable.1)")
         #expect(enable.0.stdout.contains("What will be sent"))
+        // A process that read "on" before another turned sync off (the interface running while
+        // `hum sync disable` is typed elsewhere) makes and keeps nothing, and does not turn it back on.
+        let stale = try SyncClient(store: store)
+        #expect(try await hum(["sync", "disable", "--library", database]).succeeded)
+        var staleRandom = SeededRandom(seed: 4)
+        #expect(try stale.makeDueReports(now: Date().timeIntervalSince1970, using: &staleRandom).allSatisfy {
+            if case .queued = $0 { false } else { true }
+        })
+        #expect(try store.outbox().isEmpty)
+        #expect(try SyncClient(store: store).state.enabled == false && !stale.state.enabled)
+        #expect(try await hum(["sync", "enable", "--library", database, "--server", "127.0.0.1:\(server.port)"]).succeeded)
         let (sent, connects) = try await tracedHum(["sync", "now", "--library", database])
         #expect(sent.succeeded, "\(sent.stderr)")
         #expect(!connects.isEmpty && connects.allSatisfy { $0.contains("127.0.0.1") && $0.contains("htons(\(server.port))") },
@@ -149,14 +169,15 @@ import Testing
 
         // Sync off: play, skip, like, look at the Privacy view, quit.
         let (off, offConnects) = try tracedInterface(database: database, home: folder)
-        try off.waitFor(timeout: 60) { $0.contains("Artist / Album") }
+        try wait(off, for: "the library (sync off)", timeout: 60) { $0.contains("Artist / Album") }
         try off.send(keys: ["Enter"])
-        try off.waitFor(timeout: 20) { $0.contains("▶ ") }
+        // The null output is not paced: the artist's two short tracks may be over before a capture sees "▶".
+        try wait(off, for: "playback (sync off)") { $0.contains("▶ ") || $0.contains("■ Track") }
         try off.send(keys: ["L"])
         try off.send(keys: ["n"])
         try off.send(keys: ["n"])
         try off.send(keys: ["7"])
-        try off.waitFor(timeout: 20) { $0.contains("Nothing leaves it: sync is off.") && $0.contains("Opt-in sync") }
+        try wait(off, for: "the Privacy view saying sync is off") { $0.contains("Nothing leaves it: sync is off.") && $0.contains("Opt-in sync") }
         try quit(off)
         #expect(offConnects().isEmpty, "connects with sync off: \(offConnects())")
         #expect(server.requests.isEmpty)
@@ -179,7 +200,7 @@ import Testing
         let deadline = Date().addingTimeInterval(30)
         while server.requests.filter({ $0.method == "POST" }).count < made.count && Date() < deadline { usleep(50_000) }
         try on.send(keys: ["7"])
-        try on.waitFor(timeout: 20) { $0.contains("Sync is on") && $0.contains("0 waiting, 2 sent") }
+        try wait(on, for: "the Privacy view saying sync is on and both reports sent") { $0.contains("Sync is on") && $0.contains("0 waiting, 2 sent") }
         let posts = server.requests.filter { $0.method == "POST" }
         let sentOutbox = try store.outbox()
         #expect(posts.map(\.body) == sentOutbox.sorted { ($0.dueAt, $0.id) < ($1.dueAt, $1.id) }.map(\.body))
@@ -190,14 +211,18 @@ import Testing
 
         // Off from the Privacy view: it asks, then nothing more is sent.
         try on.send(keys: ["j", "j", "Enter"])
-        try on.waitFor(timeout: 10) { $0.contains("Turn sync off?") }
+        try wait(on, for: "the question before sync is turned off") { $0.contains("Turn sync off?") }
         try on.send(keys: ["y"])
-        try on.waitFor(timeout: 10) { $0.contains("Nothing leaves it: sync is off.") }
+        try wait(on, for: "the Privacy view saying sync is off again") { $0.contains("Nothing leaves it: sync is off.") }
         let requestsWhenOff = server.requests.count
         try quit(on)
         #expect(server.requests.count == requestsWhenOff)
         #expect(try SyncClient(store: store).state.enabled == false)
     }
+}
+
+struct StepFailed: Error, CustomStringConvertible {
+    var description: String
 }
 
 func hum(_ arguments: [String]) async throws -> ChildProcess.Result {
