@@ -162,7 +162,7 @@ let package = Package(
         .testTarget(name: "AudioAnalysisTests", dependencies: ["AudioAnalysis", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "RecommenderTests", dependencies: ["Recommender", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "TasteTests",
-                    dependencies: ["Taste", "Recommender", "MusicLibrary", "LibraryAnalysis", "MusicCore", "HumTestSupport",
+                    dependencies: ["Taste", "Recommender", "MusicLibrary", "LibraryAnalysis", "MusicCore", "HumTestSupport", "SyncProtocol",
                                    "hum"],
                     swiftSettings: strict),
         .testTarget(name: "SyncProtocolTests", dependencies: ["SyncProtocol", "MusicCore"], swiftSettings: strict),

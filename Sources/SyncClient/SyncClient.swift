@@ -212,7 +212,9 @@ public final class SyncClient {
             guard try saveIfStillOn() else { return nil }
         }
         if let kept = try store.sharedPriors(), kept.version >= document.version { return .unchanged(version: kept.version) }
-        try store.saveSharedPriors(version: document.version, document: document.encoded(), at: now)
+        // Kept as the bytes that were signed, so that it can be checked again.
+        let signed = try JSONDecoder().decode(SignedPriors.self, from: body).document
+        try store.saveSharedPriors(version: document.version, document: Data(signed.utf8), at: now)
         return .updated(version: document.version)
     }
 
