@@ -71,8 +71,9 @@ public final class PostgresTestServer: @unchecked Sendable {
         }
     }
 
-    /// A port nothing listens on now (bound and released at once).
-    static func freePort() throws -> Int {
+    /// A port on 127.0.0.1 nothing listens on now (bound and released at once): for this server, and
+    /// for tests that need a server to be absent.
+    public static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(socket) }
         var address = sockaddr_in()

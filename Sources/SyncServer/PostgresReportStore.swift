@@ -17,20 +17,32 @@ public final class PostgresReportStore: ReportStore {
     private let logger = Logger(label: "hum-sync-server.postgres")
 
     /// Connects to `url` (`postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE`, no TLS: loopback or a
-    /// private network) and creates the tables when they are missing.
-    public init(url: String) async throws {
+    /// private network) and creates the tables when they are missing; a database that does not answer
+    /// within `timeout` seconds is an error (the pool would otherwise retry for ever).
+    public init(url: String, timeout: Double = 15) async throws {
         let configuration = try Self.configuration(url)
         client = PostgresClient(configuration: configuration)
-        let client = client
+        let client = client, logger = logger
         runner = Task { await client.run() }
         do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
-                for statement in Self.schema { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await client.withTransaction(logger: logger) { connection in
+                        try await connection.query("SELECT pg_advisory_xact_lock(\(Self.lockKey))", logger: logger)
+                        for statement in Self.schema { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+                    }
+                }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    throw PostgresStoreError(description: "no answer in \(Int(timeout)) s")
+                }
+                try await group.next()
+                group.cancelAll()
             }
         } catch {
             runner.cancel()
-            throw PostgresStoreError(description: "cannot use \(Self.redacted(url)): \(String(reflecting: error))")
+            let reason = (error as? PostgresStoreError)?.description ?? String(reflecting: error)
+            throw PostgresStoreError(description: "cannot use \(Self.redacted(url)): \(reason)")
         }
     }
 

@@ -177,6 +177,19 @@ import Testing
         await server.stop()
     }
 
+    /// A database that cannot be reached, or a --db that is not one, is a one-line error and an exit, not a hang.
+    @Test func anUnreachableDatabaseIsAnErrorNotAHang() async throws {
+        let nowhere = try PostgresTestServer.freePort()
+        for (db, says) in [("postgres://hum@127.0.0.1:\(nowhere)/sync", "cannot use postgres://hum@127.0.0.1:\(nowhere)/sync"),
+                           ("mysql://x", "--db: expected sqlite:PATH or postgres://")] {
+            let result = try await ChildProcess.run(Repository.syncServerBinary,
+                                                    ["--port", "0", "--db", db, "--signing-key", Fixtures.scratchDirectory("key") + "/k"],
+                                                    timeout: 60)
+            #expect(!result.timedOut && !result.succeeded, "\(db)")
+            #expect(result.stderr.contains(says), "\(db): \(result.stderr)")
+        }
+    }
+
     /// Several instances may share one PostgreSQL database: an id one of them stored is a replay for the
     /// other, a closed day is aggregated once, and both serve the one document that was published.
     @Test func twoServersSharingOnePostgresDatabaseActAsOne() async throws {
