@@ -78,7 +78,7 @@ public final class PostgresReportStore: ReportStore {
     /// The URL with its password hidden, for error messages.
     static func redacted(_ url: String) -> String {
         guard var components = URLComponents(string: url), components.password != nil else { return url }
-        components.password = "…"
+        components.password = "****"
         return components.string ?? url
     }
 
