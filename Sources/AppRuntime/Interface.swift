@@ -131,7 +131,8 @@ final class InterfaceSession {
         log = ListeningLog(store: store, recordsHistory: collect && !options.privateSession,
                            onError: { [inbox] message in inbox.post(.failure(message)) })
         taste = TasteLearner(store: store, post: { [inbox] in inbox.post($0) })
-        sync = SyncWorker(store: store, post: { [inbox] in inbox.post($0) })
+        sync = SyncWorker(store: store, post: { [inbox] in inbox.post($0) },
+                          priorsChanged: { [taste] in taste.sharedPriorsChanged() })
         let output: any AudioOutput
         var outputProblem: String?
         switch options.output {

@@ -22,14 +22,17 @@ final class SyncWorker: @unchecked Sendable {
     private let post: @Sendable (Message) -> Void
     private let send: SyncClient.Sender
     private let get: SyncClient.Getter
+    private let priorsChanged: @Sendable () -> Void
     /// Confined to `queue`, like `priorsFetchedAt`.
     private var timer: DispatchSourceTimer?
     private var priorsFetchedAt = -Double.infinity
 
-    init(store: LibraryStore, post: @escaping @Sendable (Message) -> Void,
+    /// `priorsChanged` is called (on this worker's queue) when a newer priors document was kept.
+    init(store: LibraryStore, post: @escaping @Sendable (Message) -> Void, priorsChanged: @escaping @Sendable () -> Void,
          send: @escaping SyncClient.Sender = HTTPConnection.postJSON, get: @escaping SyncClient.Getter = HTTPConnection.get) {
         self.store = store
         self.post = post
+        self.priorsChanged = priorsChanged
         self.send = send
         self.get = get
     }
@@ -116,7 +119,8 @@ final class SyncWorker: @unchecked Sendable {
         priorsFetchedAt = now
         // An unreachable server or a refused document changes nothing; the next start or fetch tries again.
         if case .updated(let version)? = try? client.fetchPriors(now: now, through: get) {
-            post(.info("shared priors version \(version) fetched: the taste model starts from them at the next start"))
+            post(.info("shared priors version \(version) fetched: the taste model starts from them"))
+            priorsChanged()
         }
     }
 

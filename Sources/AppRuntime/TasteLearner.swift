@@ -127,6 +127,17 @@ final class TasteLearner: @unchecked Sendable {
         publish(service)
     }
 
+    /// Sync kept a newer priors document: the model is loaded again to start from it.
+    func sharedPriorsChanged() {
+        queue.async { [self] in
+            do {
+                try reload()
+            } catch {
+                post(.failure("cannot load the taste model: \(error)"))
+            }
+        }
+    }
+
     /// The `personalization` and `exploration` settings: applied to the next snapshot, sent at once.
     func configure(personalization: Bool, exploration: Double) {
         queue.async { [self] in

@@ -3,6 +3,7 @@ import HumTestSupport
 import MusicCore
 import MusicLibrary
 import SyncClient
+import SyncProtocol
 import Testing
 
 /// The opt-out proof, headless: a simulated day of listening with sync off, every hum process traced
@@ -218,6 +219,60 @@ import Testing
         try quit(on)
         #expect(server.requests.count == requestsWhenOff)
         #expect(try SyncClient(store: store).state.enabled == false)
+    }
+
+    /// With sync on, the interface fetches the server's signed priors and its taste model starts from
+    /// them at once: the "why" panel of a track nothing was learned about gives the shared prior's reason.
+    @Test func theInterfaceFetchesThePriorsAndTheWhyPanelUsesThem() async throws {
+        let folder = Fixtures.scratchDirectory("sync-priors-ui")
+        _ = try await offPool { try TraitLibrary.generate(in: folder + "/music", artists: 3, perArtist: 2, seconds: 12, seed: 9) }
+        let database = folder + "/hum.sqlite"
+        try #"{"analyze_in_background":"off"}"#.write(toFile: folder + "/hum-settings.json", atomically: true, encoding: .utf8)
+        for arguments in [["scan", "--library", database, folder + "/music"], ["analyze", "--library", database, "--threads", "1"]] {
+            let result = try await hum(arguments)
+            #expect(result.succeeded, "hum \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+        // At this part of the day, listeners finish the library's cells more often than a cell it lacks,
+        // so every track of the library has a published rate above the published mean. Enough reports that
+        // each stands clear of the noise (the server publishes nothing else).
+        let store = try LibraryStore(path: database)
+        let cells = try store.allTracks().compactMap { track in
+            try store.analysis(trackID: track.id).map { TraitCell(energy: $0.traits.energy, tempo: $0.traits.tempoFeel, brightness: $0.traits.brightness) }
+        }
+        let library = Set(cells)
+        #expect(!library.isEmpty)
+        let lacking = try #require((0..<TraitCell.count).map(TraitCell.init(index:)).first { !library.contains($0) })
+        let quarter = DayPart(hour: Calendar.current.component(.hour, from: Date()))
+        let today = Day(unixTime: Date().timeIntervalSince1970)
+        let serverDatabase = try TestDatabase(.sqlite)
+        var server = try await SyncServerProcess(database: serverDatabase, today: today, extra: ["--burst", "1000000"])
+        var maker = ReportMaker(seed: 12)
+        let http = server.connection()
+        for cell in [lacking] + library.sorted(by: { $0.index < $1.index }) {
+            for index in 0..<800 {
+                let skipped = index % 10 < (cell == lacking ? 8 : 2)
+                let bucket = SkipBucket(cell: cell, quarter: quarter, skipped: skipped).index
+                #expect(try http.request("POST", "/v1/reports", body: maker.report(.skipByTrait, bucket: bucket, day: today).encoded()).status == 202)
+            }
+        }
+        await server.stop()
+        server = try await SyncServerProcess(database: serverDatabase, today: Day(number: today.number + 3))
+        #expect(try server.connection().request("GET", "/v1/priors").status == 200)
+        try SyncClient(store: store).enable(server: "127.0.0.1:\(server.port)")
+
+        let terminal = try TmuxSession([Repository.humBinary, "--library", database, "--output", "null"], rows: 30, columns: 120,
+                                       environment: ["HOME": folder, "XDG_CONFIG_HOME": folder + "/config", "LANG": "C.UTF-8"])
+        try wait(terminal, for: "the library", timeout: 60) { $0.contains("Artist / Album") }
+        let deadline = Date().addingTimeInterval(30)
+        while try store.sharedPriors() == nil && Date() < deadline { usleep(50_000) }
+        #expect(try store.sharedPriors() != nil, "the interface fetched and kept the priors")
+        try terminal.send(keys: ["Enter"])
+        try terminal.send(keys: ["w"])
+        try wait(terminal, for: "the why panel giving the shared prior") {
+            $0.contains("Listeners generally finish") && $0.contains("shared prior")
+        }
+        try quit(terminal)
+        await server.stop()
     }
 }
 
