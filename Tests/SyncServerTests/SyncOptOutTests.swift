@@ -51,6 +51,20 @@ import Testing
         #expect(terminal.isDead, "hum did not quit on q: \((try? terminal.capture()) ?? "")")
     }
 
+    /// A small generated library, scanned and analysed into a fresh store, with background analysis
+    /// off in the interface's settings so that the tests' screens are not raced by it.
+    func scannedAndAnalysedLibrary(label: String, seed: UInt64) async throws -> (folder: String, database: String, library: TraitLibrary) {
+        let folder = Fixtures.scratchDirectory(label)
+        let library = try await offPool { try TraitLibrary.generate(in: folder + "/music", artists: 3, perArtist: 2, seconds: 12, seed: seed) }
+        let database = folder + "/hum.sqlite"
+        try #"{"analyze_in_background":"off"}"#.write(toFile: folder + "/hum-settings.json", atomically: true, encoding: .utf8)
+        for arguments in [["scan", "--library", database, folder + "/music"], ["analyze", "--library", database, "--threads", "1"]] {
+            let result = try await hum(arguments)
+            #expect(result.succeeded, "hum \(arguments.joined(separator: " ")): \(result.stderr)")
+        }
+        return (folder, database, library)
+    }
+
     /// A day of listening through `hum lab`: listens finished and skipped, likes, over the last hours.
     func simulatedDay(_ library: TraitLibrary) -> String {
         let formatter = ISO8601DateFormatter()
@@ -157,14 +171,7 @@ import Testing
             Issue.record("strace is not installed (scripts/install-deps installs it)")
             return
         }
-        let folder = Fixtures.scratchDirectory("sync-optout-ui")
-        let library = try await offPool { try TraitLibrary.generate(in: folder + "/music", artists: 3, perArtist: 2, seconds: 12, seed: 6) }
-        let database = folder + "/hum.sqlite"
-        try #"{"analyze_in_background":"off"}"#.write(toFile: folder + "/hum-settings.json", atomically: true, encoding: .utf8)
-        for arguments in [["scan", "--library", database, folder + "/music"], ["analyze", "--library", database, "--threads", "1"]] {
-            let result = try await hum(arguments)
-            #expect(result.succeeded, "hum \(arguments.joined(separator: " ")): \(result.stderr)")
-        }
+        let (folder, database, library) = try await scannedAndAnalysedLibrary(label: "sync-optout-ui", seed: 6)
         let server = try RecordingHTTPServer()
         defer { server.stop() }
 
@@ -224,14 +231,7 @@ import Testing
     /// With sync on, the interface fetches the server's signed priors and its taste model starts from
     /// them at once: the "why" panel of a track nothing was learned about gives the shared prior's reason.
     @Test func theInterfaceFetchesThePriorsAndTheWhyPanelUsesThem() async throws {
-        let folder = Fixtures.scratchDirectory("sync-priors-ui")
-        _ = try await offPool { try TraitLibrary.generate(in: folder + "/music", artists: 3, perArtist: 2, seconds: 12, seed: 9) }
-        let database = folder + "/hum.sqlite"
-        try #"{"analyze_in_background":"off"}"#.write(toFile: folder + "/hum-settings.json", atomically: true, encoding: .utf8)
-        for arguments in [["scan", "--library", database, folder + "/music"], ["analyze", "--library", database, "--threads", "1"]] {
-            let result = try await hum(arguments)
-            #expect(result.succeeded, "hum \(arguments.joined(separator: " ")): \(result.stderr)")
-        }
+        let (folder, database, _) = try await scannedAndAnalysedLibrary(label: "sync-priors-ui", seed: 9)
         // At this part of the day, listeners finish the library's cells more often than a cell it lacks,
         // so every track of the library has a published rate above the published mean. Enough reports that
         // each stands clear of the noise (the server publishes nothing else).
