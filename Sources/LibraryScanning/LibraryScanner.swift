@@ -14,7 +14,7 @@ public final class LibraryScanner: Sendable {
     /// shows and a crash loses little.
     public static let batchSize = 500
     /// Results read but not yet written, at most.
-    static let maximumUnwritten = 4 * batchSize
+    static let maximumUnwritten = 2 * batchSize
 
     public let store: LibraryStore
     let reader: TrackFileReader
@@ -97,10 +97,9 @@ public final class LibraryScanner: Sendable {
         var lastProgress = Date.distantPast
         var writeError: (any Error)?
         while true {
-            var (batch, finished) = pipeline.takeResults(waiting: .milliseconds(10))
-            while !batch.isEmpty {
-                let part = Array(batch.prefix(Self.batchSize))
-                batch.removeFirst(part.count)
+            let (batch, finished) = pipeline.takeResults(waiting: .milliseconds(10))
+            for start in stride(from: 0, to: batch.count, by: Self.batchSize) {
+                let part = batch[start..<min(start + Self.batchSize, batch.count)]
                 handled += part.count
                 summary.filesOpened += part.count
                 guard writeError == nil else { continue }
@@ -115,7 +114,7 @@ public final class LibraryScanner: Sendable {
         if let writeError { throw writeError }
     }
 
-    private func save(_ part: [(TrackFile, Result<TrackMetadata, any Error>)], movable: inout Set<Int64>,
+    private func save(_ part: ArraySlice<(TrackFile, Result<TrackMetadata, any Error>)>, movable: inout Set<Int64>,
                       summary: inout ScanSummary) throws {
         var good: [(TrackFile, TrackMetadata)] = []
         var bad: [(TrackFile, String)] = []
