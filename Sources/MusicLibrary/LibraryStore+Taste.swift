@@ -91,25 +91,54 @@ extension LibraryStore {
 
     /// Every present track with its names and current analysis, in id order: the recommender's catalog.
     public func analysedTracks() throws -> [AnalysedTrack] {
+        var tracks: [AnalysedTrack] = []
+        try forEachAnalysedTrack { tracks.append($0) }
+        return tracks
+    }
+
+    /// Each present track with its names and current analysis, in id order, one at a time: the catalog
+    /// of a 100,000-track library is built without holding every path and every analysis at once.
+    public func forEachAnalysedTrack(_ body: (AnalysedTrack) throws -> Void) throws {
         let decoder = JSONDecoder()
-        return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.id, t.path, t.title, COALESCE(NULLIF(t.album_artist, ''), t.artist) AS who, t.album, t.genre,
-                       f.features, f.analyzer_version
-                FROM tracks t LEFT JOIN track_features f ON f.track_id = t.id
-                WHERE t.removed_at IS NULL ORDER BY t.id
-                """).map { row in
-                let path: String = row["path"]
-                let version: Int? = row["analyzer_version"]
-                let data: Data? = row["features"]
-                let features = version == AudioFeatures.currentVersion
-                    ? data.flatMap { try? decoder.decode(AudioFeatures.self, from: $0) } : nil
-                let fileName = (path as NSString).lastPathComponent
-                return AnalysedTrack(id: row["id"], path: path, title: row["title"] ?? fileName,
-                                     artist: row["who"] ?? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent,
-                                     album: row["album"], genre: row["genre"], features: features)
-            }
+        try pool.read { db in
+            let rows = try Row.fetchCursor(db, sql: Self.analysedTrackQuery + " WHERE t.removed_at IS NULL ORDER BY t.id")
+            while let row = try rows.next() { try body(Self.analysedTrack(row, decoder: decoder)) }
         }
+    }
+
+    /// One present track with its names and current analysis, by id or by path.
+    public func analysedTrack(id: Int64) throws -> AnalysedTrack? {
+        try analysedTrack(where: "t.id = ?", id)
+    }
+
+    public func analysedTrack(path: String) throws -> AnalysedTrack? {
+        try analysedTrack(where: "t.path = ?", path)
+    }
+
+    private func analysedTrack(where condition: String, _ value: some DatabaseValueConvertible & Sendable) throws -> AnalysedTrack? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: Self.analysedTrackQuery + " WHERE t.removed_at IS NULL AND " + condition, arguments: [value])
+                .map { Self.analysedTrack($0, decoder: JSONDecoder()) }
+        }
+    }
+
+    private static let analysedTrackQuery = """
+        SELECT t.id, t.path, t.title, COALESCE(NULLIF(t.album_artist, ''), t.artist) AS who, t.album, t.genre,
+               f.features, f.analyzer_version
+        FROM tracks t LEFT JOIN track_features f ON f.track_id = t.id
+        """
+
+    /// A row of `analysedTrackQuery`; an untitled track is named by its file, an artistless one by its folder.
+    private static func analysedTrack(_ row: Row, decoder: JSONDecoder) -> AnalysedTrack {
+        let path: String = row["path"]
+        let version: Int? = row["analyzer_version"]
+        let data: Data? = row["features"]
+        let features = version == AudioFeatures.currentVersion
+            ? data.flatMap { try? decoder.decode(AudioFeatures.self, from: $0) } : nil
+        let title: String? = row["title"], artist: String? = row["who"]
+        return AnalysedTrack(id: row["id"], path: path, title: title ?? (path as NSString).lastPathComponent,
+                             artist: artist ?? ((path as NSString).deletingLastPathComponent as NSString).lastPathComponent,
+                             album: row["album"], genre: row["genre"], features: features)
     }
 
     /// One track's analysis, when it has a current one.

@@ -89,6 +89,8 @@ public final class Catalog: Sendable {
     /// Per track, 13 standardised MFCC means (0 where not analysed).
     let timbreZ: [Double]
     let analysed: [Bool]
+    /// How many tracks have an analysis.
+    public let analysedCount: Int
     /// Per track, closeness of its traits to the library's centre (`e^(−|z|²/10) − 0.5`): the cold-start guess.
     let centreCloseness: [Double]
     /// Per track, the length of its standardised timbre vector.
@@ -108,12 +110,22 @@ public final class Catalog: Sendable {
         var positions = [Int64: Int](minimumCapacity: tracks.count)
         for (position, track) in tracks.enumerated() { positions[track.id] = position }
         positionByID = positions
-        (artistOf, artistKeys) = Self.intern(tracks.map { Self.fold($0.artist) })
+        // Names repeat (a library of 100,000 tracks has a few thousand artists): each distinct one is folded
+        // once, not once per track (Foundation's folding was most of building the catalog).
+        var folded: [String: String] = [:]
+        func fold(_ name: String) -> String {
+            if let known = folded[name] { return known }
+            let result = Self.fold(name)
+            folded[name] = result
+            return result
+        }
+        (artistOf, artistKeys) = Self.intern(tracks.map { fold($0.artist) })
         (albumOf, albumKeys) = Self.intern(tracks.map { track in
-            track.album.map { Self.albumKey(artist: track.artist, album: $0) }
+            track.album.map { Self.albumKey(foldedArtist: fold(track.artist), foldedAlbum: fold($0)) }
         })
-        (genreOf, genreKeys) = Self.intern(tracks.map { $0.genre.map(Self.fold) })
+        (genreOf, genreKeys) = Self.intern(tracks.map { $0.genre.map(fold) })
         analysed = tracks.map { $0.traits?.count == Self.traitCount }
+        analysedCount = analysed.count { $0 }
         traitZ = Self.standardise(tracks.map(\.traits), width: Self.traitCount)
         timbreZ = Self.standardise(tracks.map(\.timbre), width: Self.timbreCount)
         let traitZ = traitZ
@@ -145,7 +157,8 @@ public final class Catalog: Sendable {
             .trimmingCharacters(in: .whitespaces)
     }
 
-    static func albumKey(artist: String, album: String) -> String { fold(artist) + "\u{1F}" + fold(album) }
+    /// An album's key: its artist's and its own folded names (two artists' "Greatest Hits" stay apart).
+    static func albumKey(foldedArtist: String, foldedAlbum: String) -> String { foldedArtist + "\u{1F}" + foldedAlbum }
 
     func artistIndex(of key: String) -> Int32? { artistIndexByKey[key] }
     func albumIndex(of key: String) -> Int32? { albumIndexByKey[key] }

@@ -14,23 +14,20 @@ import SyncProtocol
 public final class TasteService {
     public let store: LibraryStore
     public private(set) var model: TasteModel
-    /// The catalog's tracks, in catalog order (as the store lists them).
-    public let tracks: [AnalysedTrack]
-    private let positionByPath: [String: Int]
     /// Examples learned since the state was last saved.
     private var unsaved = 0
 
     /// Loads the library's tracks and the stored model (a missing or outdated one starts fresh), then
-    /// learns what the log holds that the model has not seen.
+    /// learns what the log holds that the model has not seen. Only the catalog is kept (a track's path and
+    /// full analysis are read again when asked for: at 100,000 tracks, keeping them cost 40 MiB).
     public init(store: LibraryStore) throws {
         self.store = store
-        tracks = try store.analysedTracks()
-        var paths = [String: Int](minimumCapacity: tracks.count)
-        for (position, track) in tracks.enumerated() { paths[track.path] = position }
-        positionByPath = paths
-        let catalog = Catalog(tracks.map {
-            CatalogTrack(id: $0.id, title: $0.title, artist: $0.artist, album: $0.album, genre: $0.genre, features: $0.features)
-        })
+        var tracks: [CatalogTrack] = []
+        try store.forEachAnalysedTrack {
+            tracks.append(CatalogTrack(id: $0.id, title: $0.title, artist: $0.artist, album: $0.album, genre: $0.genre,
+                                       features: $0.features))
+        }
+        let catalog = Catalog(tracks)
         var state = TasteState()
         if let stored = try store.tasteState(), stored.version == TasteState.currentVersion,
            let decoded = try? JSONDecoder().decode(TasteState.self, from: stored.json) {
@@ -51,12 +48,13 @@ public final class TasteService {
 
     public var catalog: Catalog { model.catalog }
 
-    public func track(atPath path: String) -> AnalysedTrack? { positionByPath[path].map { tracks[$0] } }
+    /// A present track with its path and analysis, read from the store.
+    public func track(atPath path: String) throws -> AnalysedTrack? { try store.analysedTrack(path: path) }
 
-    public func track(id: Int64) -> AnalysedTrack? { catalog.position(of: id).map { tracks[$0] } }
+    public func track(id: Int64) throws -> AnalysedTrack? { try store.analysedTrack(id: id) }
 
     /// How many tracks have an analysis.
-    public var analysedCount: Int { tracks.count { $0.features != nil } }
+    public var analysedCount: Int { catalog.analysedCount }
 
     /// Learns every log item after the model's mark, in order. Returns how many it learned from.
     @discardableResult
@@ -122,7 +120,7 @@ public final class TasteService {
     /// The catalog positions of a radio's seed: the track, its album or its artist.
     public func seedPositions(of id: Int64, scope: RadioScope) -> [Int] {
         guard let position = catalog.position(of: id) else { return [] }
-        let seed = tracks[position]
+        let tracks = catalog.tracks, seed = tracks[position]
         switch scope {
         case .track: return [position]
         case .album: return tracks.indices.filter { tracks[$0].album == seed.album && tracks[$0].artist == seed.artist }
@@ -131,7 +129,7 @@ public final class TasteService {
     }
 
     public func radioSeed(of id: Int64, scope: RadioScope) -> RadioSeed? {
-        guard let track = track(id: id) else { return nil }
+        guard let track = catalog.position(of: id).map({ catalog.tracks[$0] }) else { return nil }
         let name = switch scope {
         case .track: "“\(track.title)”"
         case .album: "the album “\(track.album ?? track.title)”"

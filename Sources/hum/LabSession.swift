@@ -57,14 +57,14 @@ final class LabSession {
         case "smart": mode = .smart
         case "shuffle": mode = .shuffle
         case "radio":
-            guard let seedPath = request["seed"] as? String, let seed = Self.resolve(seedPath, in: service),
+            guard let seedPath = request["seed"] as? String, let seed = try Self.resolve(seedPath, in: service),
                   let radio = service.radioSeed(of: seed, scope: RadioScope(rawValue: request["scope"] as? String ?? "track") ?? .track)
             else { throw LabError("radio needs \"seed\": the path of an analysed track in the library") }
             mode = .radio(radio)
         case let other: throw LabError("unknown mode \"\(other)\": smart, shuffle or radio")
         }
         guard let pick = try service.pick(mode: mode, context: context(at: at), rules: rules, using: &random),
-              let track = service.track(id: pick.trackID) else {
+              let track = try service.track(id: pick.trackID) else {
             throw LabError("nothing to pick: the library is empty or every track is disliked")
         }
         return Self.encode(Self.answer(pick.explanation, path: track.path, count: 5))
@@ -72,7 +72,7 @@ final class LabSession {
 
     private func feedback(_ request: [String: Any]) throws -> String {
         let at = try instant(request)
-        guard let path = request["track"] as? String, let id = Self.resolve(path, in: service) else {
+        guard let path = request["track"] as? String, let id = try Self.resolve(path, in: service) else {
             throw LabError("\"track\" must be the path of a track in the library")
         }
         guard try store.collectsHistory() else { throw LabError("collect_history is off: nothing is recorded or learned") }
@@ -83,7 +83,7 @@ final class LabSession {
         switch request["event"] as? String {
         case "complete", "skip":
             let complete = request["event"] as? String == "complete"
-            let duration = service.track(id: id)?.features?.duration
+            let duration = try service.track(id: id)?.features?.duration
             token += 1
             let heard = complete ? max(position, duration ?? position) : position
             let local = ListeningContext(at: at - heard, utcOffsetMinutes: utcOffsetMinutes)
@@ -119,7 +119,7 @@ final class LabSession {
 
     private func why(_ request: [String: Any]) throws -> String {
         let at = try instant(request)
-        guard let path = request["track"] as? String, let id = Self.resolve(path, in: service),
+        guard let path = request["track"] as? String, let id = try Self.resolve(path, in: service),
               let explanation = service.model.explain(trackID: id, context: context(at: at)) else {
             throw LabError("\"track\" must be the path of a track in the library")
         }
@@ -158,10 +158,10 @@ final class LabSession {
     static func error(_ message: String) -> String { encode(["error": message]) }
 
     /// A track given as a path (absolute, or relative to the working folder) or as a library id.
-    static func resolve(_ text: String, in service: TasteService) -> Int64? {
-        if let id = Int64(text), service.track(id: id) != nil { return id }
+    static func resolve(_ text: String, in service: TasteService) throws -> Int64? {
+        if let id = Int64(text), try service.track(id: id) != nil { return id }
         let absolute = text.hasPrefix("/") ? text : FileManager.default.currentDirectoryPath + "/" + text
-        return service.track(atPath: (absolute as NSString).standardizingPath)?.id ?? service.track(atPath: text)?.id
+        return try service.track(atPath: (absolute as NSString).standardizingPath)?.id ?? service.track(atPath: text)?.id
     }
 
     static func parseInstant(_ text: String) -> Double? {

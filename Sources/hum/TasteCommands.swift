@@ -92,7 +92,7 @@ struct Why: ParsableCommand {
                 throw ExitCode.failure
             }
             id = last.trackID
-        } else if let found = LabSession.resolve(track ?? "", in: service) {
+        } else if let found = try LabSession.resolve(track ?? "", in: service) {
             id = found
         } else {
             printError("\(track ?? ""): not in the library")
@@ -106,7 +106,7 @@ struct Why: ParsableCommand {
         let context = ListeningContext(at: when, utcOffsetMinutes: TimeZone.current.secondsFromGMT() / 60,
                                        previousTrackID: nil)
         guard let explanation = service.model.explain(trackID: id, context: context),
-              let track = service.track(id: id) else { throw ExitCode.failure }
+              let track = try service.track(id: id) else { throw ExitCode.failure }
         if json {
             writeOut(LabSession.encode(LabSession.answer(explanation, path: track.path, count: count)) + "\n")
             return
@@ -178,7 +178,7 @@ struct TasteCommand: ParsableCommand {
         switch action {
         case "show":
             let model = service.model
-            writeOut("learned from \(model.state.examples) examples; \(service.analysedCount) of \(service.tracks.count) tracks analysed\n")
+            writeOut("learned from \(model.state.examples) examples; \(service.analysedCount) of \(service.catalog.count) tracks analysed\n")
             writeOut(String(format: "baseline %+.3f\n", model.state.bias))
             for feature in TasteFeature.all {
                 let weight = model.weight(of: feature)

@@ -34,7 +34,7 @@ struct TasteExplainerTests {
         let service = try TasteService(store: try LibraryStore(path: library))
         let instant = try #require(ISO8601DateFormatter().date(from: at)).timeIntervalSince1970
         let explainer = TasteExplainer(model: service.model, analysed: 1, now: { instant }, utcOffsetMinutes: 0)
-        let track = try #require(service.track(atPath: music + "/0.ogg"))
+        let track = try #require(try service.track(atPath: music + "/0.ogg"))
         let panel = explainer.explain(TrackRow(id: track.id, path: track.path, title: track.title, artist: track.artist, album: ""),
                                       source: "smart")
         let cli = why.stdout.split(separator: "\n").map(String.init)
