@@ -148,16 +148,19 @@ public struct ActiveFilter: Sendable {
 }
 
 /// An artist of the tree with their albums, each album a run of library positions.
+/// An artist of the tree. Its positions, and each album's, are slices of the one array the tree was
+/// grouped from: regrouping 37,000 filtered tracks allocates per artist, not per album and track list.
 public struct ArtistNode: Sendable, Equatable {
     public var name: String
     public var albums: [AlbumNode]
-    public var positions: [Int] { albums.flatMap(\.positions) }
+    /// Its albums' positions, in order.
+    public var positions: ArraySlice<Int>
 }
 
 public struct AlbumNode: Sendable, Equatable {
     public var title: String
     public var year: Int?
-    public var positions: [Int]
+    public var positions: ArraySlice<Int>
 }
 
 /// One row of the tree as shown: an artist, or an album of an expanded artist.

@@ -164,33 +164,35 @@ extension AppState {
     static func group(_ index: LibraryIndex, positions: [Int]) -> [ArtistNode] {
         var artists: [ArtistNode] = []
         var albums: [AlbumNode] = []
-        var run: [Int] = []
-        var artist: Int32 = -1, album: Int32 = -1
+        var artistStart = 0, albumStart = 0
         let tracks = index.tracks
-        func closeAlbum() {
-            guard let first = run.first else { return }
-            albums.append(AlbumNode(title: LibraryIndex.albumTitle(tracks[first]), year: tracks[first].year, positions: run))
-            run = []
+        func closeAlbum(at end: Int) {
+            guard albumStart < end else { return }
+            let first = tracks[positions[albumStart]]
+            albums.append(AlbumNode(title: LibraryIndex.albumTitle(first), year: first.year, positions: positions[albumStart..<end]))
+            albumStart = end
         }
-        func closeArtist() {
-            closeAlbum()
-            guard let first = albums.first?.positions.first else { return }
-            artists.append(ArtistNode(name: LibraryIndex.artistName(tracks[first]), albums: albums))
+        func closeArtist(at end: Int) {
+            closeAlbum(at: end)
+            guard artistStart < end else { return }
+            artists.append(ArtistNode(name: LibraryIndex.artistName(tracks[positions[artistStart]]), albums: albums,
+                                      positions: positions[artistStart..<end]))
             albums = []
+            artistStart = end
         }
-        for position in positions {
+        var artist: Int32 = -1, album: Int32 = -1
+        for (offset, position) in positions.enumerated() {
             let a = index.artistOrdinal[position], b = index.albumOrdinal[position]
             if a != artist {
-                closeArtist()
+                closeArtist(at: offset)
                 artist = a
                 album = b
             } else if b != album {
-                closeAlbum()
+                closeAlbum(at: offset)
                 album = b
             }
-            run.append(position)
         }
-        closeArtist()
+        closeArtist(at: positions.count)
         return artists
     }
 
@@ -217,8 +219,8 @@ extension AppState {
     public func selectedTreePositions() -> [Int] {
         guard libraryView.rows.indices.contains(libraryView.treeCursor.index) else { return [] }
         switch libraryView.rows[libraryView.treeCursor.index] {
-        case .artist(let a): return libraryView.artists[a].positions
-        case .album(let a, let b): return libraryView.artists[a].albums[b].positions
+        case .artist(let a): return Array(libraryView.artists[a].positions)
+        case .album(let a, let b): return Array(libraryView.artists[a].albums[b].positions)
         }
     }
 
