@@ -86,6 +86,8 @@ public struct LibraryIndex: Sendable {
     /// these numbers instead of the names makes that a few milliseconds for 100,000 tracks.
     public private(set) var artistOrdinal: [Int32]
     public private(set) var albumOrdinal: [Int32]
+    /// The tree of every track, grouped once: clearing the filter shows it again without regrouping 100,000.
+    public private(set) var wholeTree: [ArtistNode] = []
 
     public init(tracks: [TrackRow]) {
         self.tracks = tracks
@@ -118,6 +120,7 @@ public struct LibraryIndex: Sendable {
             positionOfID = []
             positionByID = positions
         }
+        wholeTree = AppState.group(self, positions: Array(tracks.indices))
     }
 
     public func track(id: Int64) -> TrackRow? { position(of: id).map { tracks[$0] } }

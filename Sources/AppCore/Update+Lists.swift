@@ -148,7 +148,7 @@ extension AppState {
     /// the cursor on the artist it was on when that artist is still there.
     mutating func rebuildViews() {
         let selectedArtist = selectedTreeArtist()?.name
-        libraryView.artists = Self.group(library, positions: visiblePositions)
+        libraryView.artists = filter.visible.map { Self.group(library, positions: $0) } ?? library.wholeTree
         rebuildTreeRows()
         if let selectedArtist, let row = libraryView.rows.firstIndex(of: .artist(libraryView.artists.firstIndex { $0.name == selectedArtist } ?? -1)) {
             libraryView.treeCursor.index = row
@@ -181,8 +181,10 @@ extension AppState {
             artistStart = end
         }
         var artist: Int32 = -1, album: Int32 = -1
+        // Read through locals: the index's arrays are not retained and released for every track.
+        let artistOrdinal = index.artistOrdinal, albumOrdinal = index.albumOrdinal
         for (offset, position) in positions.enumerated() {
-            let a = index.artistOrdinal[position], b = index.albumOrdinal[position]
+            let a = artistOrdinal[position], b = albumOrdinal[position]
             if a != artist {
                 closeArtist(at: offset)
                 artist = a
