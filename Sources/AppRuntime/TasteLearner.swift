@@ -102,7 +102,9 @@ final class TasteLearner: @unchecked Sendable {
             let reloadEvery = Self.reloadEvery
             do {
                 _ = try LibraryAnalyzer().run(store: store, threads: 1, progress: { done, total in
-                    post(.analysisProgress(done: done, total: total))
+                    // The bar shows a whole percentage: a message per track (a hundred a second on
+                    // short files) would render the screen as often for nothing.
+                    if Self.percentChanges(done: done, total: total) { post(.analysisProgress(done: done, total: total)) }
                     if done % reloadEvery == 0 || done == total { self.queue.async { try? self.reload() } }
                 }, shouldStop: { self.stopped.load(ordering: .relaxed) })
             } catch {
@@ -111,6 +113,12 @@ final class TasteLearner: @unchecked Sendable {
         }
         thread.name = "hum.analysis"
         thread.start()
+    }
+
+    /// Whether the `done`th track of `total` moves the whole percentage the bar shows (or ends the work).
+    static func percentChanges(done: Int, total: Int) -> Bool {
+        guard total > 0, done < total else { return true }
+        return done * 100 / total != (done - 1) * 100 / total
     }
 
     /// Tracks analysed between two reloads of the model's catalog.
