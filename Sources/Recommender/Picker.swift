@@ -109,26 +109,32 @@ extension TasteModel {
     public func suggestions(count: Int, context: ListeningContext, candidates: [Int]? = nil,
                             rules: PickRules = PickRules()) -> [Pick] {
         let lookups = lookups(for: context)
-        var values = [Double](repeating: 0, count: TasteFeature.count)
-        var scored: [(position: Int, score: Double)] = []
+        let artistOf = catalog.artistOf
+        // One pass keeping each artist's best track (the first of equal scores), then the best of those:
+        // what sorting every score and taking one track an artist would give, without the sort of
+        // 100,000 scores (it was half the cost, ~40 ms on the interface's thread at each track change).
+        var bestOfArtist = [(position: Int, score: Double)?](repeating: nil, count: catalog.artistKeys.count)
+        var unknownArtist: [(position: Int, score: Double)] = []  // each its own artist
         currentWeights.withUnsafeBufferPointer { weights in
-            for position in candidates ?? Array(0..<catalog.count) {
+            func consider(_ position: Int) {
                 let facts = lookups.facts(position)
-                if facts.opinion == -1 || context.at - facts.lastHeardAt < rules.repeatHours * 3600 { continue }
-                scored.append((position, score(at: position, lookups: lookups, weights: weights, bias: state.bias)))
+                if facts.opinion == -1 || context.at - facts.lastHeardAt < rules.repeatHours * 3600 { return }
+                let score = score(at: position, lookups: lookups, weights: weights, bias: state.bias)
+                let artist = Int(artistOf[position])
+                if artist < 0 { return unknownArtist.append((position, score)) }
+                if let best = bestOfArtist[artist], best.score >= score { return }
+                bestOfArtist[artist] = (position, score)
             }
+            if let candidates { candidates.forEach(consider) } else { (0..<catalog.count).forEach(consider) }
         }
-        scored.sort { $0.score > $1.score }
-        var artists = Set<String>()
-        var picks: [Pick] = []
-        for (position, _) in scored where picks.count < count {
-            guard artists.insert(catalog.artistKey(position) ?? "\(position)").inserted else { continue }
+        let ranked = (bestOfArtist.compactMap { $0 } + unknownArtist)
+            .sorted { $0.score != $1.score ? $0.score > $1.score : $0.position < $1.position }
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        return ranked.prefix(count).map { position, _ in
             featureValues(at: position, lookups: lookups, into: &values)
-            picks.append(Pick(trackID: catalog.tracks[position].id, position: position,
-                              explanation: explanation(at: position, context: context, mode: "smart", seed: nil,
-                                                       values: values)))
+            return Pick(trackID: catalog.tracks[position].id, position: position,
+                        explanation: explanation(at: position, context: context, mode: "smart", seed: nil, values: values))
         }
-        return picks
     }
 
     /// One draw of the weights from the posterior: mean + exploration × N(0, 1/precision) for the learned

@@ -105,6 +105,52 @@ let monday9am = ListeningContext(at: 1_795_000_000, localHour: 9, weekday: 1)
         }
     }
 
+    @Test func upNextIsTheBestScoringTrackOfEachOfTheBestArtistsNoneDislikedOrJustHeard() throws {
+        // The reference: score every track written down, sort, take the first of each artist in turn.
+        let catalog = makeCatalog(artists: 30, perArtist: 20, seed: 8)
+        var model = TasteModel(catalog: catalog)
+        var random = SeededRandom(seed: 4)
+        var at = monday9am.at
+        for step in 0..<60 {
+            let context = ListeningContext(at: at, localHour: 21, weekday: 5)
+            let track = catalog.tracks[Int.random(in: 0..<catalog.count, using: &random)]
+            let kinds: [Feedback.Kind] = [.complete, .like, .skip, .dislike]
+            model.learn(Feedback(trackID: track.id, kind: kinds[step % kinds.count], context: context))
+            at += 240
+        }
+        let context = ListeningContext(at: at, localHour: 21, weekday: 5)
+        let lookups = model.lookups(for: context)
+        var values = [Double](repeating: 0, count: TasteFeature.count)
+        var scored: [(position: Int, score: Double)] = []
+        for position in 0..<catalog.count {
+            let facts = lookups.facts(position)
+            guard facts.opinion != -1, at - facts.lastHeardAt >= 12 * 3600 else { continue }
+            model.featureValues(at: position, lookups: lookups, into: &values)
+            scored.append((position, TasteModel.score(values, weights: model.currentWeights, bias: model.state.bias)))
+        }
+        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.position < $1.position }
+        var artists = Set<Int32>(), expected: [Int] = []
+        for (position, _) in scored where expected.count < 7 && artists.insert(catalog.artistOf[position]).inserted {
+            expected.append(position)
+        }
+        let suggestions = model.suggestions(count: 7, context: context)
+        #expect(suggestions.map(\.position) == expected)
+        #expect(Set(suggestions.map { catalog.artistOf[$0.position] }).count == 7, "one track an artist")
+        // Heard and disliked tracks (60 listens above) are never suggested.
+        let excluded = Set(scored.map(\.position))
+        #expect(suggestions.allSatisfy { excluded.contains($0.position) })
+        #expect(excluded.count < catalog.count, "the history excluded some tracks")
+        // Among candidates only, the same rule.
+        let pool = Array(stride(from: 0, to: catalog.count, by: 3))
+        let inPool = model.suggestions(count: 3, context: context, candidates: pool).map(\.position)
+        var poolArtists = Set<Int32>(), poolExpected: [Int] = []
+        for (position, _) in scored where position % 3 == 0 && poolExpected.count < 3
+            && poolArtists.insert(catalog.artistOf[position]).inserted {
+            poolExpected.append(position)
+        }
+        #expect(inPool == poolExpected)
+    }
+
     private func pickValues(_ model: TasteModel, _ pick: Pick, _ context: ListeningContext) -> [Double] {
         var values = [Double](repeating: 0, count: TasteFeature.count)
         model.featureValues(at: pick.position, context: context, into: &values)
