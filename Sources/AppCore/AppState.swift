@@ -400,8 +400,9 @@ public protocol ExplanationProvider: Sendable {
     /// Smart shuffle's choice among `candidates` (an index into it), after `previous`, deterministic for
     /// `seed`; nil to fall back to plain shuffle.
     func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int?
-    /// "Up next": the ids of up to `count` library tracks the model would play after `previous`.
-    func suggestions(count: Int, after previous: TrackRow?) -> [Int64]
+    /// "Up next": the ids of up to `count` library tracks the model would play after `previous`, none of
+    /// `excluded` (what is queued already).
+    func suggestions(count: Int, after previous: TrackRow?, excluding excluded: Set<Int64>) -> [Int64]
     /// Why smart modes are plain shuffle now, when they are (no model yet, personalization off).
     var unavailableReason: String { get }
 }
@@ -409,7 +410,7 @@ public protocol ExplanationProvider: Sendable {
 extension ExplanationProvider {
     public var learns: Bool { false }
     public func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? { nil }
-    public func suggestions(count: Int, after previous: TrackRow?) -> [Int64] { [] }
+    public func suggestions(count: Int, after previous: TrackRow?, excluding excluded: Set<Int64>) -> [Int64] { [] }
     public var unavailableReason: String { "no taste model yet" }
 }
 

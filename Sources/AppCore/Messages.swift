@@ -27,6 +27,8 @@ public enum Message: Sendable {
     case tasteChanged(any ExplanationProvider)
     /// A radio's tracks, chosen by the taste model around `name`.
     case radioReady(name: String, trackIDs: [Int64])
+    /// The taste model's "up next" after the track `after` (`Effect.suggest`'s answer).
+    case suggestionsReady(after: Int64?, trackIDs: [Int64])
     /// The background analysis analysed `done` of `total` tracks.
     case analysisProgress(done: Int, total: Int)
     /// A line for the status bar: what an effect did, or why it failed.
@@ -72,6 +74,10 @@ public enum Effect: Sendable, Equatable {
     case setOpinion(Opinion, trackID: Int64)
     case sendFeedback(TasteFeedback, trackID: Int64)
     case startRadio(RadioScope, seedTrackID: Int64)
+    /// Ask the taste model (`explainer`) for `AppState.suggestionCount` "up next" tracks after `after`,
+    /// none of `excluding` (the queue's), off this thread: ranking a large library takes tens of
+    /// milliseconds, too long for a keystroke to wait behind.
+    case suggest(after: TrackRow?, excluding: Set<Int64>)
     case applyTheme(String)
     case setSetting(key: String, value: String)
     case setPrivateSession(Bool)

@@ -187,10 +187,19 @@ extension AppState {
     }
 
     /// Asks the taste model what it would play after the current track, leaving out what is queued.
-    mutating func refreshSuggestions() {
-        let queued = Set(queue.entries.map(\.track.id))
-        suggestions = explainer.suggestions(count: AppState.suggestionCount + queued.count, after: queue.currentEntry?.track)
-            .filter { !queued.contains($0) }.prefix(AppState.suggestionCount).compactMap { library.track(id: $0) }
+    /// Asks for fresh "up next" suggestions after the track playing (shown when they come back).
+    mutating func refreshSuggestions() -> [Effect] {
+        guard explainer.learns else {
+            suggestions = []
+            return []
+        }
+        return [.suggest(after: queue.currentEntry?.track, excluding: Set(queue.entries.map(\.track.id)))]
+    }
+
+    /// The model's answer to `refreshSuggestions`, unless another track has started since.
+    mutating func showSuggestions(after: Int64?, trackIDs: [Int64]) {
+        guard after == queue.currentEntry?.track.id else { return }
+        suggestions = trackIDs.prefix(AppState.suggestionCount).compactMap { library.track(id: $0) }
     }
 
     /// What the playing track was chosen from, as the "why" panel says it.
@@ -239,8 +248,7 @@ extension AppState {
             if message?.isError == false { message = nil }
             upcomingID = nil
             whyLines = explainer.explain(queue.entries[index].track, source: playSourceName)
-            refreshSuggestions()
-            return upcomingChanged()
+            return refreshSuggestions() + upcomingChanged()
         case .progressed(let id, let position, let duration):
             guard queue.currentEntry?.id == id else { return [] }
             player.position = position

@@ -74,6 +74,9 @@ extension AppState {
         case .explanation(let lines):
             whyLines = lines
             return []
+        case .suggestionsReady(let after, let ids):
+            showSuggestions(after: after, trackIDs: ids)
+            return []
         case .analysisProgress(let done, let total):
             analysis = (done, total)
             return []
@@ -82,8 +85,7 @@ extension AppState {
             if let entry = queue.currentEntry {
                 whyLines = explainer.explain(entry.track, source: playSourceName)
             }
-            refreshSuggestions()
-            return upcomingChanged()
+            return refreshSuggestions() + upcomingChanged()
         case .radioReady(let name, let ids):
             let tracks = ids.compactMap { library.track(id: $0) }
             guard !tracks.isEmpty else {

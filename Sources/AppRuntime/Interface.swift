@@ -290,6 +290,8 @@ final class InterfaceSession {
             taste.logChanged()
         case .startRadio(let kind, let seed):
             taste.radio(kind, seed: seed)
+        case .suggest(let previous, let excluded):
+            taste.suggest(count: AppState.suggestionCount, after: previous, excluding: excluded, by: state.explainer)
         case .sendFeedback(let feedback, let trackID):
             let kind: ListeningEvent.Kind = switch feedback {
             case .moreLikeThis: .moreLikeThis

@@ -47,9 +47,11 @@ struct TasteExplainer: ExplanationProvider {
         return positions.firstIndex(of: pick.position)
     }
 
-    func suggestions(count: Int, after previous: TrackRow?) -> [Int64] {
+    func suggestions(count: Int, after previous: TrackRow?, excluding excluded: Set<Int64>) -> [Int64] {
         let context = ListeningContext(at: now(), utcOffsetMinutes: utcOffsetMinutes, previousTrackID: previous?.id)
-        return model.suggestions(count: count, context: context).map(\.trackID)
+        let catalog = model.catalog
+        let candidates = excluded.isEmpty ? nil : (0..<catalog.count).filter { !excluded.contains(catalog.tracks[$0].id) }
+        return model.suggestions(count: count, context: context, candidates: candidates).map(\.trackID)
     }
 }
 
@@ -154,6 +156,22 @@ final class TasteLearner: @unchecked Sendable {
             if let service { publish(service) } else if !personalization { post(.tasteChanged(PersonalizationOff())) }
         }
     }
+
+    /// "Up next" after `previous` by `explainer` (the interface's snapshot of the model), answered with
+    /// `suggestionsReady`. On a queue of its own, not behind a reload of the model; a request still
+    /// waiting when a newer one comes is dropped, since only the newest is shown.
+    func suggest(count: Int, after previous: TrackRow?, excluding excluded: Set<Int64>, by explainer: any ExplanationProvider) {
+        pendingSuggestion.withLock { $0 = (count, previous, excluded, explainer) }
+        suggestionQueue.async { [self] in
+            guard let job = pendingSuggestion.withLock({ pending in defer { pending = nil }; return pending }) else { return }
+            post(.suggestionsReady(after: job.previous?.id,
+                                   trackIDs: job.explainer.suggestions(count: job.count, after: job.previous, excluding: job.excluded)))
+        }
+    }
+
+    private let suggestionQueue = DispatchQueue(label: "hum.suggestions", qos: .utility)
+    private let pendingSuggestion = Mutex<(count: Int, previous: TrackRow?, excluded: Set<Int64>,
+                                           explainer: any ExplanationProvider)?>(nil)
 
     /// A radio around `seed` (its track, album or artist): `count` picks, each chosen with the rules as if
     /// the ones before had played, sent to the interface as one queue. The picks are kept with their reasons.

@@ -302,7 +302,17 @@ struct UpdateTests {
         func pickNext(among candidates: [TrackRow], after previous: TrackRow?, seed: UInt64) -> Int? {
             candidates.indices.max { candidates[$0].id < candidates[$1].id }
         }
-        func suggestions(count: Int, after previous: TrackRow?) -> [Int64] { Array([12, 11, 10, 9, 8, 7].prefix(count)) }
+        func suggestions(count: Int, after previous: TrackRow?, excluding excluded: Set<Int64>) -> [Int64] {
+            Array([12, 11, 10, 9, 8, 7].filter { !excluded.contains($0) }.prefix(count))
+        }
+    }
+
+    /// What the runtime does with `Effect.suggest`: asks the state's model, and answers.
+    func answerSuggestions(_ state: inout AppState, _ effects: [Effect]) {
+        for case .suggest(let previous, let excluded) in effects {
+            _ = state.handle(.suggestionsReady(after: previous?.id, trackIDs: state.explainer.suggestions(
+                count: AppState.suggestionCount, after: previous, excluding: excluded)))
+        }
     }
 
     @Test("Radio asks the runtime for tracks around the playing one and plays them; suggestions leave out what is queued")
@@ -312,7 +322,14 @@ struct UpdateTests {
         #expect(state.message?.text.contains("no taste model yet") == true)
         _ = state.handle(.tasteChanged(PrefersHighIDs()))
         _ = state.handle(.key(.enter))  // Alpha: tracks 1–8
-        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        let started = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        // Asked for off the interface's thread: nothing shown until the answer comes.
+        #expect(started.contains(.suggest(after: state.queue.entries[0].track, excluding: Set(1...8))))
+        #expect(state.suggestions.isEmpty)
+        // An answer about another track (one started since) is not shown.
+        _ = state.handle(.suggestionsReady(after: 99, trackIDs: [5]))
+        #expect(state.suggestions.isEmpty)
+        answerSuggestions(&state, started)
         // 8 is queued already: the three suggestions are 12, 11 and 10.
         #expect(state.suggestions.map(\.id) == [12, 11, 10])
         #expect(state.handle(.command(.radio(.album))) == [.startRadio(.album, seedTrackID: 1)])
@@ -321,7 +338,7 @@ struct UpdateTests {
         guard case .startPlayback(let window, _) = effects.first else { Issue.record("radio did not play: \(effects)"); return }
         #expect(window.first?.track.id == 9)
         #expect(state.message?.text.contains("radio: 2 tracks like the album") == true)
-        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60)))
+        answerSuggestions(&state, state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 60))))
         _ = state.handle(.command(.enqueueSuggestions))
         #expect(state.queue.entries.map(\.track.id) == [9, 12, 11, 8, 10])
     }
