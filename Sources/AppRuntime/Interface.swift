@@ -202,20 +202,15 @@ final class InterfaceSession {
         taste.start(analyse: value("analyze_in_background") == "on")
         sync.start()
 
-        var drawn: CellGrid?
         var onlyTicked = false
         while !state.quitting {
-            if onlyTicked, var grid = drawn {
-                // Only the clock moved (the track's second changed): redraw and compare the bar alone.
-                Screen.renderNowPlaying(state, theme: theme, into: &grid)
-                terminal.draw(grid, cursor: Screen.cursor(state), onlyRows: Screen.nowPlayingRows(rows: state.rows))
-                drawn = grid
-            } else {
+            // Only the clock moved (the track's second changed): render, compare and draw the bar alone.
+            let barDrawn = onlyTicked && Screen.renderNowPlaying(state, theme: theme).map {
+                terminal.draw(rows: $0, from: Screen.nowPlayingRows(rows: state.rows).lowerBound, cursor: Screen.cursor(state))
+            } == true
+            if !barDrawn {
                 let grid = Screen.render(state, theme: theme)
-                if grid != drawn {
-                    terminal.draw(grid, cursor: Screen.cursor(state))
-                    drawn = grid
-                }
+                if grid != terminal.lastGrid { terminal.draw(grid, cursor: Screen.cursor(state)) }
             }
             var messages: [Message] = terminal.wait(timeout: nil, wake: inbox.wake).map { event in
                 switch event {

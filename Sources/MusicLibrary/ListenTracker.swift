@@ -40,8 +40,10 @@ public struct ListenTracker: Sendable {
         }
     }
 
-    /// Progress is saved at most this often: the most a killed hum loses of a listen.
-    public static let progressSaveInterval = 1.0
+    /// Progress is saved with each `progressed` event, which the engine sends once per second heard, but
+    /// never more often than this (a source that sends more is not written more). A killed hum so loses
+    /// at most the last second of a listen, and the engine's ~0.2 s of lateness.
+    public static let progressSaveInterval = 0.5
 
     private struct OpenListen: Sendable {
         var token: Int

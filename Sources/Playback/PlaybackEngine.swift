@@ -18,7 +18,8 @@ import Synchronization
 ///
 /// The threads keep the engine alive: call `shutdown()` when done (it also finalises a WAV output).
 public final class PlaybackEngine: Sendable {
-    /// How often `progressed` events are sent while playing (5 Hz: a smooth clock, no flood).
+    /// How often the event thread looks at the position while playing; `progressed` goes out when the
+    /// heard position reaches a new whole second, so within this of the second's start.
     public static let progressInterval = 0.2
 
     /// Tuning of the decode → output pipe.

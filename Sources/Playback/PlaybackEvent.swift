@@ -3,7 +3,8 @@
 public enum PlaybackEvent: Sendable, Equatable {
     /// The track's first audio reached the output.
     case started(PlaybackItem, queueIndex: Int, duration: Double?)
-    /// Where playback is; sent a few times a second while playing (see `PlaybackEngine.progressInterval`).
+    /// Where playback is; sent once per whole second of the track heard, within
+    /// `PlaybackEngine.progressInterval` of it.
     case progressed(PlaybackItem, position: Double, duration: Double?)
     /// The track played to its end.
     case finished(PlaybackItem, position: Double)

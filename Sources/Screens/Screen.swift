@@ -38,17 +38,14 @@ public enum Screen {
     /// The rows the now-playing bar occupies: when only the clock moved, only these need comparing.
     public static func nowPlayingRows(rows: Int) -> Range<Int> { max(0, rows - 3)..<max(0, rows - 1) }
 
-    /// Redraws only the now-playing bar of `grid` (a screen `render` drew from an earlier state): what a
-    /// tick of the clock changes, at a fraction of the cost of the whole screen.
-    public static func renderNowPlaying(_ state: AppState, theme: Theme, into grid: inout CellGrid) {
-        guard !state.isTooSmall, grid.rows == state.rows, grid.columns == state.columns else {
-            grid = render(state, theme: theme)
-            return
-        }
+    /// The now-playing bar alone, as a grid of its rows (`nowPlayingRows`): what a tick of the clock
+    /// changes, drawn without the rest of the screen. Nil when the screen is too small to show it.
+    public static func renderNowPlaying(_ state: AppState, theme: Theme) -> CellGrid? {
+        guard !state.isTooSmall else { return nil }
         let rows = nowPlayingRows(rows: state.rows)
-        var canvas = Canvas(grid: grid, theme: theme)
-        NowPlayingBar.draw(&canvas, state: state, in: Rect(row: rows.lowerBound, column: 0, height: rows.count, width: state.columns))
-        grid = canvas.grid
+        var canvas = Canvas(grid: CellGrid(rows: rows.count, columns: state.columns, fill: Cell(style: theme[.text])), theme: theme)
+        NowPlayingBar.draw(&canvas, state: state, in: Rect(row: 0, column: 0, height: rows.count, width: state.columns))
+        return canvas.grid
     }
 
     /// Where the terminal's cursor goes: in the command line while one is open, else hidden.

@@ -69,7 +69,7 @@ public final class NcursesTerminal {
     private var pairs: [Int64: Int32] = [:]
     private var nextPair: Int32 = 1
     /// The grid on screen; nil when everything must be drawn again.
-    private var lastGrid: CellGrid?
+    public private(set) var lastGrid: CellGrid?
     private var clearNext = false
     private var cursorShown = false
     private var inputClosed = false
@@ -207,25 +207,54 @@ public final class NcursesTerminal {
 
     /// Hands ncurses only the cells that changed: ncurses diffs again against what it believes is on
     /// screen, but building its window from the whole grid every frame would cost the same as a redraw.
-    public func draw(_ grid: CellGrid, cursor: (row: Int, column: Int)?, onlyRows: Range<Int>? = nil) {
+    public func draw(_ grid: CellGrid, cursor: (row: Int, column: Int)?) {
         guard !ended else { return }
         let screen = hum_stdscr()
-        let diff = GridDiff(from: lastGrid, to: grid, onlyRows: onlyRows)
+        let diff = GridDiff(from: lastGrid, to: grid)
         if diff.isFullRedraw { werase(screen) } // what the grid does not cover is blank, not stale
         if clearNext {
             clearok(screen, true)
             clearNext = false
         }
         let (height, width) = (Int(hum_lines()), Int(hum_cols()))
-        for run in diff.runs where run.row < height {
+        drawRuns(diff.runs, of: grid, from: 0, height: height, width: width)
+        lastGrid = grid
+        place(cursor, height: height, width: width)
+    }
+
+    /// Draws `part` over the rows from `row` of the screen last drawn, comparing only those rows, and
+    /// keeps the rest as it is: a tick of the clock costs the bar's cells, not a copy and a comparison of
+    /// the whole screen. False (nothing drawn) when there is no such screen: draw a whole one instead.
+    public func draw(rows part: CellGrid, from row: Int, cursor: (row: Int, column: Int)?) -> Bool {
+        guard !ended, var grid = lastGrid, part.columns == grid.columns, row >= 0, row + part.rows <= grid.rows else {
+            return false
+        }
+        lastGrid = nil // the only other reference: the rows below are changed in place, not copied
+        let range = row..<(row + part.rows)
+        let diff = GridDiff(from: grid.rows(range), to: part)
+        grid.replaceRows(from: row, with: part)
+        let (height, width) = (Int(hum_lines()), Int(hum_cols()))
+        drawRuns(diff.runs, of: part, from: row, height: height, width: width)
+        lastGrid = grid
+        place(cursor, height: height, width: width)
+        return true
+    }
+
+    /// Draws the cells of `runs`, a diff of `grid`, whose first row is the screen's row `top`.
+    private func drawRuns(_ runs: [GridDiff.Run], of grid: CellGrid, from top: Int, height: Int, width: Int) {
+        for run in runs where top + run.row < height {
             for (offset, cell) in run.cells.enumerated() where !cell.isContinuation {
                 let column = run.column + offset
                 guard column < width else { break }
                 let wide = column + 1 < grid.columns && grid[run.row, column + 1].isContinuation
-                drawCell(cell, row: run.row, column: column, width: wide && column + 1 < width ? 2 : 1)
+                drawCell(cell, row: top + run.row, column: column, width: wide && column + 1 < width ? 2 : 1)
             }
         }
-        lastGrid = grid
+    }
+
+    /// Moves the cursor (or hides it) and sends what changed to the terminal.
+    private func place(_ cursor: (row: Int, column: Int)?, height: Int, width: Int) {
+        let screen = hum_stdscr()
         if let cursor, (0..<height).contains(cursor.row), (0..<width).contains(cursor.column) {
             if !cursorShown { _ = curs_set(1) }
             cursorShown = true

@@ -119,6 +119,28 @@ public struct CellGrid: Sendable, Equatable {
 
     /// Every row's text, one line each.
     public var text: String { (0..<rows).map(text(row:)).joined(separator: "\n") }
+
+    /// Rows `range` as a grid of their own.
+    public func rows(_ range: Range<Int>) -> CellGrid {
+        let range = range.clamped(to: 0..<rows)
+        return CellGrid(rows: range.count, columns: columns,
+                        cells: Array(cells[(range.lowerBound * columns)..<(range.upperBound * columns)]))
+    }
+
+    /// Puts `part`, a grid as wide as this one, over the rows from `row` (what does not fit is left out).
+    public mutating func replaceRows(from row: Int, with part: CellGrid) {
+        precondition(part.columns == columns, "rows of another width")
+        let range = (row..<(row + part.rows)).clamped(to: 0..<rows)
+        guard !range.isEmpty else { return }
+        let source = ((range.lowerBound - row) * columns)..<((range.upperBound - row) * columns)
+        cells.replaceSubrange((range.lowerBound * columns)..<(range.upperBound * columns), with: part.cells[source])
+    }
+
+    private init(rows: Int, columns: Int, cells: [Cell]) {
+        self.rows = rows
+        self.columns = columns
+        self.cells = cells
+    }
 }
 
 /// A rectangle of cells.
@@ -179,15 +201,12 @@ public struct GridDiff: Sendable, Equatable {
     /// True when the grids differ in size: everything must be drawn.
     public var isFullRedraw: Bool
 
-    /// The runs that turn `old` into `new` (all of `new` when the sizes differ or `old` is nil). With
-    /// `onlyRows`, the caller promises that no other row changed, and only those are compared: the clock
-    /// ticking compares two rows instead of the whole screen.
-    public init(from old: CellGrid?, to new: CellGrid, onlyRows: Range<Int>? = nil) {
+    /// The runs that turn `old` into `new` (all of `new` when the sizes differ or `old` is nil).
+    public init(from old: CellGrid?, to new: CellGrid) {
         runs = []
         let full = old == nil || old!.rows != new.rows || old!.columns != new.columns
         isFullRedraw = full
-        let rows = full ? 0..<new.rows : (onlyRows ?? 0..<new.rows).clamped(to: 0..<new.rows)
-        for row in rows {
+        for row in 0..<new.rows {
             var column = 0
             while column < new.columns {
                 let changed = full || old![row, column] != new[row, column]

@@ -133,6 +133,25 @@ struct ListeningLogTests {
         #expect(try store.stats(trackID: try #require(ids[other.path])).opinion == .like)
     }
 
+    @Test("Progress is saved with each second the engine reports, late or early, but never more than twice a second")
+    func progressSaveCadence() {
+        var tracker = ListenTracker(newSessionID: { "session" })
+        let trackID: (PlaybackItem) -> Int64? = { _ in 7 }
+        let context: (PlaybackItem) -> ListenTracker.Context = { _ in .init(source: .queue) }
+        _ = tracker.handle(.started(item, queueIndex: 0, duration: 200), at: 1000, trackID: trackID, context: context)
+        func saves(at times: [Double]) -> Int {
+            times.enumerated().reduce(0) { count, step in
+                let entries = tracker.handle(.progressed(item, position: Double(step.offset + 1), duration: 200),
+                                             at: step.element, trackID: trackID, context: context)
+                return count + entries.filter { if case .listenProgressed = $0 { true } else { false } }.count
+            }
+        }
+        // The engine's once-a-second events, each up to 0.2 s late: every one is kept.
+        #expect(saves(at: [1001.0, 1001.8, 1003.0, 1003.9, 1004.8]) == 5)
+        // A source sending ten a second is written twice a second.
+        #expect(saves(at: (1...20).map { 1005 + Double($0) / 10 }) == 4)
+    }
+
     @Test("A hum killed mid-listen leaves it interrupted, counted by what was heard until then")
     func interruptedListen() throws {
         let (store, ids) = try storeWithTracks("interrupted")

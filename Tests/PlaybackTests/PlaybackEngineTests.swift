@@ -297,20 +297,22 @@ struct PlaybackEngineTests {
         #expect(harness.output.openAttempts == 1, "no retrying an output that failed for good")
     }
 
-    @Test("Progress is published at least 4 times a second while playing, and not flooded")
+    @Test("Progress is published once per whole second heard, soon after the second begins")
     func progressRate() async {
         let harness = EngineHarness(framesPerSecond: 44100) { _ in ScriptedDecoder(frames: 44100 * 10) }
         defer { harness.shutdown() }
         harness.engine.play(items(1))
         #expect(await harness.waitForSamples(4410))
         let start = harness.events.count
-        let began = Date()
-        await pause(2)
-        let elapsed = Date().timeIntervalSince(began)
-        let progress = harness.events[start...].filter { if case .progressed = $0 { true } else { false } }
-        let rate = Double(progress.count) / elapsed
-        #expect(rate >= 4, "at least 4 Hz: \(rate)")
-        #expect(rate <= 6.5, "about 5 Hz, not one per chunk: \(rate)")
+        await pause(3.2)
+        let positions = harness.events[start...].compactMap { event -> Double? in
+            if case .progressed(_, let position, _) = event { position } else { nil }
+        }
+        let seconds = positions.map { Int($0) }
+        #expect(seconds.count >= 2 && seconds.count <= 4, "one a second, not five: \(positions)")
+        #expect(seconds == Array(Set(seconds)).sorted(), "each whole second once, in order: \(positions)")
+        // Sent within the event thread's look (0.2 s) and an output write (here up to 0.1 s) of the second.
+        #expect(positions.allSatisfy { $0 - $0.rounded(.down) < 0.6 }, "late in its second: \(positions)")
     }
 
     @Test("Entries queued while the last track plays follow it gaplessly")

@@ -114,6 +114,21 @@ struct ScreenSnapshotTests {
         #expect(text + "\n" == expected, "snapshot \(name) differs:\n\(text)")
     }
 
+    @Test("The now-playing bar drawn alone (each tick of the clock) is exactly the whole screen's bar rows",
+          arguments: sizes.map { "\($0.1)×\($0.0)" })
+    func nowPlayingAlone(size: String) throws {
+        let (rows, columns) = try #require(Self.sizes.first { "\($0.1)×\($0.0)" == size })
+        var state = SampleLibrary.state(rows: rows, columns: columns)
+        for tick in [84.0, 85, 3599] {
+            _ = state.handle(.player(.progressed(entryID: 1, position: tick, duration: nil)))
+            let whole = Screen.render(state, theme: .builtInDefault)
+            let bar = try #require(Screen.renderNowPlaying(state, theme: .builtInDefault))
+            #expect(bar == whole.rows(Screen.nowPlayingRows(rows: rows)))
+            #expect(bar.text.contains(tick == 3599 ? "59:59" : "1:2\(Int(tick) - 80)"), "\(bar.text)")
+        }
+        #expect(Screen.renderNowPlaying(SampleLibrary.state(rows: 6, columns: 30), theme: .builtInDefault) == nil)
+    }
+
     @Test("Below 40×8 the screen says how much room it needs")
     func tooSmall() {
         let state = SampleLibrary.state(rows: 6, columns: 30)

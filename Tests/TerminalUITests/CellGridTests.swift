@@ -237,6 +237,22 @@ struct GridDiffTests {
             current = next
         }
     }
+
+    @Test("Rows taken out of a grid and put back over another give the first grid's rows, and nothing else changes")
+    func rowsReplaced() {
+        var source = CellGrid(rows: 4, columns: 6, fill: Cell(text: "s"))
+        source.put("日本", row: 2, column: 1)
+        var target = CellGrid(rows: 4, columns: 6, fill: Cell(text: "t"))
+        let part = source.rows(1..<3)
+        #expect(part.rows == 2 && part.columns == 6)
+        #expect(part.text == "ssssss\ns日本s")
+        target.replaceRows(from: 1, with: part)
+        #expect(target.text == "tttttt\nssssss\ns日本s\ntttttt")
+        // Rows past the bottom are left out; a range past the grid is cut to it.
+        target.replaceRows(from: 3, with: part)
+        #expect(target.text == "tttttt\nssssss\ns日本s\nssssss")
+        #expect(source.rows(3..<9).rows == 1)
+    }
 }
 
 /// A small seeded generator, so that random cases are the same on every run.
