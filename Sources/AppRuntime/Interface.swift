@@ -191,7 +191,7 @@ final class InterfaceSession {
         }
         _ = state.handle(.playlistsLoaded(playlists))
         _ = state.handle(.libraryLoaded(rows))
-        services.setLibrary(state.library)
+        services.setLibrary(state.library, prepare: false) // prepared once the first frame is drawn
         if value("restore_session") == "on", let data = FileManager.default.contents(atPath: sessionPath),
            let session = try? JSONDecoder().decode(SavedSession.self, from: data) {
             execute(state.handle(.restore(session)))
@@ -203,6 +203,7 @@ final class InterfaceSession {
         sync.start()
 
         var onlyTicked = false
+        var firstFrame = true
         while !state.quitting {
             // Only the clock moved (the track's second changed): render, compare and draw the bar alone.
             let barDrawn = onlyTicked && Screen.renderNowPlaying(state, theme: theme).map {
@@ -211,6 +212,10 @@ final class InterfaceSession {
             if !barDrawn {
                 let grid = Screen.render(state, theme: theme)
                 if grid != terminal.lastGrid { terminal.draw(grid, cursor: Screen.cursor(state)) }
+            }
+            if firstFrame {
+                firstFrame = false
+                services.prepareOneLetterFilters()
             }
             var messages: [Message] = terminal.wait(timeout: nil, wake: inbox.wake).map { event in
                 switch event {
