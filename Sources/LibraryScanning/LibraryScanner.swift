@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// Unchanged files (same size and modification time) are never opened, nor are files that failed before
 /// and have not changed. The files to read go, as the walk finds them, to reader threads (one per core
-/// but one); the calling thread writes their results in batches, one transaction each.
+/// but one); the calling thread writes their results in batches, one transaction each, and reads files
+/// itself while it has less than a batch to write.
 public final class LibraryScanner: Sendable {
     /// Tracks written per transaction: large enough to amortise the commit, small enough that progress
     /// shows and a crash loses little.
@@ -81,7 +82,12 @@ public final class LibraryScanner: Sendable {
 
         if toRead > 0 { try store.prepareForImport(tracks: knownList.count + toRead) }
         defer { if toRead > 0 { try? store.finishImport() } }
+        // More than a batch: the search index takes the new tracks once, at the end.
+        let deferSearch = toRead > Self.batchSize
+        if deferSearch { try store.deferSearchIndex() }
+        defer { if deferSearch { try? store.indexDeferredSearch() } }  // after an error too (the next open would)
         try save(from: pipeline, total: toRead, movable: &movable, summary: &summary, started: started, progress: progress)
+        if deferSearch { try store.indexDeferredSearch() }
 
         try store.markRemoved(trackIDs: Array(movable), failedPaths: Array(vanishedFailures))
         summary.removed = movable.count
@@ -89,27 +95,36 @@ public final class LibraryScanner: Sendable {
         return summary
     }
 
-    /// Writes the readers' results in batches, one transaction each, until all `total` are written. After a
-    /// write error the rest is still taken (so the readers finish), but not written.
+    /// Writes the results in batches of `batchSize`, one transaction each, until all `total` are written.
+    /// While fewer than a batch wait, this thread reads files too (see `ReadPipeline.readOne`). After a
+    /// write error the rest is still read (so the readers finish), but not written.
     private func save(from pipeline: ReadPipeline, total: Int, movable: inout Set<Int64>, summary: inout ScanSummary,
                       started: Date, progress: (ScanProgress) -> Void) throws {
         var handled = 0
+        var pending: [(TrackFile, Result<TrackMetadata, any Error>)] = []
         var lastProgress = Date.distantPast
         var writeError: (any Error)?
-        while true {
-            let (batch, finished) = pipeline.takeResults(waiting: .milliseconds(10))
-            for start in stride(from: 0, to: batch.count, by: Self.batchSize) {
-                let part = batch[start..<min(start + Self.batchSize, batch.count)]
-                handled += part.count
-                summary.filesOpened += part.count
-                guard writeError == nil else { continue }
-                do { try save(part, movable: &movable, summary: &summary) } catch { writeError = error }
+        while handled < total {
+            // Taken only while short of a batch: what waits for the writer stays bounded.
+            if pending.count < Self.batchSize { pending += pipeline.takeResults() }
+            let unread = total - handled - pending.count
+            if pending.count >= Self.batchSize || unread == 0 {
+                let count = min(pending.count, Self.batchSize)
+                handled += count
+                summary.filesOpened += count
+                if writeError == nil {
+                    do { try save(pending[..<count], movable: &movable, summary: &summary) } catch { writeError = error }
+                }
+                pending.removeFirst(count)
+            } else if let result = pipeline.readOne() {
+                pending.append(result)
+            } else {
+                pipeline.waitForReaders(upTo: .milliseconds(10))  // they have the last files, or the first
             }
             if Date().timeIntervalSince(lastProgress) >= 0.1 || handled == total {
                 lastProgress = Date()
                 progress(ScanProgress(total: total, done: handled, elapsed: Date().timeIntervalSince(started)))
             }
-            if finished && handled >= total { break }
         }
         if let writeError { throw writeError }
     }

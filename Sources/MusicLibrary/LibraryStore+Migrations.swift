@@ -17,6 +17,7 @@ extension LibraryStore {
         migrator.registerMigration("v6-sync", migrate: addSync)
         migrator.registerMigration("v7-shared-priors", migrate: addSharedPriors)
         migrator.registerMigration("v8-search-first-letters", migrate: indexFirstLetters)
+        migrator.registerMigration("v9-search-after-imports", migrate: indexSearchAfterImports)
         return migrator
     }
 
@@ -321,6 +322,30 @@ extension LibraryStore {
             CREATE VIRTUAL TABLE track_search USING fts5(title, artist, album, genre,
                 tokenize='unicode61 remove_diacritics 2', content='tracks', content_rowid='id', prefix='1');
             INSERT INTO track_search(track_search) VALUES ('rebuild');
+            """)
+    }
+
+    /// v9: an import of many files indexes its tracks for search once, at its end (see
+    /// `LibraryStore.deferSearchIndex`), not once per batch. Until then the tracks above a
+    /// `search_deferred` row's `since_track_id` are not in the index, and an update or a delete of one
+    /// must not ask the index to drop the terms it never took: FTS5 would take out other tracks' entries
+    /// (an external-content index trusts the 'delete' it is given).
+    private static func indexSearchAfterImports(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER "__track_search_au";
+            CREATE TRIGGER "__track_search_au" AFTER UPDATE OF "title", "artist", "album", "genre" ON "tracks"
+            WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old."id" > since_track_id) BEGIN
+                INSERT INTO "track_search"("track_search", "rowid", "title", "artist", "album", "genre")
+                VALUES ('delete', old."id", old."title", old."artist", old."album", old."genre");
+                INSERT INTO "track_search"("rowid", "title", "artist", "album", "genre")
+                VALUES (new."id", new."title", new."artist", new."album", new."genre");
+            END;
+            DROP TRIGGER "__track_search_ad";
+            CREATE TRIGGER "__track_search_ad" AFTER DELETE ON "tracks"
+            WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old."id" > since_track_id) BEGIN
+                INSERT INTO "track_search"("track_search", "rowid", "title", "artist", "album", "genre")
+                VALUES ('delete', old."id", old."title", old."artist", old."album", old."genre");
+            END;
             """)
     }
 }

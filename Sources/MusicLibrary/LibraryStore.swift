@@ -58,7 +58,10 @@ public final class LibraryStore: Sendable {
         }
         let pool = try DatabasePool(path: path, configuration: configuration)
         try migrator.migrate(pool)
-        try pool.write { db in try closeInterruptedListens(db) }
+        try pool.write { db in
+            try closeInterruptedListens(db)
+            try indexDeferredSearch(db)  // an import killed before it indexed its tracks
+        }
         return pool
     }
 
