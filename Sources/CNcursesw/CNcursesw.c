@@ -58,6 +58,17 @@ int hum_newterm(const char *term) {
     SCREEN *screen = newterm(term, stdout, stdin);
     if (screen == NULL) return -1;
     set_term(screen);
+    /* No typeahead check: ncurses would otherwise poll standard input and flush what it has written
+     * every few lines of an update (a full Library frame went out in 68 writes and 20 polls, each write
+     * waking the terminal, or tmux, to parse a fragment); now a frame goes out in one write. hum draws
+     * only the cells that changed, so there is no long refresh worth abandoning for a key. */
+    typeahead(-1);
+    /* ncurses 6.4 flushes its output at every cursor movement until the screen has once been through
+     * endwin (_nc_mvcur flushes while SP->_endwin is still ewInitial): a Library frame went out in 68
+     * writes of ~40 bytes. Leaving and resuming at once, before anything is drawn, moves it to ewRunning,
+     * and each frame is then one write at the end of doupdate. */
+    endwin();
+    doupdate();
     return 0;
 }
 
