@@ -99,7 +99,8 @@ final class InterfaceSession {
     var startupProblems: [String] = []
     /// Entry id → library track id, for the listening log.
     let entryTracks = EntryTracks()
-    let eventsDone = DispatchSemaphore(value: 0)
+    /// The engine's events, handled in order on a thread of their own (`startEventPump`).
+    let eventPump = EventPump()
     var state: AppState
     var theme: Theme = .builtInDefault
     var terminal: NcursesTerminal?
@@ -154,7 +155,7 @@ final class InterfaceSession {
         engine = PlaybackEngine(output: output, configuration: .init(), openDecoder: { item in
             if let codec = item.codec { return try AudioFileOpener.openDecoder(path: item.path, codec: codec) }
             return try AudioFileOpener.openDecoder(path: item.path)
-        })
+        }, onEvent: { [eventPump] in eventPump.send($0) })
     }
 
     func value(_ key: String) -> String { settingOverrides[key] ?? config.value(key) }
@@ -409,39 +410,34 @@ final class InterfaceSession {
     /// Follows the engine: every event goes to the listening log, and what the screen shows to the UI
     /// thread. Progress is passed on once per second of the track (the clock shows seconds).
     func startEventPump() {
-        let engine = engine, log = log, inbox = inbox, entryTracks = entryTracks, done = eventsDone, taste = taste
+        let log = log, inbox = inbox, entryTracks = entryTracks, taste = taste
         let listenSource = listenSource
-        let stream = engine.events
-        Task.detached {
-                var lastSecond = -1
-                for await event in stream {
-                    log.handle(event, trackID: { item in entryTracks.map.withLock { $0[item.id] } }, context: { item in
-                        .init(source: item.albumInOrder ? .album : listenSource.value.withLock { $0 })
-                    })
-                    switch event {
-                    case .started(let item, _, let duration):
-                        lastSecond = 0
-                        inbox.post(.player(.started(entryID: item.id, duration: duration)))
-                    case .progressed(let item, let position, let duration):
-                        let second = Int(position)
-                        guard second != lastSecond else { continue }
-                        lastSecond = second
-                        inbox.post(.player(.progressed(entryID: item.id, position: position, duration: duration)))
-                    case .seeked(let item, _, let to):
-                        lastSecond = Int(to)
-                        inbox.post(.player(.progressed(entryID: item.id, position: to, duration: nil)))
-                    case .paused(_, let position): inbox.post(.player(.paused(position: position)))
-                    case .resumed(_, let position): inbox.post(.player(.resumed(position: position)))
-                    case .stopped: inbox.post(.player(.stopped))
-                    case .failed(let item, let message, _): inbox.post(.player(.failed(entryID: item.id, message: message)))
-                    case .queueFinished: inbox.post(.player(.queueFinished))
-                    case .outputLost(let message): inbox.post(.player(.outputLost(message)))
-                    case .outputRestored: inbox.post(.player(.outputRestored))
-                    case .outputFailed(let message): inbox.post(.player(.outputLost(message)))
-                    case .finished, .skipped: taste.logChanged()
-                    }
-                }
-                done.signal()
+        let lastSecond = Mutex(-1)  // only touched on the pump's thread
+        eventPump.start { event in
+            log.handle(event, trackID: { item in entryTracks.map.withLock { $0[item.id] } }, context: { item in
+                .init(source: item.albumInOrder ? .album : listenSource.value.withLock { $0 })
+            })
+            switch event {
+            case .started(let item, _, let duration):
+                lastSecond.withLock { $0 = 0 }
+                inbox.post(.player(.started(entryID: item.id, duration: duration)))
+            case .progressed(let item, let position, let duration):
+                let second = Int(position)
+                guard lastSecond.withLock({ last in defer { last = second }; return last != second }) else { return }
+                inbox.post(.player(.progressed(entryID: item.id, position: position, duration: duration)))
+            case .seeked(let item, _, let to):
+                lastSecond.withLock { $0 = Int(to) }
+                inbox.post(.player(.progressed(entryID: item.id, position: to, duration: nil)))
+            case .paused(_, let position): inbox.post(.player(.paused(position: position)))
+            case .resumed(_, let position): inbox.post(.player(.resumed(position: position)))
+            case .stopped: inbox.post(.player(.stopped))
+            case .failed(let item, let message, _): inbox.post(.player(.failed(entryID: item.id, message: message)))
+            case .queueFinished: inbox.post(.player(.queueFinished))
+            case .outputLost(let message): inbox.post(.player(.outputLost(message)))
+            case .outputRestored: inbox.post(.player(.outputRestored))
+            case .outputFailed(let message): inbox.post(.player(.outputLost(message)))
+            case .finished, .skipped: taste.logChanged()
+            }
         }
     }
 
@@ -473,10 +469,35 @@ final class InterfaceSession {
         }
         engine.stop()
         engine.shutdown()
-        _ = eventsDone.wait(timeout: .now() + 3)
+        eventPump.drain(timeout: 3)
         log.close()
         taste.finish()
         sync.stop()
+    }
+}
+
+/// Takes the engine's events on its threads and handles them in order on a thread of its own, which
+/// sleeps when none come (a task consuming `PlaybackEngine.events` would start libdispatch's pool
+/// monitor, a wake-up a second: see `SerialWorker`).
+final class EventPump: Sendable {
+    private let worker = SerialWorker(name: "hum-event-pump")
+    private let handler = Mutex<(@Sendable (PlaybackEvent) -> Void)?>(nil)
+
+    /// Called by the engine: queues `event` and returns.
+    func send(_ event: PlaybackEvent) {
+        worker.async { [self] in handler.withLock { $0 }?(event) }
+    }
+
+    /// Events from now on go to `body` (the engine sends none before the first play).
+    func start(_ body: @escaping @Sendable (PlaybackEvent) -> Void) {
+        handler.withLock { $0 = body }
+    }
+
+    /// Waits, up to `timeout` seconds, until the events sent so far are handled.
+    func drain(timeout: Double) {
+        let done = DispatchSemaphore(value: 0)
+        worker.async { done.signal() }
+        _ = done.wait(timeout: .now() + timeout)
     }
 }
 

@@ -12,8 +12,8 @@ import Synchronization
 final class Services: Sendable {
     let store: LibraryStore
     private let post: @Sendable (Message) -> Void
-    private let work = DispatchQueue(label: "hum.services", qos: .userInitiated)
-    private let filterQueue = DispatchQueue(label: "hum.filter", qos: .userInteractive)
+    private let work = SerialWorker(name: "hum.services")
+    private let filterQueue = SerialWorker(name: "hum.filter")
     /// The newest filter asked for: older ones still waiting are skipped, so fast typing never queues work.
     private let pendingFilter = Mutex<(generation: Int, expression: FilterExpression, library: HeldLibrary)?>(nil)
     /// The library the UI holds, numbered: answers worked out ahead for one number are not used for another.
@@ -23,7 +23,7 @@ final class Services: Sendable {
     /// 58,000 of 100,000 generated tracks), and listing those from the index took 9–16 ms of that key's
     /// frame. 36 letters of 100k tracks hold about 560,000 positions (2.2 MiB).
     private let oneLetterAnswers = Mutex<(number: Int, positions: [Character: [Int32]])>((0, [:]))
-    private let preparing = DispatchQueue(label: "hum.filter.prepare", qos: .utility)
+    private let preparing = SerialWorker(name: "hum.filter.prepare")
 
     struct HeldLibrary: Sendable {
         var index: LibraryIndex

@@ -1,5 +1,6 @@
 import AppCore
 import Foundation
+import MusicCore
 import MusicLibrary
 import SyncClient
 import SyncProtocol
@@ -17,14 +18,14 @@ final class SyncWorker: @unchecked Sendable {
     /// How often the priors document is fetched: servers publish one a day at most.
     static let priorsInterval: Double = 6 * 3600
 
-    private let queue = DispatchQueue(label: "hum.sync", qos: .utility)
+    private let queue = SerialWorker(name: "hum.sync")
     private let store: LibraryStore
     private let post: @Sendable (Message) -> Void
     private let send: SyncClient.Sender
     private let get: SyncClient.Getter
     private let priorsChanged: @Sendable () -> Void
-    /// Confined to `queue`, like `priorsFetchedAt`.
-    private var timer: DispatchSourceTimer?
+    /// The next check's handle while checks are scheduled; confined to `queue`, like `priorsFetchedAt`.
+    private var nextCheck: Int?
     private var priorsFetchedAt = -Double.infinity
 
     /// `priorsChanged` is called (on this worker's queue) when a newer priors document was kept.
@@ -78,17 +79,21 @@ final class SyncWorker: @unchecked Sendable {
     }
 
     private func scheduleChecks() {
-        guard timer == nil else { return }
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now(), repeating: Self.checkInterval, leeway: .seconds(30))
-        timer.setEventHandler { [weak self] in self?.check() }
-        timer.resume()
-        self.timer = timer
+        guard nextCheck == nil else { return }
+        scheduleCheck(after: 0)
+    }
+
+    private func scheduleCheck(after seconds: Double) {
+        nextCheck = queue.async(after: seconds) { [weak self] in
+            guard let self, self.nextCheck != nil else { return }
+            self.check()
+            if self.nextCheck != nil { self.scheduleCheck(after: Self.checkInterval) }  // not turned off meanwhile
+        }
     }
 
     private func cancelChecks() {
-        timer?.cancel()
-        timer = nil
+        if let nextCheck { queue.cancel(nextCheck) }
+        nextCheck = nil
     }
 
     /// Makes the reports whose period came and sends those due; failures are for the status bar, never fatal.

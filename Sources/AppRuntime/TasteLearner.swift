@@ -70,7 +70,7 @@ struct PersonalizationOff: ExplanationProvider {
 /// or feedback (once the log has written it) learns what is new and hands the interface a fresh snapshot.
 final class TasteLearner: @unchecked Sendable {
     // @unchecked: `service` is only touched on `queue`.
-    private let queue = DispatchQueue(label: "hum.taste", qos: .utility)
+    private let queue = SerialWorker(name: "hum.taste")
     private let store: LibraryStore
     private let post: @Sendable (Message) -> Void
     private var service: TasteService?
@@ -169,7 +169,7 @@ final class TasteLearner: @unchecked Sendable {
         }
     }
 
-    private let suggestionQueue = DispatchQueue(label: "hum.suggestions", qos: .utility)
+    private let suggestionQueue = SerialWorker(name: "hum.suggestions")
     private let pendingSuggestion = Mutex<(count: Int, previous: TrackRow?, excluded: Set<Int64>,
                                            explainer: any ExplanationProvider)?>(nil)
 
@@ -200,7 +200,7 @@ final class TasteLearner: @unchecked Sendable {
 
     /// Something was written to the listening log: learn it shortly.
     func logChanged() {
-        queue.asyncAfter(deadline: .now() + Self.logDelay) { [self] in
+        queue.async(after: Self.logDelay) { [self] in
             guard let service else { return }
             do {
                 if try service.catchUp() > 0 {
@@ -217,7 +217,7 @@ final class TasteLearner: @unchecked Sendable {
     func finish() {
         stopped.store(true, ordering: .relaxed)
         _ = analysing.wait(timeout: .now() + Self.analysisStopWait)
-        queue.sync {}
+        queue.sync { () }
     }
 
     // Only touched on `queue`.

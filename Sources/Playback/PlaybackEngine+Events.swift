@@ -19,7 +19,7 @@ extension PlaybackEngine {
                 notices.pop()
                 let outputFailed = state.withLock { s -> Bool in
                     let happened = events(for: notice, in: &s)
-                    for event in happened { continuation.yield(event) }
+                    for event in happened { emit(event) }
                     if case .outputFailed? = happened.last { return true }
                     return false
                 }
@@ -34,7 +34,7 @@ extension PlaybackEngine {
                 let second = heard.frame / Int64(max(1, record.format.sampleRate))
                 guard lastSentSecond?.playSerial != heard.playSerial || lastSentSecond?.second != second else { return }
                 lastSentSecond = (heard.playSerial, second)
-                continuation.yield(.progressed(record.item, position: record.seconds(heard.frame), duration: record.duration))
+                emit(.progressed(record.item, position: record.seconds(heard.frame), duration: record.duration))
             }
         }
     }

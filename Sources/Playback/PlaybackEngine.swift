@@ -41,8 +41,11 @@ public final class PlaybackEngine: Sendable {
     /// Opens a decoder for a queue entry. Called on the decode thread.
     public typealias DecoderFactory = @Sendable (PlaybackItem) throws -> any AudioDecoder
 
-    /// Every event, in the order heard. One consumer; a slow one loses the oldest events first.
+    /// Every event, in the order heard (unless the engine was made with `onEvent`). One consumer; a slow
+    /// one loses the oldest events first.
     public let events: AsyncStream<PlaybackEvent>
+    /// Takes every event instead of `events`, on the engine's threads, in order (see `init`).
+    let onEvent: (@Sendable (PlaybackEvent) -> Void)?
 
     let output: any AudioOutput
     let openDecoder: DecoderFactory
@@ -72,10 +75,15 @@ public final class PlaybackEngine: Sendable {
     let threadsDone = DispatchGroup()
     let shutdownDone = DispatchGroup()
 
+    /// With `onEvent`, every event goes to it instead of `events`: called on the engine's threads, in
+    /// order, under the engine's state lock, so it must hand the event on and return (the interface
+    /// queues it for a thread of its own: consuming `events` takes a task of Swift's concurrency pool, and
+    /// on Linux that starts libdispatch's once-a-second pool monitor; see `SerialWorker`).
     public init(output: any AudioOutput, configuration: Configuration = Configuration(),
-                openDecoder: @escaping DecoderFactory) {
+                openDecoder: @escaping DecoderFactory, onEvent: (@Sendable (PlaybackEvent) -> Void)? = nil) {
         self.output = output
         self.openDecoder = openDecoder
+        self.onEvent = onEvent
         (events, continuation) = AsyncStream.makeStream(of: PlaybackEvent.self, bufferingPolicy: .bufferingNewest(4096))
         ring = ChunkRing(slots: configuration.chunks, samplesPerSlot: configuration.samplesPerChunk)
         let volume = min(max(configuration.volume, 0), 100)
@@ -112,6 +120,11 @@ public final class PlaybackEngine: Sendable {
         output.close()
         continuation.finish()
         shutdownDone.leave()
+    }
+
+    /// Hands `event` to its consumer: `onEvent`, or the `events` stream.
+    func emit(_ event: PlaybackEvent) {
+        if let onEvent { onEvent(event) } else { continuation.yield(event) }
     }
 
     // MARK: - Queue and transport
@@ -206,7 +219,7 @@ public final class PlaybackEngine: Sendable {
             output.setPaused(wantPaused)
             guard let (record, frame) = heardPlay(in: s), record.started else { return }
             let at = record.seconds(frame)
-            continuation.yield(wantPaused ? .paused(record.item, position: at) : .resumed(record.item, position: at))
+            emit(wantPaused ? .paused(record.item, position: at) : .resumed(record.item, position: at))
         }
         outputWake.signal()
         eventWake.signal()
@@ -246,7 +259,7 @@ public final class PlaybackEngine: Sendable {
             var to = max(target(record, frame), 0)
             if let count = record.frameCount { to = min(to, count) }
             if record.started {
-                continuation.yield(.seeked(record.item, from: record.seconds(frame), to: record.seconds(to)))
+                emit(.seeked(record.item, from: record.seconds(frame), to: record.seconds(to)))
             }
             startEpoch(&s, .seek(serial: record.serial, frame: to), unpause: false)
             s.pendingSeek = (s.epoch, record.serial, to)
@@ -306,10 +319,10 @@ public final class PlaybackEngine: Sendable {
                             _ choose: (inout ControlState) -> Decision?) {
         let moved = state.withLock { s -> Bool in
             guard let decision = choose(&s) else { return false }
-            if let ended = endHeardPlay(&s, reason: reason) { continuation.yield(ended) }
+            if let ended = endHeardPlay(&s, reason: reason) { emit(ended) }
             startEpoch(&s, decision.kind, unpause: unpause)
             if case .stop = decision.kind { s.status = .stopped } else { s.status = .playing }
-            if let then = decision.then { continuation.yield(then) }
+            if let then = decision.then { emit(then) }
             return true
         }
         if moved { wakeAfterReposition() }

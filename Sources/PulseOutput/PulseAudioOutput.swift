@@ -20,6 +20,8 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     public static let defaultTargetLatency = 0.25
 
     private let mainloop: OpaquePointer
+    /// Wakes `waitForServer` at its deadline (a thread of its own, not Dispatch: see `SerialWorker`).
+    private let alarms = SerialWorker(name: "hum-pulse-alarm")
     private let applicationName: String
     private let server: String?
     private let targetLatency: Double
@@ -191,9 +193,8 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
     private func waitForServer(until ready: () throws -> Bool) throws {
         let deadline = DispatchTime.now() + Self.answerTimeout
         // Wakes the wait at the deadline; it keeps this object alive until it has run or is cancelled.
-        let alarm = DispatchWorkItem { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
-        DispatchQueue.global().asyncAfter(deadline: deadline, execute: alarm)
-        defer { alarm.cancel() }
+        let alarm = alarms.async(after: Self.answerTimeout) { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
+        defer { alarms.cancel(alarm) }
         while try !ready() {
             if abortConnecting {
                 throw AudioOutputError.disconnected("interrupted while waiting for the sound server")

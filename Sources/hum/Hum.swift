@@ -1,7 +1,41 @@
 import ArgumentParser
 import Foundation
+import Synchronization
 
+/// hum's entry point: synchronous, so that a command that needs no Swift concurrency never starts a
+/// thread of its pool. The interface (`Open`) is one: on Linux the first job libdispatch hands to a worker
+/// thread starts its pool monitor, a timer that wakes the process every second for as long as it runs,
+/// and an idle or paused hum must not wake at all. ArgumentParser's own async `main` ran every command
+/// on the pool. Async commands (`hum play`…) still run there, and this thread waits for them.
 @main
+enum Entry {
+    static func main() {
+        do {
+            let command = try Hum.parseAsRoot()
+            if let asynchronous = command as? AsyncParsableCommand {
+                try runWaiting(asynchronous)
+            } else {
+                var command = command
+                try command.run()
+            }
+        } catch {
+            Hum.exit(withError: error)
+        }
+    }
+
+    private static func runWaiting(_ command: sending AsyncParsableCommand) throws {
+        let done = DispatchSemaphore(value: 0)
+        let failure = Mutex<(any Error)?>(nil)
+        Task {
+            var command = command
+            do { try await command.run() } catch { failure.withLock { $0 = error } }
+            done.signal()
+        }
+        done.wait()
+        if let error = failure.withLock({ $0 }) { throw error }
+    }
+}
+
 struct Hum: AsyncParsableCommand {
     static let version = "0.1.0"
 

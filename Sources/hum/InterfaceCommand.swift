@@ -1,9 +1,10 @@
 import AppRuntime
 import ArgumentParser
 import Foundation
+import Synchronization
 
 /// `hum` (no command): the full-screen interface on the library.
-struct Open: AsyncParsableCommand {
+struct Open: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ui",
         abstract: "The full-screen interface (what plain `hum` runs).",
@@ -24,7 +25,7 @@ struct Open: AsyncParsableCommand {
 
     @OptionGroup var library: LibraryOptions
 
-    func run() async throws {
+    func run() throws {
         let target: InterfaceOutput = switch output {
         case .pulse: .pulse
         case .null: .null
@@ -32,15 +33,20 @@ struct Open: AsyncParsableCommand {
         }
         let options = InterfaceOptions(libraryPath: library.resolvedPath, output: target, configPath: config,
                                        privateSession: privateSession, environment: ProcessInfo.processInfo.environment)
-        // The interface blocks its thread for the whole session: a thread of its own, so that no thread of
-        // Swift's cooperative pool (two on this machine) is held.
-        let status = await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
-            let thread = Thread { done.resume(returning: Interface.run(options)) }
-            thread.name = "hum-interface"
-            thread.stackSize = 8 << 20
-            thread.start()
+        // The interface blocks its thread for the whole session: a thread of its own with a known stack,
+        // waited for without Swift's concurrency (see `Entry`).
+        let status = Mutex<Int32>(0)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            status.withLock { $0 = Interface.run(options) }
+            done.signal()
         }
-        if status != 0 { throw ExitCode(status) }
+        thread.name = "hum-interface"
+        thread.stackSize = 8 << 20
+        thread.start()
+        done.wait()
+        let code = status.withLock { $0 }
+        if code != 0 { throw ExitCode(code) }
     }
 }
 
