@@ -427,3 +427,41 @@ public struct IdleFigures: Sendable {
         return counts
     }
 }
+
+extension IdleFigures {
+    /// Starts the interface on the three one-minute tracks of `Fixtures.longTracks` (background analysis
+    /// off) and measures it over `seconds`: idle, or with `paused`, paused 1.5 s into the first track.
+    /// Returns the figures and the screen at the end.
+    public static func ofInterface(environment: [String: String] = [:], output: [String], paused: Bool,
+                                   seconds: Double) async throws -> (IdleFigures, String) {
+        let home = Fixtures.scratchDirectory(paused ? "idle-paused" : "idle")
+        let library = home + "/hum.sqlite"
+        let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", library, try await Fixtures.longTracks()],
+                                              environment: ["LANG": "C.UTF-8", "HOME": home], timeout: 120)
+        guard scan.succeeded else { throw HumInteractive.Failure("hum scan failed: \(scan.stderr)") }
+        // The background analysis is work, not idling.
+        try FileManager.default.createDirectory(atPath: home + "/config/hum", withIntermediateDirectories: true)
+        try "analyze_in_background = \"off\"\n".write(toFile: home + "/config/hum/config.toml", atomically: true, encoding: .utf8)
+        let terminal = try TmuxSession([Repository.humBinary, "--library", library] + output, rows: 24, columns: 80,
+                                       environment: environment.merging(["HOME": home, "XDG_CONFIG_HOME": home + "/config"]) { $1 })
+        defer { terminal.kill() }
+        return try await offPool {
+            try terminal.waitFor { $0.contains("Artist / Album") }
+            Thread.sleep(forTimeInterval: 1)  // the one-letter answers are prepared after the first frame
+            if paused {
+                try terminal.send(keys: ["Enter"])
+                try terminal.waitFor { $0.contains("▶ Long One") }
+                Thread.sleep(forTimeInterval: 1.5)
+                try terminal.send(keys: ["Space"])
+                try terminal.waitFor { $0.contains("⏸") }
+                Thread.sleep(forTimeInterval: 1.5)  // the listening log writes the pause within a second
+            }
+            guard let figures = IdleFigures.measure(terminal, seconds: seconds) else {
+                throw HumInteractive.Failure("hum is not running: \((try? terminal.capture()) ?? "")")
+            }
+            let screen = (try? terminal.capture()) ?? ""
+            try terminal.send(keys: ["q"])
+            return (figures, screen)
+        }
+    }
+}

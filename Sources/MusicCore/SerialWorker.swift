@@ -73,7 +73,12 @@ private final class WorkerState: @unchecked Sendable {
 
     func cancel(_ handle: Int) {
         condition.lock()
+        let count = jobs.count
         jobs.removeAll { $0.handle == handle }
+        // Woken now, the thread waits afresh, with no timeout if no timed job is left: left waiting for
+        // the cancelled job's time, it would wake then for nothing (an idle hum woke 5 s after each
+        // PulseAudio connect).
+        if jobs.count != count { condition.signal() }
         condition.unlock()
     }
 

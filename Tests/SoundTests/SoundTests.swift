@@ -173,6 +173,15 @@ struct SoundTests {
         #expect(terminal.isDead)
     }
 
+    @Test("Paused in the interface, with PulseAudio: no thread of hum wakes for 3 s")
+    func pausedDoesNotWake() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
+        defer { daemon.stop() }
+        let (paused, screen) = try await IdleFigures.ofInterface(environment: daemon.environment, output: [], paused: true, seconds: 3)
+        #expect(paused.switches == 0 && paused.cpuSeconds == 0,
+                "paused: \(paused.switches) wake-ups and \(paused.cpuSeconds) s of CPU in 3 s; screen:\n\(screen)")
+    }
+
     @Test("While hum analyze runs on both cores, playback has no gap", .enabled(if: GeneratedLibrary.tools != nil))
     func noGapWhileAnalysing() async throws {
         // Enough audio that the analysis outlasts the 20 s played (2,000 two-second files, in debug).
