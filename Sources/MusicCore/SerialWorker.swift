@@ -5,9 +5,9 @@ import Foundation
 ///
 /// Why not Dispatch: on Linux the first job libdispatch hands to one of its worker threads starts its
 /// pool monitor, a timer that wakes the process every second for as long as it lives (found with gdb on
-/// an idle hum). A paused or idle hum must not wake at all, so its threads sleep on a condition with no
-/// timeout — with one only while a job is due later (`async(after:)`). The thread ends when the worker
-/// is released and its jobs are done.
+/// an idle hum). A paused or idle hum must not wake at all, so a worker's thread sleeps with no timeout —
+/// with one only while a job is due later (`async(after:)`). The thread ends when the worker is released
+/// and its jobs are done. (Dispatch's semaphores are used: they block the calling thread, no worker.)
 public final class SerialWorker: Sendable {
     private let state: WorkerState
 
@@ -30,7 +30,7 @@ public final class SerialWorker: Sendable {
     /// for `cancel`.
     @discardableResult
     public func async(after seconds: Double, _ job: @escaping @Sendable () -> Void) -> Int {
-        state.add(job, due: ProcessInfo.processInfo.systemUptime + seconds)
+        state.add(job, due: seconds)
     }
 
     /// Drops a job queued with `async(after:)` that has not started (nothing when it has).
@@ -47,46 +47,52 @@ public final class SerialWorker: Sendable {
     }
 }
 
-/// The queue and the thread's loop; shared by the worker and its thread, guarded by `condition`.
+/// The queue and the thread's loop, shared by the worker and its thread. The queue is guarded by `lock`;
+/// the thread sleeps on `wake`, a semaphore signalled for every change, which waits on the monotonic
+/// clock (a condition's timed wait takes a wall-clock deadline, which a clock set back would stretch).
 private final class WorkerState: @unchecked Sendable {
     private struct Job {
         var handle: Int
-        var due: Double?
+        /// `DispatchTime.now().uptimeNanoseconds` from when it may run; nil for at once.
+        var due: UInt64?
         var body: @Sendable () -> Void
     }
 
-    private let condition = NSCondition()
+    private let lock = NSLock()
+    private let wake = DispatchSemaphore(value: 0)
     private var jobs: [Job] = []
     private var nextHandle = 1
     private var stopped = false
 
     @discardableResult
     func add(_ body: @escaping @Sendable () -> Void, due: Double?) -> Int {
-        condition.lock()
-        defer { condition.unlock() }
+        let dueTime = due.map { DispatchTime.now().uptimeNanoseconds + UInt64(max(0, $0) * 1e9) }
+        lock.lock()
         let handle = nextHandle
         nextHandle += 1
-        jobs.append(Job(handle: handle, due: due, body: body))
-        condition.signal()
+        jobs.append(Job(handle: handle, due: dueTime, body: body))
+        lock.unlock()
+        wake.signal()
         return handle
     }
 
     func cancel(_ handle: Int) {
-        condition.lock()
+        lock.lock()
         let count = jobs.count
         jobs.removeAll { $0.handle == handle }
+        let removed = jobs.count != count
+        lock.unlock()
         // Woken now, the thread waits afresh, with no timeout if no timed job is left: left waiting for
         // the cancelled job's time, it would wake then for nothing (an idle hum woke 5 s after each
         // PulseAudio connect).
-        if jobs.count != count { condition.signal() }
-        condition.unlock()
+        if removed { wake.signal() }
     }
 
     func stop() {
-        condition.lock()
+        lock.lock()
         stopped = true
-        condition.signal()
-        condition.unlock()
+        lock.unlock()
+        wake.signal()
     }
 
     func run() {
@@ -94,21 +100,25 @@ private final class WorkerState: @unchecked Sendable {
     }
 
     /// The next job to run: the first one due now (jobs without a time are due at once, in order);
-    /// nil once the worker is released and nothing is queued. Sleeps until then.
+    /// nil once the worker is released and nothing is due. Sleeps until then.
     private func next() -> (@Sendable () -> Void)? {
-        condition.lock()
-        defer { condition.unlock() }
         while true {
-            let now = ProcessInfo.processInfo.systemUptime
+            lock.lock()
+            let now = DispatchTime.now().uptimeNanoseconds
             if let index = jobs.firstIndex(where: { ($0.due ?? now) <= now }) {
-                return jobs.remove(at: index).body
+                let job = jobs.remove(at: index)
+                lock.unlock()
+                return job.body
             }
             // Timed jobs are dropped once the worker is released: nobody waits for them.
-            if stopped { return nil }
-            if let soonest = jobs.compactMap(\.due).min() {
-                _ = condition.wait(until: Date(timeIntervalSinceNow: soonest - now))
+            let soonest = stopped ? nil : jobs.compactMap(\.due).min()
+            let finished = stopped
+            lock.unlock()
+            if finished { return nil }
+            if let soonest {
+                _ = wake.wait(timeout: DispatchTime(uptimeNanoseconds: soonest))
             } else {
-                condition.wait()
+                wake.wait()
             }
         }
     }
