@@ -72,7 +72,9 @@ public struct TrackFileReader: Sendable {
             // Plain ID3v2 tags are read here, everything else by TagLib from the ends read above (the
             // same property map either way); lengths and formats are read exactly below.
             let fast = codec == .mpeg ? ID3PropertyReader.mp3Properties(head: head, tail: tail, size: size)
-                : XiphPropertyReader.properties(codec: codec, head: head, tail: tail, size: size)
+                : XiphPropertyReader.properties(codec: codec, head: head, tail: tail, size: size) { offset, count in
+                    try? Self.readBytes(descriptor, offset: offset, count: count, path: file.path)
+                }
             let properties = try fast ?? head.withUnsafeBytes { h in
                 try tail.withUnsafeBytes { t in
                     try tagReader.readTags(descriptor: descriptor, size: size, head: h, tail: t, name: file.path, codec: codec)

@@ -9,12 +9,37 @@
 /// in front, a truncated file, an ID3v1 tag on a FLAC file) returns nil and TagLib reads the file.
 /// `LibraryTests` compares both readers on every file of the corpora and of a generated library.
 public enum XiphPropertyReader {
-    public static func properties(codec: AudioCodec, head: [UInt8], tail: [UInt8], size: Int64) -> [String: [String]]? {
+    /// Reads `count` bytes at `offset` of the file (fewer at its end), or nil when it cannot.
+    public typealias ByteReader = (_ offset: Int64, _ count: Int) -> [UInt8]?
+
+    /// With `readMore`, an Ogg comment packet that does not end inside `head` (a large picture among the
+    /// comments) is read from the file page by page, and a picture's bytes are skipped, never held:
+    /// TagLib read such a packet whole and copied it (3.5 MiB at the peak of a 10,000-file import, for
+    /// one file with a 1.4 MB picture).
+    public static func properties(codec: AudioCodec, head: [UInt8], tail: [UInt8], size: Int64,
+                                  readMore: ByteReader? = nil) -> [String: [String]]? {
+        let view = FileBytes(head: head, size: size, readMore: readMore)
         switch codec {
-        case .flac: flacProperties(head: head, tail: tail, size: size)
-        case .vorbis: oggProperties(head, packet: 1, prefix: [3] + Array("vorbis".utf8), identification: nil)
-        case .opus: oggProperties(head, packet: 1, prefix: Array("OpusTags".utf8), identification: Array("OpusHead".utf8))
-        default: nil
+        case .flac: return flacProperties(head: head, tail: tail, size: size)
+        case .vorbis: return oggProperties(view, packet: 1, prefix: [3] + Array("vorbis".utf8), identification: nil)
+        case .opus: return oggProperties(view, packet: 1, prefix: Array("OpusTags".utf8), identification: Array("OpusHead".utf8))
+        default: return nil
+        }
+    }
+
+    /// The file's bytes: from `head` where it holds them, else from `readMore`.
+    struct FileBytes {
+        var head: [UInt8]
+        var size: Int64
+        var readMore: ByteReader?
+
+        /// `count` bytes at `offset`; fewer only at the end of the file; nil when they cannot be read.
+        func bytes(at offset: Int, count: Int) -> [UInt8]? {
+            guard offset >= 0, count >= 0 else { return nil }
+            let available = max(0, min(count, Int(clamping: size) - offset))
+            if offset + available <= head.count { return Array(head[offset..<(offset + available)]) }
+            guard let readMore, let read = readMore(Int64(offset), available), read.count == available else { return nil }
+            return read
         }
     }
 
@@ -53,13 +78,13 @@ public enum XiphPropertyReader {
 
     /// Packet `index` of the stream (TagLib's page walk), which must start with `prefix`; with
     /// `identification`, packet 0 must start with it too.
-    static func oggProperties(_ bytes: [UInt8], packet index: Int, prefix: [UInt8], identification: [UInt8]?) -> [String: [String]]? {
-        guard bytes.count >= 4, bytes[0] == 0x4F, bytes[1] == 0x67, bytes[2] == 0x67, bytes[3] == 0x53 else { return nil }
+    static func oggProperties(_ file: FileBytes, packet index: Int, prefix: [UInt8], identification: [UInt8]?) -> [String: [String]]? {
+        guard file.head.count >= 4, file.head[0] == 0x4F, file.head[1] == 0x67, file.head[2] == 0x67, file.head[3] == 0x53 else { return nil }
         if let identification {
-            guard let first = packet(0, in: bytes), first.starts(with: identification) else { return nil }
+            guard let first = packet(0, in: file), first.starts(with: identification) else { return nil }
         }
-        guard let data = packet(index, in: bytes), data.starts(with: prefix) else { return nil }
-        return parseComment(data[(data.startIndex + prefix.count)...])
+        guard let data = packet(index, in: file), data.starts(with: prefix) else { return nil }
+        return parseComment(data.dropFirst(prefix.count))
     }
 
     /// One Ogg page's header as TagLib reads it.
@@ -75,14 +100,14 @@ public enum XiphPropertyReader {
         var nextPacketIndex: Int { firstPacketIndex + packetSizes.count - (lastPacketCompleted ? 0 : 1) }
     }
 
-    static func page(at offset: Int, in bytes: [UInt8], firstPacketIndex: Int) -> Page? {
-        guard offset + 27 <= bytes.count, bytes[offset] == 0x4F, bytes[offset + 1] == 0x67, bytes[offset + 2] == 0x67,
-              bytes[offset + 3] == 0x53 else { return nil }
-        let segments = Int(bytes[offset + 26])
-        guard segments >= 1, offset + 27 + segments <= bytes.count else { return nil }
+    static func page(at offset: Int, in file: FileBytes, firstPacketIndex: Int) -> Page? {
+        guard let header = file.bytes(at: offset, count: 27), header.count == 27, header[0] == 0x4F, header[1] == 0x67,
+              header[2] == 0x67, header[3] == 0x53 else { return nil }
+        let segments = Int(header[26])
+        guard segments >= 1, let lacings = file.bytes(at: offset + 27, count: segments), lacings.count == segments else { return nil }
         var sizes: [Int] = []
         var size = 0
-        for lacing in bytes[(offset + 27)..<(offset + 27 + segments)] {
+        for lacing in lacings {
             size += Int(lacing)
             if lacing < 255 {
                 sizes.append(size)
@@ -92,65 +117,133 @@ public enum XiphPropertyReader {
         let completed = size == 0
         if !completed { sizes.append(size) }
         return Page(offset: offset, headerSize: 27 + segments, packetSizes: sizes, lastPacketCompleted: completed,
-                    lastOfStream: bytes[offset + 5] & 0x04 != 0, firstPacketIndex: firstPacketIndex)
+                    lastOfStream: header[5] & 0x04 != 0, firstPacketIndex: firstPacketIndex)
     }
 
-    /// TagLib's `Ogg::File::packet`: read pages until one begins past `index`, then join the packet's parts.
-    static func packet(_ index: Int, in bytes: [UInt8]) -> ArraySlice<UInt8>? {
+    /// TagLib's `Ogg::File::packet`: read pages until one begins past `index`, then join the packet's
+    /// parts — here as where they are in the file, read when asked for (`PacketBytes`).
+    static func packet(_ index: Int, in file: FileBytes) -> PacketBytes? {
         var pages: [Page] = []
         var offset = 0, packetIndex = 0
         while packetIndex <= index {
             // A page TagLib cannot read, or the end of the stream before the packet: TagLib finds no packet.
-            guard let next = page(at: offset, in: bytes, firstPacketIndex: packetIndex), !next.lastOfStream else { return nil }
+            guard let next = page(at: offset, in: file, firstPacketIndex: packetIndex), !next.lastOfStream else { return nil }
             pages.append(next)
             packetIndex = next.nextPacketIndex
             offset = next.offset + next.headerSize + next.dataSize
         }
         guard var position = pages.firstIndex(where: { index >= $0.firstPacketIndex && index < $0.firstPacketIndex + $0.packetSizes.count })
         else { return nil }
-        func part(_ page: Page, _ number: Int) -> ArraySlice<UInt8>? {
+        func part(_ page: Page, _ number: Int) -> (offset: Int, count: Int)? {
             let start = page.offset + page.headerSize + page.packetSizes[..<number].reduce(0, +)
-            let end = start + page.packetSizes[number]
-            return end <= bytes.count ? bytes[start..<end] : nil  // a short read at the end: TagLib's business
+            let count = page.packetSizes[number]
+            return Int64(start + count) <= file.size ? (start, count) : nil  // a short read at the end: TagLib's business
         }
-        guard var data = part(pages[position], index - pages[position].firstPacketIndex) else { return nil }
+        guard let first = part(pages[position], index - pages[position].firstPacketIndex) else { return nil }
+        var parts = [first]
         while pages[position].nextPacketIndex <= index {
             position += 1
             guard position < pages.count, let more = part(pages[position], 0) else { return nil }
-            data = ArraySlice(Array(data) + more)
+            parts.append(more)
         }
-        return data
+        return PacketBytes(file: file, parts: parts)
+    }
+
+    /// A packet's bytes, where they lie in the file (one part per page), read when asked for.
+    struct PacketBytes {
+        var file: FileBytes
+        var parts: [(offset: Int, count: Int)]
+        /// Bytes of the packet before `start` that are left out (a prefix already checked).
+        var start = 0
+
+        var count: Int { parts.reduce(0) { $0 + $1.count } - start }
+
+        /// Bytes `range` of the packet (relative to `start`); nil when the file cannot give them.
+        func bytes(_ range: Range<Int>) -> [UInt8]? {
+            var wanted = (range.lowerBound + start)..<(range.upperBound + start)
+            var result: [UInt8] = []
+            result.reserveCapacity(wanted.count)
+            var partStart = 0
+            for part in parts where !wanted.isEmpty {
+                let partRange = partStart..<(partStart + part.count)
+                partStart += part.count
+                let overlap = wanted.clamped(to: partRange)
+                guard !overlap.isEmpty else { continue }
+                guard let read = file.bytes(at: part.offset + overlap.lowerBound - partRange.lowerBound, count: overlap.count),
+                      read.count == overlap.count else { return nil }
+                result += read
+                wanted = overlap.upperBound..<wanted.upperBound
+            }
+            return wanted.isEmpty ? result : nil
+        }
+
+        func starts(with prefix: [UInt8]) -> Bool {
+            count >= prefix.count && bytes(0..<prefix.count) == prefix
+        }
+
+        func dropFirst(_ count: Int) -> PacketBytes {
+            var rest = self
+            rest.start += count
+            return rest
+        }
     }
 
     // MARK: - Vorbis comments
 
-    /// TagLib's `XiphComment::parse` and `properties()`.
+    /// TagLib's `XiphComment::parse` and `properties()`, for a comment in memory (FLAC).
     static func parseComment(_ data: ArraySlice<UInt8>) -> [String: [String]]? {
-        guard data.count >= 8 else { return nil }
-        func u32(_ at: Int) -> Int? {
-            guard at >= data.startIndex, at + 4 <= data.endIndex else { return nil }
-            return Int(data[at]) | Int(data[at + 1]) << 8 | Int(data[at + 2]) << 16 | Int(data[at + 3]) << 24
+        parseComment(count: data.count) { range in
+            Array(data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)])
         }
-        guard let vendorLength = u32(data.startIndex) else { return nil }
-        var position = data.startIndex + 4 + vendorLength
+    }
+
+    /// The same for an Ogg packet, read from the file as needed: a picture's value is never read.
+    static func parseComment(_ packet: PacketBytes) -> [String: [String]]? {
+        parseComment(count: packet.count, read: packet.bytes)
+    }
+
+    /// How much of a comment is read to find its key: keys are short, pictures long.
+    static let keyWindow = 256
+
+    /// TagLib's `XiphComment::parse` and `properties()` over a comment of `count` bytes, whose byte
+    /// ranges `read` gives (nil when they cannot be read: TagLib's business).
+    static func parseComment(count: Int, read: (Range<Int>) -> [UInt8]?) -> [String: [String]]? {
+        guard count >= 8 else { return nil }
+        func u32(_ at: Int) -> Int? {
+            guard at >= 0, at + 4 <= count, let b = read(at..<(at + 4)) else { return nil }
+            return Int(b[0]) | Int(b[1]) << 8 | Int(b[2]) << 16 | Int(b[3]) << 24
+        }
+        guard let vendorLength = u32(0) else { return nil }
+        var position = 4 + vendorLength
         guard let fields = u32(position) else { return nil }
         position += 4
         var properties: [String: [String]] = [:]
-        if fields > (data.count - 8) / 4 { return properties }
+        if fields > (count - 8) / 4 { return properties }
         for _ in 0..<fields {
             // A short number, or one so large that TagLib's 32-bit position would wrap: TagLib's business.
-            guard let length = u32(position), length <= data.count else { return nil }
-            position += 4
-            let entry = data[position..<min(position + length, data.endIndex)]
-            position += length
-            if position > data.endIndex { break }
-            guard let separator = entry.firstIndex(of: 0x3D), separator > entry.startIndex else { continue }
+            guard let length = u32(position), length <= count else { return nil }
+            let entryStart = position + 4
+            position = entryStart + length
+            if position > count { break }
+            // The key first (it decides whether the value is wanted): the first bytes, or all of them.
+            guard var entry = read(entryStart..<(entryStart + min(length, keyWindow))) else { return nil }
+            var separatorAt = entry.firstIndex(of: 0x3D)
+            if separatorAt == nil, length > entry.count {
+                guard let whole = read(entryStart..<position) else { return nil }
+                entry = whole
+                separatorAt = entry.firstIndex(of: 0x3D)
+            }
+            guard let separator = separatorAt, separator > 0 else { continue }
             // The key as TagLib's String makes it (cut at a NUL), then its test: not empty, ASCII 0x20–0x7D
             // (a non-ASCII key fails it in TagLib too; '=' cannot occur before the first '=').
-            let keyBytes = entry[entry.startIndex..<separator].prefix { $0 != 0 }
+            let keyBytes = entry[..<separator].prefix { $0 != 0 }
             guard !keyBytes.isEmpty, keyBytes.allSatisfy({ $0 >= 0x20 && $0 <= 0x7D }) else { continue }
             let key = String(decoding: keyBytes.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
             if key == "METADATA_BLOCK_PICTURE" || key == "COVERART" { continue }
+            if length > entry.count {
+                guard let whole = read(entryStart..<position) else { return nil }
+                entry = whole
+            }
             let valueBytes = entry[(separator + 1)...]
             guard let text = String(validating: valueBytes, as: UTF8.self) else { continue }
             let value = valueBytes.contains(0) ? String(text.unicodeScalars.prefix { $0 != "\0" }) : text

@@ -93,7 +93,13 @@ struct TagReadingConformanceTests {
             guard let codec = Self.codec(path), [.flac, .vorbis, .opus].contains(codec) else { continue }
             files += 1
             let (head, tail, size) = try Self.edges(path)
-            guard let own = XiphPropertyReader.properties(codec: codec, head: head, tail: tail, size: size) else { continue }
+            // Beyond the two ends, what the scanner reads too: an Ogg comment packet past the first 64 KiB.
+            let handle = FileHandle(forReadingAtPath: path)
+            defer { try? handle?.close() }
+            guard let own = XiphPropertyReader.properties(codec: codec, head: head, tail: tail, size: size, readMore: { offset, count in
+                guard let handle, (try? handle.seek(toOffset: UInt64(offset))) != nil else { return nil }
+                return (try? handle.read(upToCount: count)).map { Array($0) }
+            }) else { continue }
             accepted += 1
             let taglib = try? reader.readTags(path: path, codec: codec, audioProperties: false).properties
             if Self.values(own) != Self.values(taglib) {
