@@ -5,22 +5,24 @@
 /// FLAC metadata blocks from "fLaC" to the last one (each checked as TagLib checks it), Ogg pages from the
 /// first, packets reassembled across pages as `Ogg::File::packet` does (serial numbers ignored), then
 /// `XiphComment::parse`: keys upper-cased (ASCII 0x20–0x7D but '='), values cut at NUL, empty values and
-/// pictures left out. Anything it cannot finish inside `head` (comments behind a large picture, an ID3 tag
-/// in front, a truncated file, an ID3v1 tag on a FLAC file) returns nil and TagLib reads the file.
+/// pictures left out. What lies past `head` (a comment behind a large picture) is read from the file when
+/// the caller gives a `ByteReader`; anything else it cannot finish (an ID3 tag in front, a truncated file,
+/// an ID3v1 tag on a FLAC file) returns nil and TagLib reads the file.
 /// `LibraryTests` compares both readers on every file of the corpora and of a generated library.
 public enum XiphPropertyReader {
     /// Reads `count` bytes at `offset` of the file (fewer at its end), or nil when it cannot.
     public typealias ByteReader = (_ offset: Int64, _ count: Int) -> [UInt8]?
 
     /// With `readMore`, an Ogg comment packet that does not end inside `head` (a large picture among the
-    /// comments) is read from the file page by page, and a picture's bytes are skipped, never held:
+    /// comments), or a FLAC comment block behind a large picture block, is read from the file, and a
+    /// picture's bytes are skipped, never held:
     /// TagLib read such a packet whole and copied it (3.5 MiB at the peak of a 10,000-file import, for
     /// one file with a 1.4 MB picture).
     public static func properties(codec: AudioCodec, head: [UInt8], tail: [UInt8], size: Int64,
                                   readMore: ByteReader? = nil) -> [String: [String]]? {
         let view = FileBytes(head: head, size: size, readMore: readMore)
         switch codec {
-        case .flac: return flacProperties(head: head, tail: tail, size: size)
+        case .flac: return flacProperties(view, tail: tail)
         case .vorbis: return oggProperties(view, packet: 1, prefix: [3] + Array("vorbis".utf8), identification: nil)
         case .opus: return oggProperties(view, packet: 1, prefix: Array("OpusTags".utf8), identification: Array("OpusHead".utf8))
         default: return nil
@@ -45,7 +47,10 @@ public enum XiphPropertyReader {
 
     // MARK: - FLAC
 
-    static func flacProperties(head: [UInt8], tail: [UInt8], size: Int64) -> [String: [String]]? {
+    /// The metadata blocks are walked through `file`: past the head (a large picture before the comment
+    /// block) their headers and the comment block are read from the file, and pictures skipped.
+    static func flacProperties(_ file: FileBytes, tail: [UInt8]) -> [String: [String]]? {
+        let head = file.head, size = file.size
         guard size >= 131, tail.count >= 131, head.count >= 8,
               head[0] == 0x66, head[1] == 0x4C, head[2] == 0x61, head[3] == 0x43 else { return nil }
         // An ID3v1 tag would be merged in: TagLib's business (rare on FLAC).
@@ -53,18 +58,21 @@ public enum XiphPropertyReader {
         var offset = 4
         var comment: ArraySlice<UInt8>?
         var first = true
+        var blocks = 0
         while true {
-            guard offset + 4 <= head.count else { return nil }
-            let type = head[offset] & 0x7F
-            let isLast = head[offset] & 0x80 != 0
-            let length = Int(head[offset + 1]) << 16 | Int(head[offset + 2]) << 8 | Int(head[offset + 3])
+            // Thousands of tiny blocks are no tagger's work: TagLib's business (and each costs a read here).
+            blocks += 1
+            guard blocks <= 4096, let header = file.bytes(at: offset, count: 4), header.count == 4 else { return nil }
+            let type = header[0] & 0x7F
+            let isLast = header[0] & 0x80 != 0
+            let length = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
             // Where TagLib declares the file invalid (it then reads no tags at all): let it say so.
             if first && type != 0 { return nil }
             if length == 0 && type != 1 && type != 3 { return nil }
             guard Int64(offset + 4 + length) <= size else { return nil }
             if type == 4 && comment == nil {
-                guard offset + 4 + length <= head.count else { return nil }
-                comment = head[(offset + 4)..<(offset + 4 + length)]
+                guard let block = file.bytes(at: offset + 4, count: length), block.count == length else { return nil }
+                comment = block[...]
             }
             first = false
             offset += 4 + length
@@ -158,12 +166,22 @@ public enum XiphPropertyReader {
 
         var count: Int { parts.reduce(0) { $0 + $1.count } - start }
 
-        /// Bytes `range` of the packet (relative to `start`); nil when the file cannot give them.
-        func bytes(_ range: Range<Int>) -> [UInt8]? {
+        /// Bytes `range` of the packet (relative to `start`); nil when the file cannot give them. A range
+        /// inside one part within the head is a slice of it, not a copy.
+        func bytes(_ range: Range<Int>) -> ArraySlice<UInt8>? {
             var wanted = (range.lowerBound + start)..<(range.upperBound + start)
+            var partStart = 0
+            for part in parts {
+                if wanted.lowerBound >= partStart, wanted.upperBound <= partStart + part.count {
+                    let from = part.offset + wanted.lowerBound - partStart
+                    if from + wanted.count <= file.head.count { return file.head[from..<(from + wanted.count)] }
+                    break
+                }
+                partStart += part.count
+            }
             var result: [UInt8] = []
             result.reserveCapacity(wanted.count)
-            var partStart = 0
+            partStart = 0
             for part in parts where !wanted.isEmpty {
                 let partRange = partStart..<(partStart + part.count)
                 partStart += part.count
@@ -174,11 +192,11 @@ public enum XiphPropertyReader {
                 result += read
                 wanted = overlap.upperBound..<wanted.upperBound
             }
-            return wanted.isEmpty ? result : nil
+            return wanted.isEmpty ? result[...] : nil
         }
 
         func starts(with prefix: [UInt8]) -> Bool {
-            count >= prefix.count && bytes(0..<prefix.count) == prefix
+            count >= prefix.count && bytes(0..<prefix.count)?.elementsEqual(prefix) == true
         }
 
         func dropFirst(_ count: Int) -> PacketBytes {
@@ -193,7 +211,7 @@ public enum XiphPropertyReader {
     /// TagLib's `XiphComment::parse` and `properties()`, for a comment in memory (FLAC).
     static func parseComment(_ data: ArraySlice<UInt8>) -> [String: [String]]? {
         parseComment(count: data.count) { range in
-            Array(data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)])
+            data[(data.startIndex + range.lowerBound)..<(data.startIndex + range.upperBound)]
         }
     }
 
@@ -207,11 +225,12 @@ public enum XiphPropertyReader {
 
     /// TagLib's `XiphComment::parse` and `properties()` over a comment of `count` bytes, whose byte
     /// ranges `read` gives (nil when they cannot be read: TagLib's business).
-    static func parseComment(count: Int, read: (Range<Int>) -> [UInt8]?) -> [String: [String]]? {
+    static func parseComment(count: Int, read: (Range<Int>) -> ArraySlice<UInt8>?) -> [String: [String]]? {
         guard count >= 8 else { return nil }
         func u32(_ at: Int) -> Int? {
             guard at >= 0, at + 4 <= count, let b = read(at..<(at + 4)) else { return nil }
-            return Int(b[0]) | Int(b[1]) << 8 | Int(b[2]) << 16 | Int(b[3]) << 24
+            let i = b.startIndex
+            return Int(b[i]) | Int(b[i + 1]) << 8 | Int(b[i + 2]) << 16 | Int(b[i + 3]) << 24
         }
         guard let vendorLength = u32(0) else { return nil }
         var position = 4 + vendorLength
@@ -233,18 +252,19 @@ public enum XiphPropertyReader {
                 entry = whole
                 separatorAt = entry.firstIndex(of: 0x3D)
             }
-            guard let separator = separatorAt, separator > 0 else { continue }
+            guard let separator = separatorAt, separator > entry.startIndex else { continue }
             // The key as TagLib's String makes it (cut at a NUL), then its test: not empty, ASCII 0x20–0x7D
             // (a non-ASCII key fails it in TagLib too; '=' cannot occur before the first '=').
-            let keyBytes = entry[..<separator].prefix { $0 != 0 }
+            let keyBytes = entry[entry.startIndex..<separator].prefix { $0 != 0 }
             guard !keyBytes.isEmpty, keyBytes.allSatisfy({ $0 >= 0x20 && $0 <= 0x7D }) else { continue }
             let key = String(decoding: keyBytes.map { (0x61...0x7A).contains($0) ? $0 - 0x20 : $0 }, as: UTF8.self)
             if key == "METADATA_BLOCK_PICTURE" || key == "COVERART" { continue }
+            let valueStart = separator + 1 - entry.startIndex  // where the value begins, in the entry
             if length > entry.count {
                 guard let whole = read(entryStart..<position) else { return nil }
                 entry = whole
             }
-            let valueBytes = entry[(separator + 1)...]
+            let valueBytes = entry[(entry.startIndex + valueStart)...]
             guard let text = String(validating: valueBytes, as: UTF8.self) else { continue }
             let value = valueBytes.contains(0) ? String(text.unicodeScalars.prefix { $0 != "\0" }) : text
             if !value.isEmpty { properties[key, default: []].append(value) }
