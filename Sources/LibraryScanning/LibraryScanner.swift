@@ -85,9 +85,14 @@ public final class LibraryScanner: Sendable {
         // More than a batch: the search index takes the new tracks once, at the end.
         let deferSearch = toRead > Self.batchSize
         if deferSearch { try store.deferSearchIndex() }
-        defer { if deferSearch { try? store.indexDeferredSearch() } }  // after an error too (the next open would)
-        try save(from: pipeline, total: toRead, movable: &movable, summary: &summary, started: started, progress: progress)
-        if deferSearch { try store.indexDeferredSearch() }
+        do {
+            try save(from: pipeline, total: toRead, movable: &movable, summary: &summary, started: started, progress: progress)
+            if deferSearch { try store.indexDeferredSearch() }
+        } catch {
+            // What was written is found by search at once (else the next open of the library indexes it).
+            if deferSearch { try? store.indexDeferredSearch() }
+            throw error
+        }
 
         try store.markRemoved(trackIDs: Array(movable), failedPaths: Array(vanishedFailures))
         summary.removed = movable.count

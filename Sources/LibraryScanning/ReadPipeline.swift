@@ -61,8 +61,13 @@ final class ReadPipeline: Sendable {
 
     private func take() -> TrackFile? {
         available.wait()
-        return queue.withLock { queue in
-            guard queue.next < queue.files.count else { return nil }  // closed and drained
+        return dequeue()
+    }
+
+    /// The next queued file, taken; nil when the queue is closed and drained. Call with a permit held.
+    private func dequeue() -> TrackFile? {
+        queue.withLock { queue in
+            guard queue.next < queue.files.count else { return nil }
             defer { queue.next += 1 }
             return queue.files[queue.next]
         }
@@ -77,12 +82,7 @@ final class ReadPipeline: Sendable {
     /// 0.52 → 0.45 s; same runs, release build, 2026-12-06).
     func readOne() -> (TrackFile, Result<TrackMetadata, any Error>)? {
         guard available.wait(timeout: .now()) == .success else { return nil }
-        let file = queue.withLock { queue -> TrackFile? in
-            guard queue.next < queue.files.count else { return nil }
-            defer { queue.next += 1 }
-            return queue.files[queue.next]
-        }
-        guard let file else {
+        guard let file = dequeue() else {
             available.signal()  // a closing permit: it belongs to a reader, which needs it to stop
             return nil
         }

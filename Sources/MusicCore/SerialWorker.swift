@@ -126,22 +126,16 @@ private final class WorkerState: @unchecked Sendable {
 
 /// One result handed from the worker's thread to the thread waiting in `sync`.
 private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var value: T?
-    private var done = false
+    private let ready = DispatchSemaphore(value: 0)
+    private var value: T?  // written before `ready` is signalled, read after it is waited for
 
     func set(_ result: T) {
-        condition.lock()
         value = result
-        done = true
-        condition.signal()
-        condition.unlock()
+        ready.signal()
     }
 
     func wait() -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        while !done { condition.wait() }
+        ready.wait()
         return value!
     }
 }

@@ -35,13 +35,14 @@ public enum XiphPropertyReader {
         var size: Int64
         var readMore: ByteReader?
 
-        /// `count` bytes at `offset`; fewer only at the end of the file; nil when they cannot be read.
-        func bytes(at offset: Int, count: Int) -> [UInt8]? {
+        /// `count` bytes at `offset` (fewer only at the end of the file): a slice of `head` when it holds
+        /// them, else read; nil when they cannot be read.
+        func bytes(at offset: Int, count: Int) -> ArraySlice<UInt8>? {
             guard offset >= 0, count >= 0 else { return nil }
             let available = max(0, min(count, Int(clamping: size) - offset))
-            if offset + available <= head.count { return Array(head[offset..<(offset + available)]) }
+            if offset + available <= head.count { return head[offset..<(offset + available)] }
             guard let readMore, let read = readMore(Int64(offset), available), read.count == available else { return nil }
-            return read
+            return read[...]
         }
     }
 
@@ -62,7 +63,7 @@ public enum XiphPropertyReader {
         while true {
             // Thousands of tiny blocks are no tagger's work: TagLib's business (and each costs a read here).
             blocks += 1
-            guard blocks <= 4096, let header = file.bytes(at: offset, count: 4), header.count == 4 else { return nil }
+            guard blocks <= 4096, let header = file.bytes(at: offset, count: 4).map(Array.init), header.count == 4 else { return nil }
             let type = header[0] & 0x7F
             let isLast = header[0] & 0x80 != 0
             let length = Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
@@ -72,7 +73,7 @@ public enum XiphPropertyReader {
             guard Int64(offset + 4 + length) <= size else { return nil }
             if type == 4 && comment == nil {
                 guard let block = file.bytes(at: offset + 4, count: length), block.count == length else { return nil }
-                comment = block[...]
+                comment = block
             }
             first = false
             offset += 4 + length
@@ -109,7 +110,7 @@ public enum XiphPropertyReader {
     }
 
     static func page(at offset: Int, in file: FileBytes, firstPacketIndex: Int) -> Page? {
-        guard let header = file.bytes(at: offset, count: 27), header.count == 27, header[0] == 0x4F, header[1] == 0x67,
+        guard let header = file.bytes(at: offset, count: 27).map(Array.init), header.count == 27, header[0] == 0x4F, header[1] == 0x67,
               header[2] == 0x67, header[3] == 0x53 else { return nil }
         let segments = Int(header[26])
         guard segments >= 1, let lacings = file.bytes(at: offset + 27, count: segments), lacings.count == segments else { return nil }
@@ -167,21 +168,11 @@ public enum XiphPropertyReader {
         var count: Int { parts.reduce(0) { $0 + $1.count } - start }
 
         /// Bytes `range` of the packet (relative to `start`); nil when the file cannot give them. A range
-        /// inside one part within the head is a slice of it, not a copy.
+        /// inside one part is what `FileBytes` gives (a slice of the head, not a copy, when it is there).
         func bytes(_ range: Range<Int>) -> ArraySlice<UInt8>? {
             var wanted = (range.lowerBound + start)..<(range.upperBound + start)
-            var partStart = 0
-            for part in parts {
-                if wanted.lowerBound >= partStart, wanted.upperBound <= partStart + part.count {
-                    let from = part.offset + wanted.lowerBound - partStart
-                    if from + wanted.count <= file.head.count { return file.head[from..<(from + wanted.count)] }
-                    break
-                }
-                partStart += part.count
-            }
             var result: [UInt8] = []
-            result.reserveCapacity(wanted.count)
-            partStart = 0
+            var partStart = 0
             for part in parts where !wanted.isEmpty {
                 let partRange = partStart..<(partStart + part.count)
                 partStart += part.count
@@ -189,6 +180,7 @@ public enum XiphPropertyReader {
                 guard !overlap.isEmpty else { continue }
                 guard let read = file.bytes(at: part.offset + overlap.lowerBound - partRange.lowerBound, count: overlap.count),
                       read.count == overlap.count else { return nil }
+                if result.isEmpty && overlap.upperBound == wanted.upperBound { return read }
                 result += read
                 wanted = overlap.upperBound..<wanted.upperBound
             }
