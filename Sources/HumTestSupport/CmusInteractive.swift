@@ -168,6 +168,8 @@ public enum CmusInteractive {
 /// `autosave` on SIGHUP too), so run one session on a home at a time.
 public final class CmusUISession: Sendable {
     public let terminal: TmuxSession
+    /// A control client on `terminal`, through which timed keys are sent and their answers timed.
+    public let control: TmuxControl
     public let home: CmusLibraryHome
     /// From just before cmus was spawned (`TmuxSession.launchedAt`: tmux's server was already up) to the
     /// end of the first capture in which the sorted view's title counts the whole library
@@ -232,6 +234,13 @@ public final class CmusUISession: Sendable {
             try? FileManager.default.removeItem(atPath: socket)
             throw error
         }
+        do {
+            control = try TmuxControl(terminal)
+        } catch {
+            terminal.kill()
+            try? FileManager.default.removeItem(atPath: socket)
+            throw error
+        }
         self.terminal = terminal
         self.home = home
         self.socket = socket
@@ -241,6 +250,7 @@ public final class CmusUISession: Sendable {
 
     /// Ends cmus (its tmux server) and removes its socket. Safe to call more than once.
     public func close() {
+        control.close()
         terminal.kill()
         try? FileManager.default.removeItem(atPath: socket)
     }
@@ -288,9 +298,8 @@ public final class CmusUISession: Sendable {
         try terminal.waitForScreen(timeout: timeout, colors: true) { $0 == opened }
         var latencies: [Double] = []
         for (character, screen) in zip(characters, expected) {
-            latencies.append(try terminal.measureScreen(timeout: timeout, colors: true,
-                                                        after: { try terminal.type(character) },
-                                                        until: { $0 == screen }))
+            latencies.append(try control.measure(timeout: timeout, send: { try control.type(character) },
+                                                 until: { $0 == screen }))
         }
         try returnToStart(timeout: timeout)
         return latencies

@@ -80,6 +80,8 @@ public enum HumInteractive {
 /// redraw is never timed.
 public final class HumUISession: Sendable {
     public let terminal: TmuxSession
+    /// A control client on `terminal`, through which timed keys are sent and their answers timed.
+    public let control: TmuxControl
     public let launch: HumLaunch
     /// From just before hum was spawned (`TmuxSession.launchedAt`) to the end of the first capture that
     /// is a full frame of the loaded library (`isFirstFullFrame`).
@@ -134,6 +136,12 @@ public final class HumUISession: Sendable {
             terminal.kill()
             throw error
         }
+        do {
+            control = try TmuxControl(terminal)
+        } catch {
+            terminal.kill()
+            throw error
+        }
         self.terminal = terminal
         self.launch = launch
     }
@@ -142,7 +150,10 @@ public final class HumUISession: Sendable {
 
     /// Ends hum (its tmux server; hum quits cleanly on SIGHUP and saves its session, which the next
     /// session forgets). Safe to call more than once.
-    public func close() { terminal.kill() }
+    public func close() {
+        control.close()
+        terminal.kill()
+    }
 
     // MARK: What the screen shows
 
@@ -227,8 +238,7 @@ public final class HumUISession: Sendable {
         var latencies: [Double] = []
         for (character, screen) in zip(characters, expected) {
             latencies.append(try explained(expected: screen.text) {
-                try terminal.measureScreen(timeout: timeout, colors: true, after: { try terminal.type(character) },
-                                           until: { $0 == screen })
+                try control.measure(timeout: timeout, send: { try control.type(character) }, until: { $0 == screen })
             })
         }
         try returnToStart(timeout: timeout)

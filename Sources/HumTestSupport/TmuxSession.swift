@@ -393,12 +393,46 @@ enum CleanSpawn {
     static func run(_ program: String, _ arguments: [String], timeout: Double) throws -> BriefCommand.Output {
         let errorFile = NSTemporaryDirectory() + "hum-spawn-\(UUID().uuidString).err"
         defer { try? FileManager.default.removeItem(atPath: errorFile) }
+        let pid = try spawn(program, arguments) { actions in
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, errorFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        }
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        var timedOut = false
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                timedOut = true
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                break
+            }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        let exited = status & 0x7F == 0
+        return BriefCommand.Output(status: exited && !timedOut ? (status >> 8) & 0xFF : nil, timedOut: timedOut,
+                                   stdout: "", stderr: (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
+    }
+
+    /// Starts `program` with `standardInput` and `standardOutput` as its descriptors 0 and 1 (stderr goes
+    /// to /dev/null) and returns its pid; the caller reaps it.
+    static func start(_ program: String, _ arguments: [String], standardInput: Int32, standardOutput: Int32) throws -> pid_t {
+        try spawn(program, arguments) { actions in
+            posix_spawn_file_actions_adddup2(&actions, standardInput, 0)
+            posix_spawn_file_actions_adddup2(&actions, standardOutput, 1)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        }
+    }
+
+    /// posix_spawnp with descriptors 0–2 as `standardDescriptors` sets them, every other descriptor
+    /// closed, no signal blocked and every signal at its default.
+    private static func spawn(_ program: String, _ arguments: [String],
+                              standardDescriptors: (inout posix_spawn_file_actions_t) -> Void) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, errorFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        standardDescriptors(&actions)
         closeDescriptors(from: 3, in: &actions)
 
         var attributes = posix_spawnattr_t()
@@ -420,22 +454,7 @@ enum CleanSpawn {
         guard spawned == 0 else {
             throw TmuxSession.Failure("cannot start \(program): \(String(cString: strerror(spawned)))")
         }
-
-        let deadline = Date().addingTimeInterval(timeout)
-        var status: Int32 = 0
-        var timedOut = false
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                timedOut = true
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.002)
-        }
-        let exited = status & 0x7F == 0
-        return BriefCommand.Output(status: exited && !timedOut ? (status >> 8) & 0xFF : nil, timedOut: timedOut,
-                                   stdout: "", stderr: (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
+        return pid
     }
 
     /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later; Swift does not import it),

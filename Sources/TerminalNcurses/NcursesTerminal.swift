@@ -269,7 +269,7 @@ public final class NcursesTerminal {
 
     private func drawCell(_ cell: Cell, row: Int, column: Int, width: Int) {
         scalars.removeAll(keepingCapacity: true)
-        for scalar in cell.text.unicodeScalars { scalars.append(wchar_t(bitPattern: scalar.value)) }
+        cell.glyph.forEachScalar { scalars.append(wchar_t(bitPattern: $0.value)) }
         if scalars.isEmpty { scalars.append(0x20) }
         let attributes = cell.style.attributes
         var bits: Int32 = 0

@@ -1,17 +1,28 @@
 /// One screen cell: a grapheme cluster (already made safe to show) and its style.
 ///
 /// A character two columns wide occupies its cell and the next; the next holds `continuation` so that
-/// the grid stays one entry per column, and drawing skips it.
+/// the grid stays one entry per column, and drawing skips it. A trivial value (see `Glyph`): copying
+/// and comparing grids is copying and comparing bytes.
 public struct Cell: Sendable, Equatable {
-    public var text: String
+    public var glyph: Glyph
     public var style: Style
     /// True for the right half of a two-column character.
     public var isContinuation: Bool
 
     public init(text: String = " ", style: Style = .plain, isContinuation: Bool = false) {
-        self.text = text
+        self.init(glyph: Glyph(text), style: style, isContinuation: isContinuation)
+    }
+
+    public init(glyph: Glyph, style: Style = .plain, isContinuation: Bool = false) {
+        self.glyph = glyph
         self.style = style
         self.isContinuation = isContinuation
+    }
+
+    /// The cluster shown, as a string.
+    public var text: String {
+        get { glyph.string }
+        set { glyph = Glyph(newValue) }
     }
 
     public static let blank = Cell()
@@ -74,6 +85,80 @@ public struct CellGrid: Sendable, Equatable {
         let start = max(column, 0)
         let available = min(width ?? (columns - start), columns - start)
         guard available > 0 else { return 0 }
+        var text = text
+        if let written = text.withUTF8({ putSimple($0, row: row, start: start, available: available, style: style, pad: pad) }) {
+            return written
+        }
+        return putByCharacter(text, row: row, start: start, available: available, style: style, pad: pad)
+    }
+
+    /// `put` for text made only of scalars whose clusters can be found scalar by scalar
+    /// (`DisplayWidth.simpleScalarWidth`): nearly every tag. Such text needs no sanitizing and holds no
+    /// emoji sequence, so it is measured, cut and written from its UTF-8 bytes in two passes, without
+    /// making a String or a Character; the cells are those `putByCharacter` writes (a test compares the
+    /// two). Nil, having written nothing, for any other text.
+    private mutating func putSimple(_ bytes: UnsafeBufferPointer<UInt8>, row: Int, start: Int, available: Int,
+                                    style: Style, pad: Bool) -> Int? {
+        var total = 0
+        var index = 0
+        while index < bytes.count {
+            let (value, length) = DisplayWidth.decode(bytes, at: index)
+            guard let w = DisplayWidth.simpleScalarWidth(value) else { return nil }
+            total += w
+            index += length
+        }
+        // Cut as `DisplayWidth.truncated` cuts: when the text does not fit, keep what fits in one column
+        // less and end with "…".
+        let cut = total > available
+        let limit = start + (cut ? available - 1 : available)
+        // Nothing written, nothing to repair: the cells around stay as they are. (Text of nonzero width
+        // always writes a cluster or the ellipsis.)
+        guard pad || total > 0 else { return 0 }
+        clearCutHalves(row: row, from: start)
+        var position = start
+        var clusterStart = 0, clusterWidth = 0
+        index = 0
+        /// Writes the cluster that ends at `clusterEnd`; false once it does not fit.
+        func place(upTo clusterEnd: Int) -> Bool {
+            guard clusterWidth > 0 else { return true }
+            guard position + clusterWidth <= limit else { return false }
+            let glyph = Glyph(utf8: UnsafeBufferPointer(rebasing: bytes[clusterStart..<clusterEnd]))
+            self[row, position] = Cell(glyph: glyph, style: style)
+            if clusterWidth == 2 { self[row, position + 1] = Cell(glyph: .empty, style: style, isContinuation: true) }
+            position += clusterWidth
+            return true
+        }
+        var fits = true
+        while index < bytes.count {
+            let (value, length) = DisplayWidth.decode(bytes, at: index)
+            let w = DisplayWidth.simpleScalarWidth(value) ?? 0
+            if w > 0 {
+                // A scalar of nonzero width begins a cluster; the zero-width ones after it extend it.
+                fits = place(upTo: index)
+                if !fits { break }
+                clusterStart = index
+                clusterWidth = w
+            }
+            index += length
+        }
+        if fits { _ = place(upTo: bytes.count) }
+        if cut, position < start + available {
+            self[row, position] = Cell(glyph: Self.ellipsis, style: style)
+            position += 1
+        }
+        let end = pad ? start + available : position
+        let blank = Cell(style: style)
+        for c in position..<end { self[row, c] = blank }
+        clearStrandedContinuation(row: row, at: end)
+        return end - start
+    }
+
+    private static let ellipsis = Glyph("…")
+
+    /// `put` for any text: sanitized, emoji sequences simplified, cut, then written Character by Character
+    /// (internal for the test that holds `putSimple` to it).
+    mutating func putByCharacter(_ text: String, row: Int, start: Int, available: Int, style: Style,
+                                         pad: Bool) -> Int {
         let fitted = DisplayWidth.truncated(DisplayWidth.simplifiedEmoji(DisplayWidth.sanitized(text)), to: available)
         var placed: [(column: Int, character: Character, width: Int)] = []
         var position = start
@@ -89,8 +174,8 @@ public struct CellGrid: Sendable, Equatable {
         guard end > start else { return 0 }
         clearCutHalves(row: row, from: start)
         for (column, character, w) in placed {
-            self[row, column] = Cell(text: String(character), style: style)
-            if w == 2 { self[row, column + 1] = Cell(text: "", style: style, isContinuation: true) }
+            self[row, column] = Cell(glyph: Glyph(character), style: style)
+            if w == 2 { self[row, column + 1] = Cell(glyph: .empty, style: style, isContinuation: true) }
         }
         let blank = Cell(style: style)
         for c in position..<end { self[row, c] = blank }

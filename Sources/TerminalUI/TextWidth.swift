@@ -293,6 +293,35 @@ public enum DisplayWidth {
         return 1
     }
 
+    /// The width of a scalar whose grapheme cluster can be found without the cluster rules, or nil: a
+    /// scalar of `simpleTable` (width 0 ones only ever extend a cluster), or a wide character that
+    /// always begins a cluster of its own, such as the common emoji (📻, ✨) and CJK compatibility forms.
+    /// Left out of the wide ones: Hangul leading jamo (U+1100–115F, U+A960–A97C), which conjoin, and the
+    /// skin-tone modifiers (U+1F3FB–1F3FF), which extend an emoji. Nothing of either set is changed by
+    /// `sanitized` or `simplifiedEmoji`, and `of` gives a cluster of them the width of its first scalar.
+    static func simpleScalarWidth(_ value: UInt32) -> Int? {
+        if value < 0x80 { return value >= 0x20 && value != 0x7F ? 1 : nil }
+        if let width = simpleWidth(value) { return width }
+        guard value >= 0x1100, isWide(value) else { return nil }
+        switch value {
+        case 0x1100...0x115F, 0xA960...0xA97C, 0x1F3FB...0x1F3FF: return nil
+        default: return 2
+        }
+    }
+
+    /// The scalar that begins at `index` of valid UTF-8 (a String's), and its length in bytes.
+    @inline(__always)
+    static func decode(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int) -> (value: UInt32, length: Int) {
+        let lead = UInt32(bytes[index])
+        if lead < 0x80 { return (lead, 1) }
+        if lead < 0xE0 { return ((lead & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F), 2) }
+        if lead < 0xF0 {
+            return ((lead & 0x0F) << 12 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F), 3)
+        }
+        return ((lead & 0x07) << 18 | UInt32(bytes[index + 1] & 0x3F) << 12 | UInt32(bytes[index + 2] & 0x3F) << 6
+                | UInt32(bytes[index + 3] & 0x3F), 4)
+    }
+
     private static func isRegionalIndicator(_ value: UInt32) -> Bool { (0x1F1E6...0x1F1FF).contains(value) }
 
     /// The width of a scalar of `simpleTable`, or nil for any other.

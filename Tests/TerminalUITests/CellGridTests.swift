@@ -1,5 +1,5 @@
 import Testing
-import TerminalUI
+@testable import TerminalUI
 
 /// What is wrong with a grid's wide characters: a wide cell whose right neighbour is not its continuation, or
 /// a continuation that does not follow a wide cell. Empty for a grid a terminal can show as it is.
@@ -267,5 +267,59 @@ struct SplitMix {
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         z ^= z >> 31
         return Int(z % UInt64(bound))
+    }
+}
+
+@Suite("Glyphs: a cell's text kept as plain bytes")
+struct GlyphTests {
+    @Test("Every cluster comes back as it went in, inline (up to 15 bytes) or interned (longer)", arguments: [
+        "", " ", "a", "é", "e\u{301}", "界", "👍🏽", "🇯🇵", "123456789012345", "1234567890123456",
+        "a\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308}",
+    ])
+    func roundTrip(text: String) {
+        let glyph = Glyph(text)
+        #expect(glyph.string == text)
+        #expect(glyph.isEmpty == text.isEmpty)
+        var scalars: [Unicode.Scalar] = []
+        glyph.forEachScalar { scalars.append($0) }
+        #expect(scalars == Array(text.unicodeScalars))
+    }
+
+    @Test("Equal clusters are equal glyphs and different ones differ, interned ones included")
+    func equality() {
+        let long = "x" + String(repeating: "\u{301}", count: 12)
+        #expect(Glyph(long) == Glyph(String(long)))
+        #expect(Glyph(long) != Glyph("x" + String(repeating: "\u{301}", count: 13)))
+        #expect(Glyph("a") != Glyph("b"))
+        #expect(Glyph("é") != Glyph("e\u{301}")) // as the terminal gets them: different scalars
+        #expect(Cell(text: "界") == Cell(glyph: Glyph("界")))
+    }
+}
+
+@Suite("The byte-level path of put writes what the Character-by-Character one writes")
+struct SimplePutTests {
+    static let texts = [
+        "", "Hello", "Zoë & Chloé", "서울 밴드", "東京バンド", "✨ Lonely 💔", "e\u{301}\u{302}x", "\u{301}lead",
+        "a\u{301}\u{302}\u{303}\u{304}\u{305}\u{306}\u{307}\u{308}\u{309}b", "Ｆｕｌｌ ｗｉｄｔｈ", "ｶﾞｷ", "Ελληνικά",
+        "Русский рок", "עברית", "العربية", "界a界b界", "a\tb", "👩‍💻 dev", "🇯🇵 flag", "❤️ love", "👍🏽", "ᄀᄀ jamo",
+        "\u{200F}rtl", "Sigur Rós — Ágætis byrjun (1999)", String(repeating: "x", count: 300),
+    ]
+
+    @Test("Same cells for every text, width and padding, over a row of wide characters", arguments: texts)
+    func sameCells(text: String) {
+        for width in [0, 1, 2, 3, 4, 5, 7, 10, 13, 40] {
+            for pad in [false, true] {
+                for column in [0, 1, 2] {
+                    var base = CellGrid(rows: 1, columns: 20)
+                    base.put("界界界界界界界界界界", row: 0, column: 0)
+                    var fast = base, reference = base
+                    let wrote = fast.put(text, row: 0, column: column, width: width, pad: pad)
+                    let expected = reference.putByCharacter(text, row: 0, start: column,
+                                                            available: min(width, 20 - column), style: .plain, pad: pad)
+                    #expect(fast == reference, "\(text.debugDescription) width \(width) pad \(pad) column \(column): \(fast.text) vs \(reference.text)")
+                    if min(width, 20 - column) > 0 { #expect(wrote == expected) }
+                }
+            }
+        }
     }
 }
