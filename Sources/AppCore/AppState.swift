@@ -133,8 +133,9 @@ public struct LibraryIndex: Sendable {
     }
 
     /// The names the tree shows.
-    public static func artistName(_ track: TrackRow) -> String { track.albumArtist.isEmpty ? "Unknown artist" : track.albumArtist }
-    public static func albumTitle(_ track: TrackRow) -> String { track.album.isEmpty ? "Unknown album" : track.album }
+    public static func artistName(_ track: TrackRow) -> String { track.albumArtist.isEmpty ? unknownArtist : track.albumArtist }
+    public static func albumTitle(_ track: TrackRow) -> String { track.album.isEmpty ? unknownAlbum : track.album }
+    static let unknownArtist = "Unknown artist", unknownAlbum = "Unknown album"
 }
 
 /// The live filter: what was typed, and the library positions it lets through (nil: everything).
@@ -154,7 +155,8 @@ public struct ActiveFilter: Sendable {
 /// grouped from: regrouping 37,000 filtered tracks allocates per artist, not per album and track list.
 public struct ArtistNode: Sendable, Equatable {
     public var name: String
-    public var albums: [AlbumNode]
+    /// A slice of one array holding every artist's albums: index it with its own `indices`.
+    public var albums: ArraySlice<AlbumNode>
     /// Its albums' positions, in order.
     public var positions: ArraySlice<Int>
 }

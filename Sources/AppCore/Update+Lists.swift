@@ -161,40 +161,43 @@ extension AppState {
 
     /// Artists and their albums, from positions in library order (the store sorts by album artist, album,
     /// disc, track, so each artist's and each album's tracks are consecutive).
+    ///
+    /// Built for every keystroke of the live filter, over up to the whole library: all albums go into
+    /// one array that the artists slice (one allocation, not one per artist), and names and titles are
+    /// read from the rows in place rather than through a copy of each row.
     static func group(_ index: LibraryIndex, positions: [Int]) -> [ArtistNode] {
-        var artists: [ArtistNode] = []
         var albums: [AlbumNode] = []
-        var artistStart = 0, albumStart = 0
+        // Each artist's first position and first album, in order.
+        var artistStarts: [(position: Int, album: Int)] = []
         let tracks = index.tracks
+        var albumStart = 0
         func closeAlbum(at end: Int) {
             guard albumStart < end else { return }
-            let first = tracks[positions[albumStart]]
-            albums.append(AlbumNode(title: LibraryIndex.albumTitle(first), year: first.year, positions: positions[albumStart..<end]))
+            let first = positions[albumStart]
+            albums.append(AlbumNode(title: tracks[first].album.isEmpty ? LibraryIndex.unknownAlbum : tracks[first].album,
+                                    year: tracks[first].year, positions: positions[albumStart..<end]))
             albumStart = end
-        }
-        func closeArtist(at end: Int) {
-            closeAlbum(at: end)
-            guard artistStart < end else { return }
-            artists.append(ArtistNode(name: LibraryIndex.artistName(tracks[positions[artistStart]]), albums: albums,
-                                      positions: positions[artistStart..<end]))
-            albums = []
-            artistStart = end
         }
         var artist: Int32 = -1, album: Int32 = -1
         // Read through locals: the index's arrays are not retained and released for every track.
         let artistOrdinal = index.artistOrdinal, albumOrdinal = index.albumOrdinal
         for (offset, position) in positions.enumerated() {
             let a = artistOrdinal[position], b = albumOrdinal[position]
-            if a != artist {
-                closeArtist(at: offset)
-                artist = a
-                album = b
-            } else if b != album {
-                closeAlbum(at: offset)
-                album = b
-            }
+            if a != artist || b != album { closeAlbum(at: offset) }
+            if a != artist { artistStarts.append((offset, albums.count)) }
+            artist = a
+            album = b
         }
-        closeArtist(at: positions.count)
+        closeAlbum(at: positions.count)
+        var artists: [ArtistNode] = []
+        artists.reserveCapacity(artistStarts.count)
+        for (number, start) in artistStarts.enumerated() {
+            let next = number + 1 < artistStarts.count ? artistStarts[number + 1] : (position: positions.count, album: albums.count)
+            let first = positions[start.position]
+            artists.append(ArtistNode(name: tracks[first].albumArtist.isEmpty ? LibraryIndex.unknownArtist : tracks[first].albumArtist,
+                                      albums: albums[start.album..<next.album],
+                                      positions: positions[start.position..<next.position]))
+        }
         return artists
     }
 

@@ -218,22 +218,23 @@ final class InterfaceSession {
                 firstFrame = false
                 services.prepareOneLetterFilters()
             }
-            var messages: [Message] = terminal.wait(timeout: nil, wake: inbox.wake).map { event in
-                switch event {
-                case .key(let key): .key(key)
-                case .resized(let rows, let columns): .resized(rows: rows, columns: columns)
-                }
+            var messages = Self.messages(terminal.wait(timeout: nil, wake: inbox.wake)) + inbox.drain()
+            handle(messages)
+            // A filter these messages asked for usually answers within a few milliseconds, on the filter
+            // thread. Drawing the prompt's new text at once would draw the screen twice for one key (the
+            // text with "(…)", then the answer); wait for the answer up to `filterGrace`, handling whatever
+            // arrives meanwhile (more keys), and draw once. A slower filter gets its "(…)" frame at the end
+            // of the grace, as before.
+            let graceEnds = Date().addingTimeInterval(Self.filterGrace)
+            while state.filter.isPending, !state.quitting {
+                let left = graceEnds.timeIntervalSinceNow
+                guard left > 0 else { break }
+                let more = Self.messages(terminal.wait(timeout: left, wake: inbox.wake)) + inbox.drain()
+                handle(more)
+                messages += more
             }
-            messages += inbox.drain()
             onlyTicked = !messages.isEmpty && messages.allSatisfy {
                 if case .player(.progressed) = $0 { true } else { false }
-            }
-            for message in messages where !state.quitting {
-                let effects = state.handle(message)
-                // Filters run over the index the state just built (shared, not built again), before any
-                // filter this message's effects ask for.
-                if case .libraryLoaded = message { services.setLibrary(state.library) }
-                execute(effects)
             }
             let source: ListenSource = state.player.smart && state.explainer.learns ? .smartShuffle
                 : state.player.shuffle || state.player.smart ? .shuffle : .queue
@@ -242,6 +243,30 @@ final class InterfaceSession {
         finish()
         let signal = signalsSeen.last.load(ordering: .sequentiallyConsistent)
         return signal == 0 ? 0 : 128 + signal
+    }
+
+    /// How long a frame waits for the answer of a filter it asked for (see `run`): about one frame of a
+    /// 60 Hz display, short enough that typing never feels held back.
+    static let filterGrace = 0.015
+
+    static func messages(_ events: [TerminalEvent]) -> [Message] {
+        events.map { event in
+            switch event {
+            case .key(let key): .key(key)
+            case .resized(let rows, let columns): .resized(rows: rows, columns: columns)
+            }
+        }
+    }
+
+    /// Hands `messages` to the state, in order, and carries out what it asks for.
+    func handle(_ messages: [Message]) {
+        for message in messages where !state.quitting {
+            let effects = state.handle(message)
+            // Filters run over the index the state just built (shared, not built again), before any
+            // filter this message's effects ask for.
+            if case .libraryLoaded = message { services.setLibrary(state.library) }
+            execute(effects)
+        }
     }
 
     // MARK: - Effects
