@@ -140,9 +140,12 @@ final class Services: Sendable {
     func indexPositions(pattern: String, in index: LibraryIndex) throws -> [Int] {
         // Removed tracks are not in the index: dropping ids it lacks drops them, so the store need not.
         // The index answers in id order; marking positions and reading them back gives library order
-        // without a sort.
+        // without a sort, when there are many.
+        let ids = try store.matchingTrackIDs(pattern: pattern, includingRemoved: true)
+        // A few matches (a name typed out): sorting them is cheaper than a pass over the whole library.
+        if ids.count < index.tracks.count / 32 { return ids.compactMap(index.position(of:)).sorted() }
         var matched = [Bool](repeating: false, count: index.tracks.count)
-        for id in try store.matchingTrackIDs(pattern: pattern, includingRemoved: true) {
+        for id in ids {
             if let position = index.position(of: id) { matched[position] = true }
         }
         return matched.indices.filter { matched[$0] }

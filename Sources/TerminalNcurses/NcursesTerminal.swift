@@ -67,6 +67,9 @@ public final class NcursesTerminal {
     /// xterm-direct and the like: a color number is 0xRRGGBB (below 8 still the ANSI colors).
     private let directColor: Bool
     private var pairs: [Int64: Int32] = [:]
+    /// The last style drawn and its attribute bits and pair: the cells of a run nearly always share one
+    /// (pairs, once made, never change, so the cache never goes stale).
+    private var lastLook: (style: Style, bits: Int32, pair: Int32)?
     private var nextPair: Int32 = 1
     /// The grid on screen; nil when everything must be drawn again.
     public private(set) var lastGrid: CellGrid?
@@ -271,17 +274,27 @@ public final class NcursesTerminal {
         scalars.removeAll(keepingCapacity: true)
         cell.glyph.forEachScalar { scalars.append(wchar_t(bitPattern: $0.value)) }
         if scalars.isEmpty { scalars.append(0x20) }
-        let attributes = cell.style.attributes
-        var bits: Int32 = 0
-        for (flag, bit) in [(TextAttributes.bold, HUM_ATTR_BOLD), (.dim, HUM_ATTR_DIM), (.italic, HUM_ATTR_ITALIC),
-                            (.underline, HUM_ATTR_UNDERLINE), (.reverse, HUM_ATTR_REVERSE)] where attributes.contains(flag) {
-            bits |= Int32(bit)
-        }
-        let pair = pair(for: cell.style)
+        let (bits, pair) = look(of: cell.style)
         _ = scalars.withUnsafeBufferPointer { text in
             hum_draw_cell(Int32(row), Int32(column), text.baseAddress, Int32(text.count), Int32(width), bits, pair)
         }
     }
+
+    /// The ncurses attribute bits and color pair of `style`.
+    private func look(of style: Style) -> (bits: Int32, pair: Int32) {
+        if let lastLook, lastLook.style == style { return (lastLook.bits, lastLook.pair) }
+        let attributes = style.attributes
+        var bits: Int32 = 0
+        for (flag, bit) in Self.attributeBits where attributes.contains(flag) { bits |= Int32(bit) }
+        let pair = pair(for: style)
+        lastLook = (style, bits, pair)
+        return (bits, pair)
+    }
+
+    private static let attributeBits: [(TextAttributes, Int32)] = [
+        (.bold, Int32(HUM_ATTR_BOLD)), (.dim, Int32(HUM_ATTR_DIM)), (.italic, Int32(HUM_ATTR_ITALIC)),
+        (.underline, Int32(HUM_ATTR_UNDERLINE)), (.reverse, Int32(HUM_ATTR_REVERSE)),
+    ]
 
     /// Pairs are made on first use: a theme has a handful of color combinations, the terminal up to 65536
     /// pairs. When they run out (an 8-color terminal has 64), the rest are drawn in the default colors.

@@ -10,12 +10,12 @@ import Testing
 struct OneLetterFilterTests {
     /// A library whose titles, artists, albums and genres start with letters, digits, accented and
     /// non-Latin characters, in the store's order as the interface loads it.
-    static func services(_ label: String) throws -> (Services, LibraryIndex) {
+    static func services(_ label: String, tracks: Int = 60) throws -> (Services, LibraryIndex) {
         let folder = Fixtures.scratchDirectory(label)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let store = try LibraryStore(path: folder + "/hum.sqlite")
         let names = ["Sigur Rós", "Émilie Simon", "sade", "Ólafur Arnalds", "2Pac", "Zoë Keating", "宇多田ヒカル", "Björk", "Ｓtar"]
-        let files = (0..<60).map { TrackFile(path: "/music/\($0).flac", size: 1, mtimeNs: 1) }
+        let files = (0..<tracks).map { TrackFile(path: "/music/\($0).flac", size: 1, mtimeNs: 1) }
         let metadata = files.enumerated().map { index, _ in
             TrackMetadata(contentKey: "\(index)", codec: .flac, formatName: "FLAC", duration: 200, durationExact: true,
                           sampleRate: 44100, channels: 2, bitrateKbps: 900,
@@ -62,6 +62,24 @@ struct OneLetterFilterTests {
         let notSade = try FilterExpression.parse("s -sade")
         let answer = try services.matchingPositions(notSade, in: .init(index: index, number: 1))
         #expect(!answer.isEmpty && answer.allSatisfy { !index.tracks[$0].artist.hasPrefix("sade") })
+    }
+
+    @Test("The index's matches come back in library order, whether a few (sorted) or many (marked)")
+    func indexPositionsInLibraryOrder() throws {
+        let (services, index) = try Self.services("index-positions", tracks: 700)
+        let few = try services.indexPositions(pattern: "\"123\"*", in: index)
+        #expect(few == index.tracks.indices.filter { index.tracks[$0].title.hasSuffix(" 123") })
+        // 12 and 120–129, in id order from the index, spread over artists in the library's order.
+        let twelve = try services.indexPositions(pattern: "\"12\"*", in: index)
+        #expect(twelve.count == 11)
+        #expect(twelve == index.tracks.indices.filter { index.tracks[$0].title.split(separator: " ").last?.hasPrefix("12") == true })
+        let many = try services.indexPositions(pattern: "\"sigur\"*", in: index)
+        #expect(many.count > index.tracks.count / 32, "the other way")
+        #expect(many == index.tracks.indices.filter { index.tracks[$0].title.hasPrefix("Sigur") || index.tracks[$0].artist.hasPrefix("Sigur") })
+        let some = try services.indexPositions(pattern: "\"1\"*", in: index) // 1, 10–19, 100–199
+        #expect(some == index.tracks.indices.filter {
+            index.tracks[$0].title.split(separator: " ").last?.hasPrefix("1") == true
+        })
     }
 
     @Test("Answers prepared for a library are not used once it is replaced")
