@@ -38,12 +38,13 @@ public struct CmusUIResult: Sendable {
 ///
 /// Method, common to all: cmus runs in a `TmuxSession` (a private tmux server, 200 columns × 60 rows by
 /// default, `LANG=C.UTF-8`, `TERM=tmux-256color`) on a home made once by `prepareLibrary`, and its
-/// screen is read with `capture-pane` every 10 ms. A time runs from just before the keys are sent (or
-/// cmus is spawned) to the end of the first capture that shows the expected screen, so it is never
-/// early and late by at most one poll plus one capture (10 ms + 2–7 ms on a loaded 2-core machine);
-/// it includes one tmux process to send the keys (2–5 ms). The method's floor, a key echoed by `cat`,
-/// is about 5 ms at the median and 10 ms at p99 here: figures near it say "within one capture", no
-/// more. Compare figures taken the same way (hum's through `TmuxSession` too, same size, same run).
+/// screen is read with `capture-pane` every 10 ms. A launch or a scroll runs from just before the keys
+/// are sent (or cmus is spawned) to the end of the first capture that shows the expected screen, so it
+/// is never early and late by at most one poll plus one capture (10 ms + 2–7 ms on a loaded 2-core
+/// machine). Keystrokes, which take a millisecond or two, are timed finer: sent through a control client
+/// (`TmuxControl`) and timed to the arrival of cmus's last output before a capture showed the expected
+/// screen (floor, a key echoed by `cat`: well under a millisecond). Compare figures taken the same way
+/// (hum's through the same classes, same size, same run).
 ///
 /// "The expected screen" is exact, colours and attributes included (`capture-pane -e`, where cmus's
 /// selected row shows), and is learnt first: each measurement makes an untimed reference pass of the
@@ -272,8 +273,9 @@ public final class CmusUISession: Sendable {
     /// cursor after it. The reference pass types `/` and each character, waiting each time until the
     /// command line shows the text and the screen (text, colours, cursor position) differs from the
     /// previous one, then until it stays unchanged for 200 ms. The timed pass, from the start state
-    /// again, types `/` (not timed), then each character with `TmuxSession.type` (one `send-keys -l`),
-    /// and takes the time until the screen equals that character's reference screen, cursor included
+    /// again, types `/` (not timed), then each character through the control client, and takes the time
+    /// (`TmuxControl.measure`) until cmus's output that made the screen equal that character's reference
+    /// screen, cursor included
     /// (a trailing space changes no text, only the cursor). Each character is typed once the previous
     /// one's screen is up, as a typist's keys would come with room to spare. Back in the start state
     /// afterwards.

@@ -41,11 +41,10 @@ public struct HumLaunch: Sendable {
 
 /// Measures hum's full-screen interface exactly as `CmusInteractive` measures cmus's, so that the
 /// benchmark can set the two side by side: the same `TmuxSession` (200 columns × 60 rows by default,
-/// `LANG=C.UTF-8`, the same TERM), the same 10 ms polling of `capture-pane`, times from just before the
-/// keys are sent (or hum is spawned) to the end of the first capture showing the expected screen, and the
-/// same reference-pass method for keys: learn the settled screens first, then time the way to exactly
-/// those screens (colours and cursor included). See `CmusInteractive` for the bounds of the method
-/// (never early, late by at most one poll and one capture; floor about 5 ms at the median).
+/// `LANG=C.UTF-8`, the same TERM), the same 10 ms polling of `capture-pane` for launches and scrolls, the
+/// same control client (`TmuxControl`) for keystrokes, and the same reference-pass method for keys: learn
+/// the settled screens first, then time the way to exactly those screens (colours and cursor included).
+/// See `CmusInteractive` for the bounds of the method.
 ///
 /// All synchronous and blocking; every wait has a timeout and the tmux server is killed on every path.
 public enum HumInteractive {
@@ -204,8 +203,9 @@ public final class HumUISession: Sendable {
     /// character, waiting each time until the prompt shows the text, the title bar shows the indicator
     /// with the new text and a count (`showsFilterCount`) and the screen differs from the previous one,
     /// then until it stays unchanged for `filterSettle`. The timed pass, from the start state again,
-    /// presses `F` (not timed), then types each character with one `send-keys -l` and takes the time
-    /// until the screen equals that character's reference screen exactly, colours and cursor included.
+    /// presses `F` (not timed), then types each character through the control client and takes the time
+    /// (`TmuxControl.measure`) until hum's output that made the screen equal that character's reference
+    /// screen exactly, colours and cursor included.
     ///
     /// Why the exact screen and not just the indicator: the same method as cmus's, so the two figures
     /// mean the same thing ("everything the key changes is on the screen"), and no assumption that hum

@@ -23,7 +23,7 @@ import Synchronization
 /// Costs and bounds: every tmux call is one short process (a capture takes 2–7 ms on a loaded 2-core
 /// machine; a key sent and its echo by `cat` seen, 5 ms at the median and 10 ms at p99, the floor of any
 /// latency measured this way), killed after `commandTimeout` seconds, so a wedged server cannot hang a
-/// test. Nothing here keeps a tmux client running between calls.
+/// test. Nothing here keeps a tmux client running between calls; `TmuxControl` does, for timing finer.
 ///
 /// Everything is synchronous and blocks the calling thread; from async code call through `offPool`.
 /// The session's server is killed by `kill()`, or at the latest when the session is deinitialised.

@@ -208,11 +208,12 @@ struct UIBench: ParsableCommand {
         print("""
             ref.: cmus; for playing CPU, `mpg123 -q -o pulse` on the same file.
 
-            Times run from just before the keys are sent (or the program is spawned) to the end of the first capture showing \
-            the expected screen, polled every 10 ms: never early, late by at most ~15 ms; the method's floor (a key echoed by \
-            cat) is ~5 ms at the median, 10 ms at p99. Keystroke screens are learnt in an untimed reference pass and matched \
-            exactly (text, colours, cursor). CPU is utime+stime of the pane's process from /proc, in 10 ms ticks; idle rows add \
-            the wakeups (context switches of all threads) per second.
+            Launch and scroll times run from just before the keys are sent (or the program is spawned) to the end of the \
+            first capture showing the expected screen, polled every 10 ms: never early, late by at most ~15 ms. A keystroke \
+            is sent through a tmux control client and timed to the arrival of the program's last output before a capture \
+            showed the expected screen (sub-millisecond; a key echoed by cat: ~0.3 ms). Keystroke screens are learnt in an \
+            untimed reference pass and matched exactly (text, colours, cursor). CPU is utime+stime of the pane's process \
+            from /proc, in 10 ms ticks; idle rows add the wakeups (context switches of all threads) per second.
             """)
         if case .value(let value) = playing {
             print("Playing: \(value.file), \(Int(Self.playingSeconds)) s counted from \(Self.playingLeadIn) s after playback "

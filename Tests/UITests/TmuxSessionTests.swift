@@ -133,3 +133,40 @@ struct CmusInteractiveTests {
         #expect((result.idleCPUSeconds ?? 1) < 0.5)
     }
 }
+
+@Suite("TmuxControl: keys through a control client, answers timed to the program's output")
+struct TmuxControlTests {
+    @Test("A key's echo is timed to its output, a later answer to the later output, and the window keeps its size")
+    func timesTheOutput() async throws {
+        let (echo, answer, size) = try await offPool {
+            // Echo off and one line read: the answer comes 300 ms after the key, whenever the captures run.
+            let session = try TmuxSession(["sh", "-c", "stty -echo; IFS= read -r line; sleep 0.3; echo \"got $line\"; exec cat"],
+                                          rows: 10, columns: 40)
+            defer { session.kill() }
+            let control = try TmuxControl(session)
+            defer { control.close() }
+            let answer = try control.measure(send: { try control.type("abc\r") }, until: { $0.text.contains("got abc") })
+            // The terminal's echo stays off: what shows is cat's copy of the line.
+            let echo = try control.measure(send: { try control.type("xyz\r") }, until: { $0.text.contains("xyz") })
+            return (echo, answer, try session.paneFormat("#{window_width}x#{window_height}"))
+        }
+        #expect(answer >= 0.3 && answer < 3, "\(answer) s")
+        #expect(echo > 0 && echo < 0.3, "\(echo) s")
+        #expect(size == "40x10", "a control client must not resize the window")
+    }
+
+    @Test("Key names go through; anything else is refused before it reaches tmux")
+    func keyNames() async throws {
+        let screen = try await offPool {
+            let session = try TmuxSession(["cat"], rows: 10, columns: 40)
+            defer { session.kill() }
+            let control = try TmuxControl(session)
+            defer { control.close() }
+            #expect(throws: TmuxControl.Failure.self) { try control.send(keys: ["Enter; kill-server"]) }
+            try control.type("ok")
+            try control.send(keys: ["Enter"])
+            return try session.waitFor { $0.components(separatedBy: "ok").count == 3 }.screen
+        }
+        #expect(screen.hasPrefix("ok\nok"))
+    }
+}
