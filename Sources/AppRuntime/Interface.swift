@@ -219,6 +219,7 @@ final class InterfaceSession {
                 services.prepareOneLetterFilters()
             }
             var messages = Self.messages(terminal.wait(timeout: nil, wake: inbox.wake)) + inbox.drain()
+            let filterBefore = state.filter.generation
             handle(messages)
             // A filter these messages asked for usually answers within a few milliseconds, on the filter
             // thread. Drawing the prompt's new text at once would draw the screen twice for one key (the
@@ -226,7 +227,7 @@ final class InterfaceSession {
             // arrives meanwhile (more keys), and draw once. A slower filter gets its "(…)" frame at the end
             // of the grace, as before.
             let graceEnds = Date().addingTimeInterval(Self.filterGrace)
-            while state.filter.isPending, !state.quitting {
+            while state.filter.generation != filterBefore, state.filter.isPending, !state.quitting {
                 let left = graceEnds.timeIntervalSinceNow
                 guard left > 0 else { break }
                 let more = Self.messages(terminal.wait(timeout: left, wake: inbox.wake)) + inbox.drain()

@@ -192,18 +192,8 @@ public final class TmuxControl: Sendable {
     public func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         Glibc.close(input)
-        var status: Int32 = 0
-        let deadline = Date().addingTimeInterval(5)
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                Glibc.kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.002)
-        }
+        _ = CleanSpawn.reap(pid, timeout: 5)
     }
-
 }
 
 /// The client's record of what arrived, shared by its reader thread and the measuring thread, with a
@@ -216,46 +206,28 @@ final class OutputLog: @unchecked Sendable {
         var ended = false
     }
 
-    // @unchecked: `state` is only touched with `mutex` held. The pthread objects live at fixed
-    // addresses of their own (a class's stored property has none guaranteed).
+    // @unchecked: `state` is only touched with `condition` locked.
     private var state = State()
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-
-    init() {
-        pthread_mutex_init(mutex, nil)
-        pthread_cond_init(condition, nil)
-    }
-
-    deinit {
-        pthread_cond_destroy(condition)
-        pthread_mutex_destroy(mutex)
-        condition.deallocate()
-        mutex.deallocate()
-    }
+    private let condition = NSCondition()
 
     func update(_ change: (inout State) -> Void) {
-        pthread_mutex_lock(mutex)
+        condition.lock()
         change(&state)
-        pthread_cond_broadcast(condition)
-        pthread_mutex_unlock(mutex)
+        condition.broadcast()
+        condition.unlock()
     }
 
     func read<T>(_ body: (State) -> T) -> T {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
+        condition.lock()
+        defer { condition.unlock() }
         return body(state)
     }
 
-    /// Waits until `done` holds or `deadline` (wall clock) passes, and returns the state then.
+    /// Waits until `done` holds or `deadline` passes, and returns the state then.
     func wait(until deadline: Date, for done: (State) -> Bool) -> State {
-        let seconds = deadline.timeIntervalSince1970
-        var time = timespec(tv_sec: Int(seconds.rounded(.down)), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        while !done(state) {
-            if pthread_cond_timedwait(condition, mutex, &time) == ETIMEDOUT { break }
-        }
+        condition.lock()
+        defer { condition.unlock() }
+        while !done(state), condition.wait(until: deadline) {}
         return state
     }
 }

@@ -398,21 +398,26 @@ enum CleanSpawn {
             posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 2, errorFile, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         }
-        let deadline = Date().addingTimeInterval(timeout)
-        var status: Int32 = 0
-        var timedOut = false
-        while waitpid(pid, &status, WNOHANG) == 0 {
-            if Date() > deadline {
-                timedOut = true
-                kill(pid, SIGKILL)
-                waitpid(pid, &status, 0)
-                break
-            }
-            Thread.sleep(forTimeInterval: 0.002)
-        }
+        let (status, timedOut) = reap(pid, timeout: timeout)
         let exited = status & 0x7F == 0
         return BriefCommand.Output(status: exited && !timedOut ? (status >> 8) & 0xFF : nil, timedOut: timedOut,
                                    stdout: "", stderr: (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? "")
+    }
+
+    /// Waits for `pid` to end, killing it (SIGKILL) once `timeout` seconds have passed; its wait status,
+    /// and whether it had to be killed.
+    static func reap(_ pid: pid_t, timeout: Double) -> (status: Int32, timedOut: Bool) {
+        let deadline = Date().addingTimeInterval(timeout)
+        var status: Int32 = 0
+        while waitpid(pid, &status, WNOHANG) == 0 {
+            if Date() > deadline {
+                kill(pid, SIGKILL)
+                waitpid(pid, &status, 0)
+                return (status, true)
+            }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        return (status, false)
     }
 
     /// Starts `program` with `standardInput` and `standardOutput` as its descriptors 0 and 1 (stderr goes

@@ -20,10 +20,7 @@ public struct Cell: Sendable, Equatable {
     }
 
     /// The cluster shown, as a string.
-    public var text: String {
-        get { glyph.string }
-        set { glyph = Glyph(newValue) }
-    }
+    public var text: String { glyph.string }
 
     public static let blank = Cell()
 }

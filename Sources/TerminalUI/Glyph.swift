@@ -81,15 +81,11 @@ public struct Glyph: Sendable, Hashable {
 
     /// Calls `body` with each Unicode scalar of the cluster, in order: what a terminal is given.
     public func forEachScalar(_ body: (Unicode.Scalar) -> Void) {
-        let count = Int(high >> 56)
-        guard UInt64(count) != Self.interned else {
-            string.unicodeScalars.forEach(body)
-            return
-        }
-        if count == 1 {
+        // One byte is one ASCII scalar; anything else (inline or interned) through its string.
+        if high >> 56 == 1 {
             body(Unicode.Scalar(UInt8(truncatingIfNeeded: low)))
-            return
+        } else {
+            string.unicodeScalars.forEach(body)
         }
-        string.unicodeScalars.forEach(body)
     }
 }
