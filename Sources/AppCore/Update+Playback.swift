@@ -239,13 +239,16 @@ extension AppState {
         switch event {
         case .started(let id, let duration):
             guard let index = queue.index(ofEntry: id) else { return [] }
+            // A new track clears a stale note ("3 tracks added"), but the start of the track the listener
+            // just asked for (shown as current since the key) must not clear what was said since: the
+            // engine's confirmation can come after a later command's message.
+            if queue.current != index, message?.isError == false { message = nil }
             queue.current = index
             player.status = .playing
             player.position = 0
             player.duration = duration ?? queue.entries[index].track.duration
             player.notStarted = false
             if player.shuffle || player.smart { queue.playedInShuffle.insert(id) }
-            if message?.isError == false { message = nil }
             upcomingID = nil
             whyLines = explainer.explain(queue.entries[index].track, source: playSourceName)
             return refreshSuggestions() + upcomingChanged()

@@ -72,6 +72,18 @@ struct UpdateTests {
         #expect(effects == [.setUpcoming([state.queue.entries[2]])])
     }
 
+    @Test("The engine confirming the track just asked for keeps a message given since; the next track clears it")
+    func startKeepsNewMessage() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let first = state.queue.entries[0].id, second = state.queue.entries[1].id
+        _ = state.handle(.info("playlist Trip created"))
+        _ = state.handle(.player(.started(entryID: first, duration: 60)))
+        #expect(state.message?.text == "playlist Trip created")
+        _ = state.handle(.player(.started(entryID: second, duration: 60)))
+        #expect(state.message == nil)
+    }
+
     @Test("Space pauses and resumes; a restored session starts where it left off")
     func pauseAndRestore() {
         var state = loaded()
