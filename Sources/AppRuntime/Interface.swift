@@ -48,6 +48,16 @@ final class Inbox: Sendable {
     }
 
     func drain() -> [Message] { messages.withLock { m in defer { m = [] }; return m } }
+
+    /// `hum remote` clients' command lines (`RemoteServer`), answered by the UI thread.
+    private let remoteRequests = Mutex<[RemoteRequest]>([])
+
+    func post(_ request: RemoteRequest) {
+        remoteRequests.withLock { $0.append(request) }
+        wake.wake()
+    }
+
+    func drainRemote() -> [RemoteRequest] { remoteRequests.withLock { r in defer { r = [] }; return r } }
 }
 
 /// `hum` with no arguments: the full-screen interface. One thread (this one) owns the terminal and the
@@ -106,6 +116,8 @@ final class InterfaceSession {
     var terminal: NcursesTerminal?
     var signals: [DispatchSourceSignal] = []
     let signalsSeen = SignalsSeen()
+    /// `hum remote`'s socket; nil when it could not be opened (the status bar said why).
+    var remote: RemoteServer?
 
     init(_ options: InterfaceOptions) throws {
         self.options = options
@@ -197,6 +209,7 @@ final class InterfaceSession {
            let session = try? JSONDecoder().decode(SavedSession.self, from: data) {
             execute(state.handle(.restore(session)))
         }
+        startRemote()
         if let problem = startupProblems.first { _ = state.handle(.failure(problem)) }
         startEventPump()
         configureTaste()
@@ -221,6 +234,7 @@ final class InterfaceSession {
             var messages = Self.messages(terminal.wait(timeout: nil, wake: inbox.wake)) + inbox.drain()
             let filterBefore = state.filter.generation
             handle(messages)
+            for request in inbox.drainRemote() { answer(request) }
             // A filter these messages asked for usually answers within a few milliseconds, on the filter
             // thread. Drawing the prompt's new text at once would draw the screen twice for one key (the
             // text with "(…)", then the answer); wait for the answer up to `filterGrace`, handling whatever
@@ -467,6 +481,39 @@ final class InterfaceSession {
         }
     }
 
+    // MARK: - Remote control
+
+    func startRemote() {
+        let path = RemoteSocket.path(forLibrary: options.libraryPath, environment: options.environment)
+        do {
+            remote = try RemoteServer(path: path) { [inbox] in inbox.post($0) }
+        } catch {
+            startupProblems.append("hum remote is off: \(error)")
+        }
+    }
+
+    /// Carries out one `hum remote` line as the `:` line would, and answers what the status bar would
+    /// say of it; `status` answers the player's state instead.
+    func answer(_ request: RemoteRequest) {
+        let line = request.line.trimmingCharacters(in: .whitespaces)
+        if line == "status" { return request.reply(RemoteStatus.lines(state) + ["ok"]) }
+        let command: Command
+        do {
+            command = try CommandLineParser.parse(line)
+        } catch {
+            return request.reply(["error: \(error)"])
+        }
+        let message = state.message, confirmation = state.confirmation
+        handle([.command(command)])
+        if let asked = state.confirmation, asked != confirmation {
+            request.reply(["\(asked.question) (answer y or n in the interface)", "ok"])
+        } else if let said = state.message, said != message {
+            request.reply(said.isError ? ["error: \(said.text)"] : [said.text, "ok"])
+        } else {
+            request.reply(["ok"])
+        }
+    }
+
     // MARK: - Quitting
 
     func installSignals() {
@@ -490,6 +537,7 @@ final class InterfaceSession {
     }
 
     func finish() {
+        remote?.stop()
         if value("restore_session") == "on", let data = try? JSONEncoder().encode(state.savedSession()) {
             _ = FileManager.default.createFile(atPath: sessionPath, contents: data)
         }

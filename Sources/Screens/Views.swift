@@ -255,6 +255,7 @@ enum HelpView {
             let synopsis = spec.arguments.isEmpty ? spec.name : spec.name + " " + spec.arguments
             lines.append(("  :" + DisplayWidth.padded(synopsis, to: 26) + " " + spec.summary, .text))
         }
+        lines.append(("From a shell, `hum remote COMMAND` runs any of these here; `hum remote status` says what plays.", .dim))
         lines.append(("", .text))
         lines.append(("Filters: words, and field:value with artist album title genre year track duration path;", .dim))
         lines.append(("  year:>1995  year:1990..1999  duration:<3:00  -genre:jazz  artist:\"nina simone\"", .dim))

@@ -57,10 +57,11 @@ struct Hum: AsyncParsableCommand {
               hum forget --all                    erase your listening history
               hum analyze                         let hum hear the library (for smart shuffle)
               hum why --current                   why hum would pick what played last
+              hum remote pause                    pause the running interface (status, next…)
             """,
         version: version,
         subcommands: [Open.self, Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self, Config.self,
-                      Analyze.self, Why.self, Lab.self, TasteCommand.self, SyncCommand.self, PrivacyCommand.self],
+                      Analyze.self, Why.self, Lab.self, TasteCommand.self, SyncCommand.self, PrivacyCommand.self, Remote.self],
         defaultSubcommand: Open.self)
 }
 

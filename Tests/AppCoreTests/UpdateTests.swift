@@ -477,3 +477,40 @@ struct LibraryIndexTests {
         }
     }
 }
+
+@Suite("hum remote status")
+struct RemoteStatusTests {
+    @Test("Stopped with nothing queued: the status, the queue, the settings and the view, no track")
+    func stopped() {
+        let lines = RemoteStatus.lines(loaded())
+        #expect(lines.first == "status stopped")
+        #expect(!lines.contains { $0.hasPrefix("file ") || $0.hasPrefix("tag ") || $0.hasPrefix("position ") })
+        #expect(lines.contains("queue 0/0"))
+        #expect(lines.contains("set volume 100"))
+        #expect(lines.contains("view library"))
+    }
+
+    @Test("Playing: cmus-remote -Q's fields for the track, its place in the queue, and the filter; a tag's line break does not start a field")
+    func playing() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        _ = state.handle(.player(.started(entryID: state.queue.entries[0].id, duration: 61.6)))
+        _ = state.handle(.player(.progressed(entryID: state.queue.entries[0].id, position: 12.7, duration: 61.6)))
+        state.queue.entries[0].track.genre = "Rock\nstatus stopped"
+        state.filter.text = "year:>1990"
+        let lines = RemoteStatus.lines(state)
+        #expect(lines.first == "status playing")
+        #expect(lines.contains("file /m/0/0.flac"))
+        #expect(lines.contains("duration 62"))
+        #expect(lines.contains("position 12"))
+        #expect(lines.contains("tag title Song 1"))
+        #expect(lines.contains("tag artist Alpha"))
+        #expect(lines.contains("tag album Album 0"))
+        #expect(lines.contains("tag tracknumber 1"))
+        #expect(lines.contains("tag date 1990"))
+        #expect(lines.contains("tag genre Rock status stopped"))
+        #expect(lines.filter { $0.hasPrefix("status ") } == ["status playing"])
+        #expect(lines.contains("queue 1/8"))
+        #expect(lines.contains("filter year:>1990"))
+    }
+}
