@@ -35,6 +35,36 @@ public enum RemoteStatus {
         return lines
     }
 
+    /// What `status_program` is called with when playback changes, as cmus calls its
+    /// `status_display_program`: pairs of words, `status playing file PATH title … artist … duration 60`.
+    public static func programArguments(_ state: AppState) -> [String] {
+        var arguments = ["status", state.player.status.rawValue]
+        for line in lines(state) {
+            guard let space = line.firstIndex(of: " ") else { continue }
+            let key = line[..<space], value = String(line[line.index(after: space)...])
+            switch key {
+            case "file", "duration":
+                arguments += [String(key), value]
+            case "tag":
+                guard let tagSpace = value.firstIndex(of: " ") else { continue }
+                arguments += [String(value[..<tagSpace]), String(value[value.index(after: tagSpace)...])]
+            default: continue
+            }
+        }
+        return arguments
+    }
+
+    /// What a change worth telling `status_program` about is: the status, and which queue entry it is of
+    /// (the clock moving is not one).
+    public struct Moment: Equatable, Sendable {
+        public var status: PlayerStatus.Status
+        public var entryID: Int?
+    }
+
+    public static func moment(_ state: AppState) -> Moment {
+        Moment(status: state.player.status, entryID: state.player.status == .stopped ? nil : state.queue.currentEntry?.id)
+    }
+
     /// A tag or path on one line: a line break inside it would start a field of its own for the reader.
     static func oneLine(_ text: String) -> String {
         guard text.contains(where: \.isNewline) else { return text }

@@ -118,6 +118,9 @@ final class InterfaceSession {
     let signalsSeen = SignalsSeen()
     /// `hum remote`'s socket; nil when it could not be opened (the status bar said why).
     var remote: RemoteServer?
+    let statusProgram: StatusProgram
+    /// What `status_program` was last told of (nil before the first turn of the loop).
+    var reportedMoment: RemoteStatus.Moment?
 
     init(_ options: InterfaceOptions) throws {
         self.options = options
@@ -130,6 +133,7 @@ final class InterfaceSession {
             throw ConfigError("cannot open the library \(options.libraryPath): \(error)")
         }
         services = Services(store: store, post: { [inbox] in inbox.post($0) })
+        statusProgram = StatusProgram(onFailure: { [inbox] in inbox.post(.failure($0)) })
         let configPath = options.configPath ?? InterfaceConfig.defaultPath(environment: options.environment)
         config = InterfaceConfig.load(path: configPath)
         startupProblems += config.problems
@@ -235,6 +239,7 @@ final class InterfaceSession {
             let filterBefore = state.filter.generation
             handle(messages)
             for request in inbox.drainRemote() { answer(request) }
+            reportStatusIfChanged()
             // A filter these messages asked for usually answers within a few milliseconds, on the filter
             // thread. Drawing the prompt's new text at once would draw the screen twice for one key (the
             // text with "(…)", then the answer); wait for the answer up to `filterGrace`, handling whatever
@@ -514,6 +519,28 @@ final class InterfaceSession {
         }
     }
 
+    // MARK: - status_program
+
+    /// Tells `status_program` when a track starts, pauses, resumes or stops (not when the clock moves).
+    func reportStatusIfChanged() {
+        let moment = RemoteStatus.moment(state)
+        guard moment != reportedMoment else { return }
+        let first = reportedMoment == nil
+        reportedMoment = moment
+        // Starting up stopped is no change.
+        if first && moment.status == .stopped { return }
+        callStatusProgram(RemoteStatus.programArguments(state))
+    }
+
+    /// Runs the program when one is set, and never in a private session: whatever it does with what it is
+    /// told (a scrobbler sends it away), a private session records nothing anywhere.
+    func callStatusProgram(_ arguments: [String]) {
+        var program = value("status_program")
+        guard !program.isEmpty, !state.privacy.privateSession else { return }
+        if program.hasPrefix("~/"), let home = options.environment["HOME"] { program = home + program.dropFirst() }
+        statusProgram.report(program: program, arguments: arguments)
+    }
+
     // MARK: - Quitting
 
     func installSignals() {
@@ -538,6 +565,8 @@ final class InterfaceSession {
 
     func finish() {
         remote?.stop()
+        if let moment = reportedMoment, moment.status != .stopped { callStatusProgram(["status", "stopped"]) }
+        statusProgram.finish(timeout: 2)
         if value("restore_session") == "on", let data = try? JSONEncoder().encode(state.savedSession()) {
             _ = FileManager.default.createFile(atPath: sessionPath, contents: data)
         }

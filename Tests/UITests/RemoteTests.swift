@@ -3,7 +3,7 @@ import HumTestSupport
 import Testing
 
 /// `hum remote` against the real interface in tmux, playing through a private PulseAudio daemon.
-@Suite("hum remote, end to end")
+@Suite("Scripting the interface: hum remote and status_program, end to end")
 struct RemoteTests {
     @Test("hum remote plays, pauses, sets the volume, skips, reports status, refuses a bad command, and quits the interface")
     func remoteControl() async throws {
@@ -100,6 +100,72 @@ struct RemoteTests {
             #expect(try ChildProcess.run(Repository.humBinary, ["remote", "--library", library, "status"],
                                          environment: ["HOME": home], timeout: 20).stdoutLines.contains("view library"))
             try first.quit()
+        }
+    }
+
+    @Test("status_program is run with the state when a track starts, pauses and at quit; never in a private session; one that cannot run is named")
+    func statusProgram() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-status-program", folders: [try await Fixtures.longTracks()])
+        let log = home + "/status.log"
+        let script = home + "/status.sh"
+        // Prints to its standard output too: none of that may reach the interface's screen.
+        try "#!/bin/sh\nprintf '%s|' \"$@\" >> '\(log)'\necho >> '\(log)'\necho NOISE-FROM-SCRIPT\n"
+            .write(toFile: script, atomically: true, encoding: .utf8)
+        chmod(script, 0o755)
+        try FileManager.default.createDirectory(atPath: home + "/config/hum", withIntermediateDirectories: true)
+        try "status_program = \"\(script)\"\n".write(toFile: home + "/config/hum/config.toml", atomically: true, encoding: .utf8)
+        @Sendable func calls() -> [String] {
+            ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
+        @Sendable func waitForCall(_ prefix: String) throws {
+            let deadline = Date().addingTimeInterval(10)
+            while !calls().contains(where: { $0.hasPrefix(prefix) }) && Date() < deadline { usleep(20_000) }
+            #expect(calls().contains { $0.hasPrefix(prefix) }, "no call starting \(prefix): \(calls())")
+        }
+        let daemon = try await offPool { try PulseTestDaemon() }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            try hum.terminal.waitUntilStable(for: 0.5)
+            #expect(calls().isEmpty, "called before anything played: \(calls())")
+            try hum.keys("Enter")
+            try hum.waitFor("▶ Long One")
+            try waitForCall("status|playing|file|")
+            let started = try #require(calls().first)
+            #expect(started.contains("/1 Long One.flac|duration|60|title|Long One|artist|Zyx Testband|"), "\(started)")
+            try hum.keys("Space")
+            try hum.waitFor("⏸ Long One")
+            try waitForCall("status|paused|")
+            try hum.keys("b")
+            try hum.waitFor("▶ Long Two")
+            try hum.waitFor(timeout: 10) { _ in calls().last?.hasPrefix("status|playing|") == true && calls().last?.contains("title|Long Two|") == true }
+            #expect(!(try hum.screen()).contains("NOISE"), "the program's output reached the screen")
+            // A program that cannot be run is named on the status bar (once), and playing goes on.
+            try hum.command("set status_program=/nonexistent/hum-status")
+            try hum.keys("Space")
+            try hum.waitFor("status_program: cannot run /nonexistent/hum-status: No such file or directory")
+            try hum.command("set status_program=\(script)")
+            try hum.quit()
+            #expect(calls().last == "status|stopped|")
+            // Played, paused, played the next, stopped at quit: nothing for the clock's ticks.
+            #expect(calls().count == 4, "\(calls())")
+        }
+        hum.close(daemon: false)
+
+        // A private session: the same playing, not one call.
+        let before = calls()
+        let privately = try HumInterface(home: home, libraryPath: library, daemon: daemon, arguments: ["--private"])
+        defer { privately.close() }
+        try await offPool {
+            try privately.waitFor("Artist / Album")
+            try privately.keys("Space")
+            try privately.waitFor("▶ Long Two")
+            try privately.keys("Space")
+            try privately.waitFor("⏸ Long Two")
+            try privately.terminal.waitUntilStable(for: 0.5)
+            try privately.quit()
+            #expect(calls() == before, "a private session called status_program: \(calls().dropFirst(before.count))")
         }
     }
 }
