@@ -78,12 +78,6 @@ public enum Interface {
     }
 }
 
-/// How many quit signals came, and the last one (for the exit status: 128 + its number, as shells expect).
-final class SignalsSeen: Sendable {
-    let count = Atomic<Int>(0)
-    let last = Atomic<Int32>(0)
-}
-
 /// Which library track each queue entry plays, shared with the engine-event thread.
 final class EntryTracks: Sendable {
     let map = Mutex<[Int: Int64]>([:])
@@ -114,8 +108,6 @@ final class InterfaceSession {
     var state: AppState
     var theme: Theme = .builtInDefault
     var terminal: NcursesTerminal?
-    var signals: [DispatchSourceSignal] = []
-    let signalsSeen = SignalsSeen()
     /// `hum remote`'s socket; nil when it could not be opened (the status bar said why).
     var remote: RemoteServer?
     let statusProgram: StatusProgram
@@ -124,7 +116,8 @@ final class InterfaceSession {
 
     init(_ options: InterfaceOptions) throws {
         self.options = options
-        // Signals first: ncurses takes SIGINT/SIGTERM for itself when they are still at their defaults.
+        // The wake pipe first: the quit signals write to it (`installSignals`, before ncurses starts: it takes
+        // SIGINT/SIGTERM for itself when they are still at their defaults).
         let wake = try WakePipe()
         inbox = Inbox(wake: wake)
         do {
@@ -238,6 +231,7 @@ final class InterfaceSession {
             var messages = Self.messages(terminal.wait(timeout: nil, wake: inbox.wake)) + inbox.drain()
             let filterBefore = state.filter.generation
             handle(messages)
+            if NcursesTerminal.quitSignalsSeen > 0, !state.quitting { handle([.command(.quit)]) }
             for request in inbox.drainRemote() { answer(request) }
             reportStatusIfChanged()
             // A filter these messages asked for usually answers within a few milliseconds, on the filter
@@ -261,7 +255,7 @@ final class InterfaceSession {
             listenSource.value.withLock { $0 = source }
         }
         finish()
-        let signal = signalsSeen.last.load(ordering: .sequentiallyConsistent)
+        let signal = NcursesTerminal.lastQuitSignal
         return signal == 0 ? 0 : 128 + signal
     }
 
@@ -543,24 +537,11 @@ final class InterfaceSession {
 
     // MARK: - Quitting
 
+    /// SIGPIPE off (a closed socket is an error return, not the end); SIGINT, SIGTERM and SIGHUP ask for
+    /// a clean quit, through the wake pipe (`NcursesTerminal.watchQuitSignals`).
     func installSignals() {
         signal(SIGPIPE, SIG_IGN)
-        let inbox = inbox, seen = signalsSeen
-        signals = [SIGINT, SIGTERM, SIGHUP].map { number in
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler {
-                // The first asks for a clean quit (session saved); a second, while that hangs, exits now.
-                if seen.count.add(1, ordering: .sequentiallyConsistent).newValue > 1 {
-                    NcursesTerminal.restoreAfterSignal()
-                    _exit(128 + number)
-                }
-                seen.last.store(number, ordering: .sequentiallyConsistent)
-                inbox.post(.command(.quit))
-            }
-            source.resume()
-            return source
-        }
+        NcursesTerminal.watchQuitSignals(wake: inbox.wake)
     }
 
     func finish() {

@@ -89,9 +89,12 @@ public final class RemoteServer: Sendable {
     private let listener: Int32
     private let stopped = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
+    /// The request waiting for the interface, answered by `stop` so that quitting never waits for it.
+    private let waiting = Mutex<RemoteRequest?>(nil)
 
     /// How long a client may take to send a line, and how long the interface may take to answer one.
     static let clientTimeout = 2.0, answerTimeout = 5.0
+    static let quitting = ["error: hum is quitting"]
     /// A longer line is refused: a `:` line is short, and a client must not make hum hold unbounded text.
     static let maximumLineBytes = 64 * 1024
 
@@ -104,6 +107,9 @@ public final class RemoteServer: Sendable {
         if !FileManager.default.fileExists(atPath: folder) {
             try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true,
                                                      attributes: [.posixPermissions: 0o700])
+        }
+        guard Self.isSafeFolder(folder) else {
+            throw RemoteError("\(folder) belongs to another user: not listening there")
         }
         if FileManager.default.fileExists(atPath: path) {
             let probe = RemoteSocket.newSocket()
@@ -134,9 +140,19 @@ public final class RemoteServer: Sendable {
         thread.start()
     }
 
+    /// Whether no other user can swap the socket in `folder`: it is ours, or root's and either closed to
+    /// others or sticky (as /tmp is). A /tmp/hum-UID made first by someone else is refused.
+    static func isSafeFolder(_ folder: String) -> Bool {
+        var info = stat()
+        guard stat(folder, &info) == 0 else { return false }
+        if info.st_uid == getuid() { return true }
+        return info.st_uid == 0 && (info.st_mode & 0o022 == 0 || info.st_mode & UInt32(S_ISVTX) != 0)
+    }
+
     /// Stops listening and removes the socket (at quit).
     public func stop() {
         guard !stopped.exchange(true, ordering: .sequentiallyConsistent) else { return }
+        waiting.withLock { $0 }?.reply(Self.quitting)
         // shutdown(2) wakes the thread out of accept(2); close(2) alone would not.
         shutdown(listener, Int32(SHUT_RDWR))
         _ = finished.wait(timeout: .now() + Self.answerTimeout + Self.clientTimeout)
@@ -174,6 +190,13 @@ public final class RemoteServer: Sendable {
             }
             if line.allSatisfy(\.isWhitespace) { continue }
             let request = RemoteRequest(line: line)
+            waiting.withLock { $0 = request }
+            defer { waiting.withLock { $0 = nil } }
+            // Checked after `waiting` is set: either `stop` sees the request, or this sees `stop`.
+            if stopped.load(ordering: .sequentiallyConsistent) {
+                _ = RemoteSocket.write(Self.quitting, to: client)
+                return
+            }
             deliver(request)
             let answer = request.wait(timeout: Self.answerTimeout) ?? ["error: hum did not answer within \(Int(Self.answerTimeout)) s"]
             guard RemoteSocket.write(answer, to: client) else { return }

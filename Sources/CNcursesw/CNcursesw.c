@@ -220,3 +220,42 @@ void hum_install_crash_restore(void) {
     for (size_t i = 0; i < sizeof hum_crash_signals / sizeof hum_crash_signals[0]; i++)
         sigaction(hum_crash_signals[i], &action, &hum_previous[hum_crash_signals[i]]);
 }
+
+/* SIGINT, SIGTERM, SIGHUP: the first asks the interface to quit cleanly (a byte on its wake pipe, read by
+ * the UI thread's poll), a second one while that hangs restores the terminal and exits at once. The handler
+ * is the process's from the moment sigaction returns and runs on whichever thread the signal lands on; a
+ * libdispatch signal source, used before, is registered later by its manager thread, so a signal sent in
+ * between met SIG_IGN and was lost. */
+static int hum_quit_count = 0;
+static volatile sig_atomic_t hum_quit_last = 0;
+static int hum_quit_wake = -1;
+
+static void hum_quit_handler(int signal) {
+    int saved = errno;
+    hum_quit_last = signal;
+    if (__atomic_add_fetch(&hum_quit_count, 1, __ATOMIC_SEQ_CST) > 1) {
+        hum_restore_after_signal();
+        _exit(128 + signal);
+    }
+    char byte = 1;
+    ssize_t written = write(hum_quit_wake, &byte, 1);
+    (void)written;
+    errno = saved;
+}
+
+int hum_watch_quit_signals(int wake_fd) {
+    hum_quit_wake = wake_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = hum_quit_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+    for (size_t i = 0; i < sizeof signals / sizeof signals[0]; i++)
+        if (sigaction(signals[i], &action, NULL) != 0) return -1;
+    return 0;
+}
+
+int hum_quit_signals_seen(void) { return __atomic_load_n(&hum_quit_count, __ATOMIC_SEQ_CST); }
+
+int hum_last_quit_signal(void) { return hum_quit_last; }

@@ -21,7 +21,7 @@ public struct TerminalError: Error, Equatable, CustomStringConvertible {
 /// Both ends are non-blocking: a full pipe already means "wake up", so `wake` never blocks a producer.
 public final class WakePipe: Sendable {
     public let readDescriptor: Int32
-    private let writeDescriptor: Int32
+    fileprivate let writeDescriptor: Int32
 
     public init() throws {
         var fds: [Int32] = [-1, -1]
@@ -376,4 +376,15 @@ public final class NcursesTerminal {
     public static func restoreAfterSignal() {
         hum_restore_after_signal()
     }
+
+    /// From now on SIGINT, SIGTERM and SIGHUP wake `wake` (the run loop then reads `quitSignalsSeen`); a
+    /// second one restores the terminal and exits with 128 + its number. Call it before ncurses starts
+    /// (which takes these signals for itself when they are at their defaults) and before other threads.
+    public static func watchQuitSignals(wake: WakePipe) {
+        _ = hum_watch_quit_signals(wake.writeDescriptor)
+    }
+
+    /// How many quit signals came, and the last one's number (0: none).
+    public static var quitSignalsSeen: Int { Int(hum_quit_signals_seen()) }
+    public static var lastQuitSignal: Int32 { hum_last_quit_signal() }
 }

@@ -1,5 +1,6 @@
 @testable import AppRuntime
 import Foundation
+import Synchronization
 import HumTestSupport
 import Testing
 
@@ -106,5 +107,42 @@ struct RemoteControlTests {
         #expect(fallback == "/run/user/1000/hum-\(RemoteSocket.hexHash(deep)).sock")
         #expect(RemoteSocket.hexHash("hum") == "331411192fb5c511")
         #expect(RemoteSocket.path(forLibrary: deep, environment: [:]).hasPrefix("/tmp/hum-\(getuid())/hum-"))
+    }
+}
+
+@Suite("The remote-control socket's folder")
+struct RemoteFolderTests {
+    @Test("A folder of ours, or root's /tmp (sticky), is safe; a folder that is not there is not")
+    func safeFolders() throws {
+        let ours = Fixtures.scratchDirectory("remote-folder")
+        try FileManager.default.createDirectory(atPath: ours, withIntermediateDirectories: true)
+        #expect(RemoteServer.isSafeFolder(ours))
+        #expect(RemoteServer.isSafeFolder("/tmp"))
+        #expect(!RemoteServer.isSafeFolder(ours + "/missing"))
+    }
+
+    @Test("Quitting answers a request the interface never will, at once")
+    func stopAnswersWaitingRequest() throws {
+        let path = try RemoteControlTests.socketPath("remote-quitting")
+        let delivered = DispatchSemaphore(value: 0)
+        // An interface that takes the request and never answers (it is quitting).
+        let server = try RemoteServer(path: path) { _ in delivered.signal() }
+        let answer = Mutex<Result<[String], RemoteError>?>(nil)
+        let client = Thread {
+            do throws(RemoteError) {
+                let lines = try RemoteSocket.send("pause", to: path)
+                answer.withLock { $0 = .success(lines) }
+            } catch {
+                answer.withLock { $0 = .failure(error) }
+            }
+        }
+        client.start()
+        #expect(delivered.wait(timeout: .now() + 5) == .success)
+        let started = Date()
+        server.stop()
+        #expect(Date().timeIntervalSince(started) < RemoteServer.answerTimeout / 2, "stop waited for the answer")
+        let deadline = Date().addingTimeInterval(5)
+        while answer.withLock({ $0 }) == nil && Date() < deadline { usleep(10_000) }
+        #expect(answer.withLock { $0 } == .failure(RemoteError("hum is quitting")))
     }
 }

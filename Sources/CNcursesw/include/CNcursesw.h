@@ -65,4 +65,9 @@ void hum_restore_after_signal(void);
  * installed before (the Swift runtime's backtracer), or re-raise with the default action. Idempotent. */
 void hum_install_crash_restore(void);
 
+/* SIGINT, SIGTERM and SIGHUP write a byte to `wake_fd` (the first) or restore the terminal and exit (a second). */
+int hum_watch_quit_signals(int wake_fd);
+int hum_quit_signals_seen(void);
+int hum_last_quit_signal(void);
+
 #endif
