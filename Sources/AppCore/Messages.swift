@@ -42,8 +42,9 @@ public enum Message: Sendable {
 public enum PlayerEvent: Sendable, Equatable {
     case started(entryID: Int, duration: Double?)
     case progressed(entryID: Int, position: Double, duration: Double?)
-    case paused(position: Double)
-    case resumed(position: Double)
+    /// Echoes of the app's own pause and resume, for the entry they were made on.
+    case paused(entryID: Int, position: Double)
+    case resumed(entryID: Int, position: Double)
     case stopped
     case failed(entryID: Int, message: String)
     case queueFinished

@@ -243,8 +243,12 @@ extension AppState {
             // just asked for (shown as current since the key) must not clear what was said since: the
             // engine's confirmation can come after a later command's message.
             if queue.current != index, message?.isError == false { message = nil }
+            // Paused between asking for the track and its start (space right after Enter, or a loaded
+            // machine): the engine's pause came first and holds, so its late `started` must not show
+            // the track as playing.
+            let pausedBeforeStart = player.status == .paused && queue.current == index
             queue.current = index
-            player.status = .playing
+            player.status = pausedBeforeStart ? .paused : .playing
             player.position = 0
             player.duration = duration ?? queue.entries[index].track.duration
             player.notStarted = false
@@ -257,11 +261,16 @@ extension AppState {
             player.position = position
             if let duration { player.duration = duration }
             return []
-        case .paused(let position):
+        // The engine pauses and resumes only when told to, and the state changed when it told it: these
+        // bring the exact position, and the status again. One that comes late, after the listener moved
+        // to another track (space, then b), is about a track no longer current and changes nothing.
+        case .paused(let id, let position):
+            guard queue.currentEntry?.id == id else { return [] }
             player.status = .paused
             player.position = position
             return []
-        case .resumed(let position):
+        case .resumed(let id, let position):
+            guard queue.currentEntry?.id == id else { return [] }
             player.status = .playing
             player.position = position
             return []

@@ -467,8 +467,8 @@ final class InterfaceSession {
             case .seeked(let item, _, let to):
                 lastSecond.withLock { $0 = Int(to) }
                 inbox.post(.player(.progressed(entryID: item.id, position: to, duration: nil)))
-            case .paused(_, let position): inbox.post(.player(.paused(position: position)))
-            case .resumed(_, let position): inbox.post(.player(.resumed(position: position)))
+            case .paused(let item, let position): inbox.post(.player(.paused(entryID: item.id, position: position)))
+            case .resumed(let item, let position): inbox.post(.player(.resumed(entryID: item.id, position: position)))
             case .stopped: inbox.post(.player(.stopped))
             case .failed(let item, let message, _): inbox.post(.player(.failed(entryID: item.id, message: message)))
             case .queueFinished: inbox.post(.player(.queueFinished))

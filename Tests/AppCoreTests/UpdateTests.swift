@@ -84,6 +84,41 @@ struct UpdateTests {
         #expect(state.message == nil)
     }
 
+    @Test("Paused before the engine said the track started: its late start keeps it paused; the next track's start plays")
+    func pauseBeforeStart() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        #expect(press(&state, " ") == [.transport(.pause)])
+        let first = state.queue.entries[0].id, second = state.queue.entries[1].id
+        _ = state.handle(.player(.started(entryID: first, duration: 60)))
+        #expect(state.player.status == .paused)
+        #expect(press(&state, " ") == [.transport(.resume)])
+        #expect(state.player.status == .playing)
+        _ = state.handle(.player(.started(entryID: second, duration: 60)))
+        #expect(state.player.status == .playing)
+        #expect(state.queue.current == 1)
+    }
+
+    @Test("A pause the engine confirms after the listener skipped to the next track does not pause that one")
+    func latePauseOfPreviousTrack() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let first = state.queue.entries[0].id
+        _ = state.handle(.player(.started(entryID: first, duration: 60)))
+        _ = press(&state, " ")
+        _ = press(&state, "b")
+        #expect(state.queue.current == 1)
+        #expect(state.player.status == .playing)
+        _ = state.handle(.player(.paused(entryID: first, position: 3)))
+        #expect(state.player.status == .playing)
+        _ = state.handle(.player(.started(entryID: state.queue.entries[1].id, duration: 60)))
+        #expect(state.player.status == .playing)
+        // The current track's own echo still counts.
+        _ = state.handle(.player(.paused(entryID: state.queue.entries[1].id, position: 1.5)))
+        #expect(state.player.status == .paused)
+        #expect(state.player.position == 1.5)
+    }
+
     @Test("Space pauses and resumes; a restored session starts where it left off")
     func pauseAndRestore() {
         var state = loaded()
