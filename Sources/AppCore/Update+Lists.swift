@@ -244,24 +244,12 @@ extension AppState {
     }
 
     mutating func sortTracks() {
-        let tracks = library.tracks
         var order = visiblePositions
         let column = tracksView.sort
         // Library order is artist order already: only the other columns need a sort.
         if column != .artist {
-            order.sort { a, b in
-                let ta = tracks[a], tb = tracks[b]
-                switch column {
-                case .artist: return a < b
-                case .album: return (ta.album.lowercased(), a) < (tb.album.lowercased(), b)
-                case .title: return (ta.title.lowercased(), a) < (tb.title.lowercased(), b)
-                case .year: return (ta.year ?? 0, a) < (tb.year ?? 0, b)
-                case .genre: return (ta.genre.lowercased(), a) < (tb.genre.lowercased(), b)
-                case .duration: return (ta.duration ?? 0, a) < (tb.duration ?? 0, b)
-                case .track: return (ta.discNumber ?? 0, ta.trackNumber ?? 0, a) < (tb.discNumber ?? 0, tb.trackNumber ?? 0, b)
-                case .path: return (ta.path, a) < (tb.path, b)
-                }
-            }
+            let ranks = library.sortRanks(by: column)
+            order.sort { ranks[$0] < ranks[$1] }
         }
         if tracksView.descending { order.reverse() }
         tracksView.order = order

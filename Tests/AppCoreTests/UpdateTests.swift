@@ -549,3 +549,48 @@ struct RemoteStatusTests {
         #expect(lines.contains("filter year:>1990"))
     }
 }
+
+@Suite("The Tracks view's sort")
+struct TrackSortTests {
+    static func rows() -> [TrackRow] {
+        let titles = ["Zoë", "émilie", "Emilie", "apple", "Äpfel", "banana"]
+        let years: [Int?] = [2001, nil, 1999, 2001, 1980, nil]
+        return titles.indices.map { i in
+            TrackRow(id: Int64(i + 1), path: "/m/\(titles.count - i).flac", title: titles[i], artist: "A", album: "B",
+                     year: years[i], genre: i % 2 == 0 ? "Jazz" : "jazz", duration: Double(100 - i))
+        }
+    }
+
+    func sorted(_ command: String, filter: [Int]? = nil) throws -> [String] {
+        var state = AppState(rows: 24, columns: 80)
+        _ = state.handle(.libraryLoaded(Self.rows()))
+        _ = state.handle(.command(.showView(.tracks)))
+        if let filter {
+            state.filter.generation += 1
+            _ = state.handle(.filterResults(generation: state.filter.generation, positions: filter))
+        }
+        _ = state.handle(.command(try CommandLineParser.parse(command)))
+        return state.tracksView.order.map { state.library.tracks[$0].title }
+    }
+
+    @Test("Titles sort ignoring case and accents, ties in library order; descending reverses")
+    func titles() throws {
+        // "Äpfel" folds to "apfel", before "apple".
+        #expect(try sorted("sort title") == ["Äpfel", "apple", "banana", "émilie", "Emilie", "Zoë"])
+        #expect(try sorted("sort title desc") == ["Zoë", "Emilie", "émilie", "banana", "apple", "Äpfel"])
+    }
+
+    @Test("Years as numbers, none first; paths byte by byte; genres folded with ties in library order")
+    func otherColumns() throws {
+        #expect(try sorted("sort year") == ["émilie", "banana", "Äpfel", "Emilie", "Zoë", "apple"])
+        // Paths run /m/6.flac … /m/1.flac in library order.
+        #expect(try sorted("sort path") == ["banana", "Äpfel", "apple", "Emilie", "émilie", "Zoë"])
+        #expect(try sorted("sort genre") == ["Zoë", "émilie", "Emilie", "apple", "Äpfel", "banana"])
+        #expect(try sorted("sort duration") == ["banana", "Äpfel", "apple", "Emilie", "émilie", "Zoë"])
+    }
+
+    @Test("A filtered part of the library sorts by the same ranks")
+    func filtered() throws {
+        #expect(try sorted("sort title", filter: [0, 2, 4]) == ["Äpfel", "Emilie", "Zoë"])
+    }
+}
