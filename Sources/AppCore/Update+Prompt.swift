@@ -143,18 +143,19 @@ extension AppState {
         return []
     }
 
-    /// Moves the cursor to the first row from `from` whose text contains `text` (case and accents
-    /// ignored), wrapping around. Returns whether one was found.
+    /// Moves the cursor to the first row from `from` that matches `text` (each of its words in a field of
+    /// the row — title, artist or album for a track — case and accents ignored), wrapping around. Returns
+    /// whether one was found.
     @discardableResult
     mutating func search(_ text: String, from: Int, backward: Bool, skipCurrent: Bool) -> Bool {
         let list = currentList
         let count = count(of: list)
         guard count > 0 else { return false }
-        let needle = TextFolding.fold(text)
-        let rows = searchTexts(of: list)
+        let words = TextFolding.foldedUTF8(text).split(separator: UInt8(ascii: " ")).map(Array.init)
+        let matches = searchMatcher(of: list)
         for step in (skipCurrent ? 1 : 0)...count {
             let index = ((from + (backward ? -step : step)) % count + count) % count
-            if TextFolding.fold(rows(index)).contains(needle) {
+            if matches(index, words) {
                 restoreCursor(index)
                 return true
             }
@@ -162,42 +163,47 @@ extension AppState {
         return false
     }
 
-    /// The text a search looks at for each row of `list`.
-    func searchTexts(of list: ListKind) -> (Int) -> String {
+    /// Whether row `index` of `list` has each of the folded `words` in one of its fields. Fields are
+    /// searched in place (`FoldedSearch`): a search that finds nothing in 100,000 tracks walks all of them
+    /// on the keystroke, and building and folding a line per row made that 0.15 s.
+    func searchMatcher(of list: ListKind) -> (_ index: Int, _ words: [[UInt8]]) -> Bool {
         let tracks = library.tracks
-        func line(_ t: TrackRow) -> String { "\(t.title) \(t.artist) \(t.album)" }
+        func track(_ t: TrackRow, _ words: [[UInt8]]) -> Bool {
+            words.allSatisfy { FoldedSearch.contains(t.title, $0) || FoldedSearch.contains(t.artist, $0) || FoldedSearch.contains(t.album, $0) }
+        }
+        func text(_ s: String, _ words: [[UInt8]]) -> Bool { words.allSatisfy { FoldedSearch.contains(s, $0) } }
         switch list {
         case .tree:
             let artists = libraryView.artists, rows = libraryView.rows
-            return { index in
+            return { index, words in
                 switch rows[index] {
-                case .artist(let a): artists[a].name
-                case .album(let a, let b): artists[a].albums[b].title
+                case .artist(let a): text(artists[a].name, words)
+                case .album(let a, let b): text(artists[a].albums[b].title, words)
                 }
             }
         case .libraryTracks:
             let positions = selectedTreePositions()
-            return { line(tracks[positions[$0]]) }
+            return { track(tracks[positions[$0]], $1) }
         case .tracks:
             let order = tracksView.order
-            return { line(tracks[order[$0]]) }
+            return { track(tracks[order[$0]], $1) }
         case .playlists:
             let lists = playlistsView.playlists
-            return { lists[$0].name }
+            return { text(lists[$0].name, $1) }
         case .playlistItems:
             let ids = selectedPlaylistTrackIDs(), library = library
-            return { library.track(id: ids[$0]).map(line) ?? "" }
+            return { index, words in library.track(id: ids[index]).map { track($0, words) } ?? false }
         case .queue:
             let entries = queue.entries
-            return { line(entries[$0].track) }
+            return { track(entries[$0].track, $1) }
         case .browser:
             let entries = browser.entries
-            return { entries[$0].name }
+            return { text(entries[$0].name, $1) }
         case .settings:
             let entries = settings
-            return { entries[$0].key }
+            return { text(entries[$0].key, $1) }
         case .privacy:
-            return { _ in "" }
+            return { _, _ in false }
         }
     }
 }

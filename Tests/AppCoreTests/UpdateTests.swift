@@ -286,6 +286,23 @@ struct UpdateTests {
         #expect(state.tracksView.cursor.index == 9)
     }
 
+    @Test("A search's words may match different fields (artist, title, album), accents and case ignored")
+    func searchWords() {
+        var state = loaded()
+        _ = press(&state, "2")
+        _ = press(&state, "/")
+        _ = press(&state, "béta song 9")
+        #expect(state.tracksView.cursor.index == 8)
+        _ = state.handle(.key(.escape))
+        _ = press(&state, "/")
+        _ = press(&state, "12 BETA")
+        #expect(state.tracksView.cursor.index == 11)
+        _ = state.handle(.key(.enter))
+        _ = press(&state, "/")
+        _ = press(&state, "gamma")
+        #expect(state.tracksView.cursor.index == 11, "a search that finds nothing leaves the cursor")
+    }
+
     @Test("The command line: history with Up, Tab completion, errors on the status line")
     func commandLine() {
         var state = loaded()
