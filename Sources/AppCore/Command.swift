@@ -124,3 +124,23 @@ public enum TasteFeedback: String, Sendable, Equatable, CaseIterable {
         }
     }
 }
+
+extension Command {
+    /// The command with its relative file paths made absolute against `folder`: `hum remote play a.mp3`
+    /// names a file where the shell is, not where the interface was started. `~` paths and absolute
+    /// ones are left as they are.
+    public func resolvingPaths(against folder: String) -> Command {
+        func resolved(_ path: String) -> String {
+            path.hasPrefix("/") || path.hasPrefix("~") || path.isEmpty ? path : (folder.hasSuffix("/") ? folder : folder + "/") + path
+        }
+        switch self {
+        case .play(let path?): return .play(path: resolved(path))
+        case .add(let path): return .add(path: resolved(path))
+        case .save(let path): return .save(path: resolved(path))
+        case .load(let path): return .load(path: resolved(path))
+        case .playlistExport(let name, let path): return .playlistExport(name: name, path: resolved(path))
+        case .playlistImport(let path, let name): return .playlistImport(path: resolved(path), name: name)
+        default: return self
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import AppCore
 import Foundation
 import Synchronization
 
@@ -252,6 +253,15 @@ extension RemoteSocket {
             sent += count
         }
         return true
+    }
+
+    /// `line` with the relative file paths of its command made absolute against `folder` (the client's
+    /// working folder); a line that does not parse goes as it is, for the interface to say why.
+    public static func resolvingPaths(_ line: String, against folder: String) -> String {
+        guard let command = try? CommandLineParser.parse(line) else { return line }
+        let resolved = command.resolvingPaths(against: folder)
+        guard resolved != command, let text = CommandLineParser.commandLine(for: resolved) else { return line }
+        return text
     }
 
     /// The client's end: sends one command line to the interface listening on `path` and returns its

@@ -7,7 +7,7 @@ struct Remote: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Control the running interface: any : command, or its status.",
         discussion: """
-            The words are one : command line, as typed in the interface (quote as there: hum remote 'pl-create "My Mix"'). The interface carries it out and says what its status bar would; the exit status is 1 when it refuses.
+            The words are one : command line, as typed in the interface (quote as there: hum remote 'pl-create "My Mix"'); relative file paths are taken from where you run it (hum remote play song.mp3). The interface carries it out and says what its status bar would; the exit status is 1 when it refuses.
 
             Examples (cmus-remote's in brackets):
               hum remote pause          pause or resume          (-u)
@@ -41,7 +41,9 @@ struct Remote: ParsableCommand {
     func run() throws {
         let path = RemoteSocket.path(forLibrary: library.resolvedPath, environment: ProcessInfo.processInfo.environment)
         do {
-            let lines = try RemoteSocket.send(status ? "status" : words.joined(separator: " "), to: path)
+            let line = status ? "status"
+                : RemoteSocket.resolvingPaths(words.joined(separator: " "), against: FileManager.default.currentDirectoryPath)
+            let lines = try RemoteSocket.send(line, to: path)
             for line in lines { writeOut(line + "\n") }
         } catch {
             printError("\(error)")

@@ -146,3 +146,20 @@ struct RemoteFolderTests {
         #expect(answer.withLock { $0 } == .failure(RemoteError("hum is quitting")))
     }
 }
+
+@Suite("hum remote's paths")
+struct RemotePathTests {
+    @Test("Relative file paths are made absolute where the client runs; others, and lines that do not parse, go as they are")
+    func relativePaths() {
+        let folder = "/home/ana/Music"
+        #expect(RemoteSocket.resolvingPaths("play song.mp3", against: folder) == "play /home/ana/Music/song.mp3")
+        #expect(RemoteSocket.resolvingPaths("add My\\ Album", against: folder) == "add /home/ana/Music/My\\ Album")
+        #expect(RemoteSocket.resolvingPaths("pl-export Trip trip.m3u8", against: folder + "/") == "pl-export Trip /home/ana/Music/trip.m3u8")
+        #expect(RemoteSocket.resolvingPaths("pl-import ../lists/old.m3u", against: folder) == "pl-import /home/ana/Music/../lists/old.m3u")
+        #expect(RemoteSocket.resolvingPaths("load /tmp/q.m3u", against: folder) == "load /tmp/q.m3u")
+        #expect(RemoteSocket.resolvingPaths("save ~/q.m3u", against: folder) == "save ~/q.m3u")
+        #expect(RemoteSocket.resolvingPaths("play", against: folder) == "play")
+        #expect(RemoteSocket.resolvingPaths("vol -5", against: folder) == "vol -5")
+        #expect(RemoteSocket.resolvingPaths("bogus x", against: folder) == "bogus x")
+    }
+}
