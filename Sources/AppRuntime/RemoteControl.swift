@@ -13,7 +13,12 @@ import Synchronization
 public enum RemoteSocket {
     /// Where the interface on `libraryPath` listens. A path too long for a socket address (108 bytes)
     /// is replaced by one in the user's runtime folder, named by a hash of the library's path.
-    public static func path(forLibrary libraryPath: String, environment: [String: String]) -> String {
+    public static func path(forLibrary libraryPath: String, environment: [String: String],
+                            workingDirectory: String = FileManager.default.currentDirectoryPath) -> String {
+        // `--library x.sqlite` names the same file from the folder it is typed in: the socket's path is
+        // absolute, so a client started elsewhere finds it (and the hash below names one file).
+        let absolute = libraryPath.hasPrefix("/") ? libraryPath : (workingDirectory as NSString).appendingPathComponent(libraryPath)
+        let libraryPath = (absolute as NSString).standardizingPath
         let besideLibrary = (libraryPath as NSString).deletingPathExtension + "-remote.sock"
         if besideLibrary.utf8.count < maximumPathBytes { return besideLibrary }
         let folder = environment["XDG_RUNTIME_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp/hum-\(getuid())"
@@ -70,10 +75,14 @@ public final class RemoteRequest: Sendable {
 
     init(line: String) { self.line = line }
 
-    /// The answer's lines; the last is `ok` or `error: WHY`.
+    /// The answer's lines; the last is `ok` or `error: WHY`. The first answer counts: `stop`'s "quitting"
+    /// must not replace the `ok` of the `quit` that caused it.
     public func reply(_ lines: [String]) {
-        answer.withLock { $0 = lines }
-        answered.signal()
+        let first = answer.withLock { answer in
+            defer { if answer == nil { answer = lines } }
+            return answer == nil
+        }
+        if first { answered.signal() }
     }
 
     func wait(timeout: Double) -> [String]? {

@@ -107,6 +107,10 @@ struct RemoteControlTests {
         #expect(fallback == "/run/user/1000/hum-\(RemoteSocket.hexHash(deep)).sock")
         #expect(RemoteSocket.hexHash("hum") == "331411192fb5c511")
         #expect(RemoteSocket.path(forLibrary: deep, environment: [:]).hasPrefix("/tmp/hum-\(getuid())/hum-"))
+        #expect(RemoteSocket.path(forLibrary: "lib/hum.sqlite", environment: [:], workingDirectory: "/home/ana/")
+                == "/home/ana/lib/hum-remote.sock")
+        #expect(RemoteSocket.path(forLibrary: "../b/./hum.sqlite", environment: [:], workingDirectory: "/home/ana/a")
+                == "/home/ana/b/hum-remote.sock")
     }
 }
 
@@ -161,5 +165,16 @@ struct RemotePathTests {
         #expect(RemoteSocket.resolvingPaths("play", against: folder) == "play")
         #expect(RemoteSocket.resolvingPaths("vol -5", against: folder) == "vol -5")
         #expect(RemoteSocket.resolvingPaths("bogus x", against: folder) == "bogus x")
+    }
+}
+
+@Suite("A remote request's answer")
+struct RemoteRequestTests {
+    @Test("The first answer counts: quitting after answering ok does not turn the ok into an error")
+    func firstAnswerCounts() {
+        let request = RemoteRequest(line: "quit")
+        request.reply(["ok"])
+        request.reply(RemoteServer.quitting)
+        #expect(request.wait(timeout: 1) == ["ok"])
     }
 }
