@@ -39,6 +39,9 @@ public enum Command: Sendable, Equatable {
     case clearMarks
     /// The marks (or the row under the cursor: a track, an album or an artist) to the queue.
     case enqueue(next: Bool)
+    /// A file or folder (its audio files, in name order) to the end of the queue, added to the library on
+    /// the way (`enqueue PATH`, cmus-remote -q).
+    case enqueueFile(path: String)
     /// The marks (or the selection) to a playlist: the one named, or the one chosen in the Playlists view.
     case addToPlaylist(name: String?)
     case remove
@@ -136,6 +139,7 @@ extension Command {
         switch self {
         case .play(let path?): return .play(path: resolved(path))
         case .add(let path): return .add(path: resolved(path))
+        case .enqueueFile(let path): return .enqueueFile(path: resolved(path))
         case .save(let path): return .save(path: resolved(path))
         case .load(let path): return .load(path: resolved(path))
         case .playlistExport(let name, let path): return .playlistExport(name: name, path: resolved(path))

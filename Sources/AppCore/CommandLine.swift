@@ -451,7 +451,10 @@ extension CommandLineParser {
               joinsName: true) { (i: CommandInvocation) throws(CommandLineError) in
             .addToPlaylist(name: i.words.isEmpty ? nil : i.joined())
         },
-        simple("enqueue", ["win-add-q"], "Add the marks (or the selection) to the queue", .enqueue(next: false)),
+        entry("enqueue", ["win-add-q"], "[PATH]", "Add the marks (or the selection), or a file or folder, to the queue",
+              kinds: [.path]) { (i: CommandInvocation) throws(CommandLineError) in
+            try i.words.isEmpty ? .enqueue(next: false) : i.path { .enqueueFile(path: $0) }
+        },
         simple("enqueue-next", ["win-add-Q"], "Play the marks (or the selection) next", .enqueue(next: true)),
         simple("queue-clear", ["clear"], "Empty the queue", .clearQueue),
         simple("mark", [], "Mark or unmark the row under the cursor", .toggleMark),
@@ -591,6 +594,7 @@ extension CommandLineParser {
         case .toggleMark: return "mark"
         case .clearMarks: return "unmark"
         case .enqueue(let next): return next ? "enqueue-next" : "enqueue"
+        case .enqueueFile(let file): return "enqueue " + path(file)
         case .addToPlaylist(let list): return list.map { "add-to " + name($0) } ?? "add-to"
         case .remove: return "remove"
         case .moveItem(let up): return up ? "move-up" : "move-down"

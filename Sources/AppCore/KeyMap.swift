@@ -177,7 +177,7 @@ extension Command {
         case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleShuffle, .toggleSmart,
              .cycleReplayGain, .like, .dislike, .unlike, .feedback, .radio:
             "Playback"
-        case .toggleMark, .clearMarks, .enqueue, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
+        case .toggleMark, .clearMarks, .enqueue, .enqueueFile, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
              .loadFilter, .sort, .save, .load, .playlistCreate, .playlistRename, .playlistDuplicate, .playlistDelete,
              .playlistExport, .playlistImport, .clearQueue, .enqueueSuggestions:
             "Curation"
@@ -241,6 +241,7 @@ extension Command {
         case .toggleMark: "Mark or unmark"
         case .clearMarks: "Clear the marks"
         case .enqueue(let next): next ? "Play next" : "Add to the queue"
+        case .enqueueFile(let path): "Add \(path) to the queue"
         case .addToPlaylist(let name): name.map { "Add to \($0)" } ?? "Add to a playlist"
         case .remove: "Remove from the list"
         case .moveItem(let up): up ? "Move up" : "Move down"
@@ -331,6 +332,7 @@ extension Command {
         case .toggleMark: (40, 0)
         case .clearMarks: (41, 0)
         case .enqueue(let next): (42, next ? 1 : 0)
+        case .enqueueFile: (42, 2)
         case .addToPlaylist: (43, 0)
         case .remove: (44, 0)
         case .moveItem(let up): (45, up ? 0 : 1)

@@ -65,6 +65,8 @@ public enum Effect: Sendable, Equatable {
     case listDirectory(String)
     case scan(path: String)
     case playFile(path: String)
+    /// A file or folder's tracks to the end of the queue (answered with `tracksToPlay(replace: false)`).
+    case queueFile(path: String)
     case loadList(path: String, replace: Bool)
     case saveList(name: String, tracks: [TrackRow], path: String)
     case savePlaylist(name: String, trackIDs: [Int64])

@@ -315,6 +315,7 @@ extension AppState {
             guard !tracks.isEmpty else { return [] }
             marks = []
             return enqueueTracks(tracks, next: next)
+        case .enqueueFile(let path): return [.queueFile(path: expandHome(path))]
         case .addToPlaylist(let name): return addToPlaylist(name)
         case .remove: return removeSelection()
         case .moveItem(let up): return moveItem(up: up)

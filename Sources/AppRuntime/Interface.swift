@@ -308,6 +308,7 @@ final class InterfaceSession {
         case .listDirectory(let path): services.listDirectory(path)
         case .scan(let path): services.scan(path)
         case .playFile(let path): services.play(path)
+        case .queueFile(let path): services.play(path, replace: false)
         case .loadList(let path, let replace): services.loadList(path, replace: replace)
         case .saveList(let name, let tracks, let path):
             services.writePlaylistFile(name: name, tracks: tracks, path: path, relative: value("playlist_paths") == "relative")

@@ -154,6 +154,9 @@ struct CommandLineTests {
     }
 
     @Test func sortColumnsAndOrder() throws {
+        #expect(try parse("enqueue") == .enqueue(next: false))
+        #expect(try parse("enqueue ~/Music/My\\ Album") == .enqueueFile(path: "~/Music/My Album"))
+        #expect(CommandLineParser.commandLine(for: .enqueueFile(path: "/m/a b.mp3")) == "enqueue /m/a\\ b.mp3")
         #expect(try parse("sort artist") == .sort(column: .artist, descending: false))
         #expect(try parse("sort year desc") == .sort(column: .year, descending: true))
         #expect(try parse("sort -year") == .sort(column: .year, descending: true))

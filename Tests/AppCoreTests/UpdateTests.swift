@@ -611,3 +611,20 @@ struct TrackSortTests {
         #expect(try sorted("sort title", filter: [0, 2, 4]) == ["Äpfel", "Emilie", "Zoë"])
     }
 }
+
+@Suite("enqueue PATH")
+struct EnqueueFileTests {
+    @Test("enqueue PATH asks for the file's tracks (~ expanded), which then go to the end of the queue")
+    func enqueueFile() throws {
+        var state = loaded()
+        state.homeDirectory = "/home/ana"
+        _ = state.handle(.key(.enter))
+        let before = state.queue.entries.count
+        #expect(state.handle(.command(try CommandLineParser.parse("enqueue ~/x.flac"))) == [.queueFile(path: "/home/ana/x.flac")])
+        let track = TrackRow(id: 99, path: "/home/ana/x.flac", title: "X", artist: "Y", album: "Z")
+        _ = state.handle(.tracksToPlay([track], replace: false))
+        #expect(state.queue.entries.count == before + 1)
+        #expect(state.queue.entries.last?.track.id == 99)
+        #expect(state.queue.current == 0, "the track playing goes on")
+    }
+}

@@ -65,6 +65,12 @@ struct RemoteTests {
             #expect(try remote("pause").succeeded)
             #expect(try remote("next").succeeded)
             try hum.waitFor("▶ Long Two")
+            // A folder to the end of the queue, as cmus-remote -q does.
+            let folder = try #require(playing.first { $0.hasPrefix("file /") }.map { (String($0.dropFirst(5)) as NSString).deletingLastPathComponent })
+            #expect(try remote("enqueue", folder.replacingOccurrences(of: " ", with: "\\ ")).succeeded)
+            let queued = Date().addingTimeInterval(10)
+            while !(try remote("status").stdoutLines.contains("queue 2/6")) && Date() < queued { usleep(50_000) }
+            #expect(try remote("status").stdoutLines.contains("queue 2/6"), "the folder's 3 tracks were not queued")
             let created = try remote("pl-create", "Late Night")
             #expect(created.stdoutLines == ["playlist Late Night created"])
 
