@@ -130,13 +130,13 @@ public final class RemoteServer: Sendable {
         }
         let descriptor = RemoteSocket.newSocket()
         guard descriptor >= 0 else { throw RemoteError("cannot make a socket: \(String(cString: strerror(errno)))") }
-        // Owner only from the moment it exists: bind(2) creates the file with the umask's permissions.
-        let oldMask = umask(0o177)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        umask(oldMask)
-        guard bound == 0, listen(descriptor, 8) == 0 else {
+        // Owner only before it listens. bind(2) made the file with the umask's permissions, and connecting
+        // needs write permission, which the usual 022 umask does not give others; the umask itself is not
+        // narrowed around bind, since it is the whole process's and other threads create files.
+        guard bound == 0, chmod(path, 0o600) == 0, listen(descriptor, 8) == 0 else {
             let reason = String(cString: strerror(errno))
             close(descriptor)
             throw RemoteError("cannot listen on \(path): \(reason)")
