@@ -330,6 +330,9 @@ public struct PlayerStatus: Sendable, Equatable {
     /// True while the engine has not been given the current entry yet (a restored session): play starts
     /// it at `position`.
     public var notStarted = false
+    /// Whether the engine said the current entry started (since the app last asked for one): the end of
+    /// the engine's queue then means it played faster than `setUpcoming` could follow.
+    public var currentStarted = false
     public init() {}
 }
 

@@ -118,6 +118,7 @@ extension AppState {
         player.position = position
         player.duration = queue.entries[index].track.duration
         player.notStarted = false
+        player.currentStarted = false
         if player.shuffle || player.smart { queue.playedInShuffle.insert(queue.entries[index].id) }
         var window = [queue.entries[index]]
         if let next = nextIndex(after: index) { window.append(queue.entries[next]) }
@@ -252,6 +253,7 @@ extension AppState {
             player.position = 0
             player.duration = duration ?? queue.entries[index].track.duration
             player.notStarted = false
+            player.currentStarted = true
             if player.shuffle || player.smart { queue.playedInShuffle.insert(id) }
             upcomingID = nil
             whyLines = explainer.explain(queue.entries[index].track, source: playSourceName)
@@ -283,6 +285,14 @@ extension AppState {
             message = StatusMessage(text: "cannot play \(name): \(text)", isError: true)
             return []
         case .queueFinished:
+            // The engine holds the track playing and the next one. An output faster than real time
+            // (`--output null`, `wav:`) can finish both before `setUpcoming` said what follows: the queue
+            // goes on from the next entry. Only after a track that did start, so a queue of files that all
+            // fail (with repeat on) ends instead of going round for ever.
+            if player.status == .playing, player.currentStarted, let current = queue.current,
+               let next = nextIndex(after: current) {
+                return startEntry(at: next, position: 0)
+            }
             player.status = .stopped
             player.position = 0
             player.notStarted = true

@@ -75,7 +75,7 @@ public final class LibFLACDecoder: AudioDecoder {
     private func endOfStream() throws -> Int {
         if let error = stream.error {
             stream.error = nil
-            throw AudioFileError.corrupt(path: path, reason: "\(error) (the rest was played)")
+            throw AudioFileError.corrupt(path: path, reason: "\(error) (\(position > 0 ? "the rest was played" : "no audio could be decoded"))")
         }
         if let frameCount, position < frameCount {
             let rate = Double(format.sampleRate)

@@ -8,6 +8,10 @@ private final class OpenTrack {
     let queueIndex: Int
     var gain: Float
     var nextFrame: Int64 = 0
+    /// Whether any audio of this play went into the ring. A play opened at its start that never gives
+    /// any (a truncated file whose header is fine) is never heard, so it would never be announced, and
+    /// the interface would wait for its `started` to say what follows: it is reported as a failure.
+    var gaveAudio = false
 
     init(decoder: any AudioDecoder, serial: Int, item: PlaybackItem, queueIndex: Int, gain: Float) {
         self.decoder = decoder
@@ -123,10 +127,17 @@ extension PlaybackEngine {
                                             channels: Int32(channels), startFrame: current.nextFrame,
                                             frames: Int32(frames)))
                     current.nextFrame += Int64(frames)
+                    current.gaveAudio = true
                     if ring.count >= outputWakeLevel { wakeOutputIfWaiting() }
                     continue
                 }
-                state.withLock { $0.plays[current.serial]?.endFrame = current.nextFrame }
+                if !current.gaveAudio && current.nextFrame == 0 {
+                    dropSilentPlay(current, message: "no audio in the file", failures: &pendingFailures)
+                } else {
+                    state.withLock { $0.plays[current.serial]?.endFrame = current.nextFrame }
+                }
+            } catch where !current.gaveAudio && current.nextFrame == 0 {
+                dropSilentPlay(current, message: "\(error)", failures: &pendingFailures)
             } catch {
                 state.withLock { s in
                     s.plays[current.serial]?.failure = ("\(error)", current.nextFrame)
@@ -135,6 +146,13 @@ extension PlaybackEngine {
             }
             openFrom(current.queueIndex + 1, start: .frame(0))
         }
+    }
+
+    /// Forgets a play that gave no audio at all and reports it as a file that failed to open: just
+    /// before the next track that plays, or when the queue ends.
+    private func dropSilentPlay(_ track: OpenTrack, message: String, failures: inout [FailedOpen]) {
+        let failedBefore = state.withLock { $0.plays.removeValue(forKey: track.serial)?.failedBefore ?? [] }
+        failures += failedBefore + [FailedOpen(item: track.item, message: message)]
     }
 
     /// Opens `item` and registers a new play for it; on failure, adds it to `failedBefore` and returns nil.
@@ -181,6 +199,7 @@ extension PlaybackEngine {
             }
             try track.decoder.seek(toFrame: frame)
             track.nextFrame = frame
+            track.gaveAudio = true  // a seek moves inside a play being heard: never "no audio"
             state.withLock { $0.plays[serial]?.endFrame = nil }
             return track
         } catch {

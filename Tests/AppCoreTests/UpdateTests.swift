@@ -628,3 +628,37 @@ struct EnqueueFileTests {
         #expect(state.queue.current == 0, "the track playing goes on")
     }
 }
+
+@Suite("The engine's queue ends before the app's")
+struct EngineQueueEndTests {
+    @Test("Played faster than the app could say what follows: the queue goes on from the next entry")
+    func goesOn() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let entries = state.queue.entries
+        _ = state.handle(.player(.started(entryID: entries[0].id, duration: 60)))
+        _ = state.handle(.player(.started(entryID: entries[1].id, duration: 60)))
+        let effects = state.handle(.player(.queueFinished))
+        guard case .startPlayback(let window, 0) = effects.first else { Issue.record("no playback: \(effects)"); return }
+        #expect(window.map(\.id) == [entries[2].id, entries[3].id])
+        #expect(state.player.status == .playing)
+        #expect(state.queue.current == 2)
+    }
+
+    @Test("At the real end, or when the entry asked for never started (every file failing), it stops")
+    func stops() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let entries = state.queue.entries
+        _ = state.handle(.player(.started(entryID: entries[entries.count - 1].id, duration: 60)))
+        #expect(state.handle(.player(.queueFinished)) == [])
+        #expect(state.player.status == .stopped)
+
+        var failing = loaded()
+        _ = failing.handle(.key(.enter))
+        _ = failing.handle(.player(.failed(entryID: failing.queue.entries[0].id, message: "broken")))
+        _ = failing.handle(.player(.failed(entryID: failing.queue.entries[1].id, message: "broken")))
+        #expect(failing.handle(.player(.queueFinished)) == [])
+        #expect(failing.player.status == .stopped)
+    }
+}

@@ -90,6 +90,22 @@ struct PlaybackEngineTests {
         #expect(harness.output.samples == ramp(0..<4510))
     }
 
+    @Test("A file that breaks before any audio is reported before the next track starts, which plays")
+    func breaksAtOnce() async {
+        let harness = EngineHarness { item in
+            item.id == 1 ? ScriptedDecoder(frames: 8000, failAfter: 0) : ScriptedDecoder(frames: 100, firstValue: 0)
+        }
+        defer { harness.shutdown() }
+        let queue = items(2)
+        harness.engine.play(queue)
+        #expect(await harness.waitForQueueEnd())
+        let failed = harness.milestones.firstIndex { if case .failed(let item, _, _) = $0 { item.id == 1 } else { false } }
+        let started = harness.milestones.firstIndex { if case .started(let item, _, _) = $0 { item.id == 2 } else { false } }
+        #expect(failed != nil && started != nil && failed! < started!, "\(harness.milestones)")
+        #expect(!harness.milestones.contains { if case .started(let item, _, _) = $0 { item.id == 1 } else { false } })
+        #expect(harness.output.samples == ramp(0..<100))
+    }
+
     @Test("Everything failing still ends the queue (so `hum play` exits)")
     func allFail() async {
         let harness = EngineHarness { item in throw AudioFileError.unreadable(path: item.path, reason: "no such file") }
@@ -329,6 +345,22 @@ struct PlaybackEngineTests {
         #expect(await harness.waitForQueueEnd())
         #expect(harness.output.samples == ramp(0..<882_000))
         #expect(harness.milestones.filter { $0 == .queueFinished }.count == 1)
+    }
+
+    @Test("An upcoming entry with no audio at all (a truncated file) still ends the queue, reported as failed")
+    func emptyUpcoming() async {
+        let harness = EngineHarness(framesPerSecond: 441_000) { item in
+            ScriptedDecoder(frames: item.id == 2 ? 0 : 44_100, firstValue: 0)
+        }
+        defer { harness.shutdown() }
+        let queue = items(1)
+        harness.engine.play(queue)
+        #expect(await harness.waitFor { if case .started = $0 { true } else { false } })
+        // As the interface does when a track starts: it says what follows.
+        harness.engine.replaceUpcoming([PlaybackItem(id: 2, path: "/scripted/2")])
+        #expect(await harness.waitForQueueEnd(timeout: 10), "\(harness.milestones)")
+        #expect(harness.milestones.contains { if case .failed(let item, _, _) = $0 { item.id == 2 } else { false } },
+                "\(harness.milestones)")
     }
 
     @Test("Entries queued after the queue finished wait to be played, as in cmus")
