@@ -121,6 +121,31 @@ struct InterfaceTests {
         }
     }
 
+    @Test("A file with a good header and no audio in the middle of the queue is named, and the next track plays")
+    func noAudioInTheMiddle() async throws {
+        let tone = try await Fixtures.toneFLAC()
+        let folder = Fixtures.scratchDirectory("ui-no-audio-music")
+        try FileManager.default.copyItem(atPath: tone, toPath: folder + "/1 First.flac")
+        // The header (STREAMINFO says 3 s) and not one whole frame.
+        let head = try Data(contentsOf: URL(fileURLWithPath: tone)).prefix(3000)
+        try head.write(to: URL(fileURLWithPath: folder + "/2 Broken.flac"))
+        try FileManager.default.copyItem(atPath: tone, toPath: folder + "/3 Last.flac")
+        let (home, library) = try await HumInterface.prepare(label: "ui-no-audio", folders: [folder])
+        let daemon = try await offPool { try PulseTestDaemon() }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            try hum.keys("2")
+            try hum.waitFor("3 Last.flac")
+            try hum.keys("g", "Enter")
+            try hum.waitFor("▶ 1 First.flac")
+            let screen = try hum.waitFor(timeout: 20) { $0.contains("▶ 3 Last.flac") }
+            #expect(screen.contains("cannot play \(folder)/2 Broken.flac"), "\(screen)")
+            try hum.quit()
+        }
+    }
+
     @Test("NO_COLOR: attributes only, not one color; without it, colors")
     func noColor() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-nocolor", folders: [try await Fixtures.longTracks()])
