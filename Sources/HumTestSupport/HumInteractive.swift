@@ -245,6 +245,48 @@ public final class HumUISession: Sendable {
         return latencies
     }
 
+    /// What hum writes to the terminal for the filter keystrokes of `query`, for `FrameReplay`: the
+    /// bytes of a full redraw of the start state (Ctrl-L), then of `F`, then of each character, and the
+    /// settled screen after each of them.
+    ///
+    /// Why from a full redraw: hum draws differences, so its bytes for a key only make that key's screen
+    /// on a terminal that shows what hum last drew; Ctrl-L clears and draws everything, so the recording
+    /// makes the same screens on any empty terminal of the same size.
+    public func recordFilterFrames(query: String, timeout: Double = 10) throws -> FrameRecording {
+        guard !query.isEmpty, !query.contains(where: \.isNewline) else {
+            throw HumInteractive.Failure("a filter query must be one line of text, not \"\(query)\"")
+        }
+        var cuts: [Int] = [], screens: [TmuxSession.Screen] = []
+        /// Waits for the settled screen, then for the output to stop, and marks the end of this piece.
+        func mark(_ screen: TmuxSession.Screen) {
+            _ = control.waitForQuiet(after: control.outputCount, quiet: 0.05, until: Date().addingTimeInterval(0.2))
+            cuts.append(control.recorded().count)
+            screens.append(screen)
+        }
+        control.startRecording()
+        defer { control.stopRecording() }
+        try control.send(keys: ["C-l"])
+        mark(try terminal.waitUntilScreenStable(for: Self.viewSettle, timeout: timeout, colors: true).screen)
+        try control.send(keys: ["F"])
+        var previous = try settledScreen(after: nil, timeout: timeout) { Self.bottomLine($0.text) == "filter:" }
+        mark(previous)
+        let characters = query.map(String.init)
+        for index in characters.indices {
+            let text = characters[...index].joined()
+            var shown = Substring("filter: " + text)
+            while shown.last == " " { shown = shown.dropLast() }
+            try control.type(characters[index])
+            previous = try settledScreen(after: previous, timeout: timeout) { screen in
+                Self.bottomLine(screen.text) == shown && Self.showsFilterCount(screen.text, text: text)
+            }
+            mark(previous)
+        }
+        let recording = FrameRecording(bytes: control.recorded(), cuts: cuts, screens: screens,
+                                       keys: characters, rows: terminal.rows, columns: terminal.columns)
+        try returnToStart(timeout: timeout)
+        return recording
+    }
+
     /// Waits until `predicate` holds for a screen that differs from `previous`, then until the screen
     /// stays unchanged for `filterSettle`; returns it with colours and cursor.
     private func settledScreen(after previous: TmuxSession.Screen?, timeout: Double,

@@ -90,9 +90,14 @@ public final class TmuxControl: Sendable {
             let now = Date()
             pending += buffer[0..<count]
             var start = 0, pieces = 0, attached = false
+            var written: [UInt8] = []
+            let recording = outputs.read { $0.recorded != nil }
             while let newline = pending[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 let line = pending[start..<newline]
-                if line.starts(with: outputPrefix) { pieces += 1 }
+                if line.starts(with: outputPrefix) {
+                    pieces += 1
+                    if recording { decodeOutput(line, into: &written) }
+                }
                 if line.elementsEqual(marker) { attached = true }
                 start = newline + 1
             }
@@ -100,6 +105,7 @@ public final class TmuxControl: Sendable {
             outputs.update { state in
                 state.times += Array(repeating: now, count: pieces)
                 state.attached = state.attached || attached
+                state.recorded? += written
             }
         }
         Glibc.close(fd)
@@ -107,6 +113,37 @@ public final class TmuxControl: Sendable {
     }
 
     private static let outputPrefix = Array("%output ".utf8)
+
+    /// Appends the bytes the program wrote, from one `%output %PANE DATA` line: tmux writes a byte
+    /// below space and the backslash as a backslash and three octal digits, any other byte as itself.
+    public static func decodeOutput(_ line: ArraySlice<UInt8>, into bytes: inout [UInt8]) {
+        var rest = line.dropFirst(outputPrefix.count)
+        guard let space = rest.firstIndex(of: UInt8(ascii: " ")) else { return }  // after the pane id
+        rest = rest[(space + 1)...]
+        var index = rest.startIndex
+        while index < rest.endIndex {
+            let byte = rest[index]
+            if byte == UInt8(ascii: "\\"), rest.endIndex - index >= 4 {
+                let digits = rest[(index + 1)...(index + 3)].map { Int($0) - Int(UInt8(ascii: "0")) }
+                if digits.allSatisfy({ (0...7).contains($0) }) {
+                    bytes.append(UInt8(truncatingIfNeeded: digits[0] * 64 + digits[1] * 8 + digits[2]))
+                    index += 4
+                    continue
+                }
+            }
+            bytes.append(byte)
+            index += 1
+        }
+    }
+
+    /// Starts keeping the bytes the program writes (`recorded()` returns them); forgets any kept before.
+    public func startRecording() { outputs.update { $0.recorded = [] } }
+
+    /// The bytes the program wrote since `startRecording()`, as tmux read them from the pane.
+    public func recorded() -> [UInt8] { outputs.read { $0.recorded ?? [] } }
+
+    /// Stops keeping the program's bytes.
+    public func stopRecording() { outputs.update { $0.recorded = nil } }
 
     /// Writes one command line to the client.
     private func command(_ line: String) throws {
@@ -204,6 +241,8 @@ final class OutputLog: @unchecked Sendable {
         var times: [Date] = []
         var attached = false
         var ended = false
+        /// The program's bytes since `startRecording()`, while recording.
+        var recorded: [UInt8]?
     }
 
     // @unchecked: `state` is only touched with `condition` locked.

@@ -18,7 +18,8 @@ struct UIBench: ParsableCommand {
             Prepares a cmus home (cmus imports the folder) and a hum library (`hum scan`) from LIBRARY_FOLDER, then measures, \
             each against its target: launch to the first full frame (median of --runs launches each; target ≤ 0.5× cmus), \
             a keystroke of the query to its updated frame (hum's live filter F, cmus's search /; --runs rounds; targets: median \
-            and p99 ≤ 0.5× cmus's, p99 ≤ 30 ms), 1000 presses of j in the track list (target ≤ 0.5× cmus), peak RSS (≤ cmus), \
+            and p99 ≤ 0.5× cmus's, p99 ≤ 30 ms) and, beside it, the floor under it: hum's own bytes for those keys replayed by a \
+            program that does no work (`FrameReplay`), 1000 presses of j in the track list (target ≤ 0.5× cmus), peak RSS (≤ cmus), \
             CPU and wakeups over --seconds of idleness, with nothing playing and paused after playing (target 0: no CPU tick \
             and no wakeup), and, when PULSE_SERVER \
             is set, CPU per minute of audio while playing an MP3 with the interface open against `mpg123 -o pulse` on the \
@@ -106,6 +107,23 @@ struct UIBench: ParsableCommand {
             humKeys += h
             print("  round \(round): cmus " + Self.list(c) + "; hum " + Self.list(h))
         }
+        // The terminal's share of a keystroke: hum's own bytes for each key, replayed by a program doing no work.
+        var floor: Measured<(latencies: [Double], sizes: [Int])> = .skipped("not measured")
+        do {
+            let recording = try session.recordFilterFrames(query: query)
+            print("replaying hum's frames for \"\(query)\" \(runs) times with no work behind them "
+                  + "(\(recording.keyPieceSizes.map(String.init).joined(separator: ", ")) bytes a key)")
+            var latencies: [Double] = []
+            for round in 1...runs {
+                let replayed = try FrameReplay.keystrokeLatencies(recording, workDirectory: work)
+                latencies += replayed
+                print("  round \(round): " + Self.list(replayed))
+            }
+            floor = .value((latencies, recording.keyPieceSizes))
+        } catch {
+            floor = .skipped("not measured: \(error)")
+            print("  the replay failed: \(error)")
+        }
         print("scrolling \(Self.scrollRows) rows \(runs) times")
         var cmusScrolls: [Double] = [], humScrolls: [Double] = []
         for _ in 0..<runs {
@@ -174,6 +192,15 @@ struct UIBench: ParsableCommand {
         table.add("keystroke → frame, p99" + (humKeys.count < 100 ? " (= the slowest)" : ""), hum: Self.ms(humP99),
                   cmus: Self.ms(cmusP99), ratio: humP99 / cmusP99, target: "≤ 0.5× cmus and ≤ 30 ms",
                   met: humP99 <= 0.5 * cmusP99 && humP99 <= 0.030)
+        switch floor {
+        case .value(let value):
+            let floorMedian = ScanBench.median(value.latencies)
+            table.add("  the same frames replayed, no work (floor)", hum: Self.ms(floorMedian), cmus: Self.ms(cmusMedian),
+                      ratio: floorMedian / cmusMedian, target: "—", met: nil,
+                      note: "median \(ScanBench.median(value.sizes.map(Double.init)).formatted()) bytes a key")
+        case .skipped(let why):
+            table.add("  the same frames replayed, no work (floor)", hum: "—", cmus: "—", ratio: nil, target: "—", met: nil, note: why)
+        }
         let cmusScroll = ScanBench.median(cmusScrolls), humScroll = ScanBench.median(humScrolls)
         table.add("scroll \(Self.scrollRows) rows with j (median of \(runs))", hum: Self.ms(humScroll), cmus: Self.ms(cmusScroll),
                   ratio: humScroll / cmusScroll, target: "≤ 0.5× cmus", met: humScroll <= 0.5 * cmusScroll)
@@ -328,13 +355,14 @@ struct UIBench: ParsableCommand {
 
     // MARK: Printing
 
-    static func ms(_ seconds: Double) -> String { String(format: "%.1f ms", seconds * 1000) }
+    /// Milliseconds, with two decimals below 10 ms (keystrokes are fractions of one).
+    static func ms(_ seconds: Double) -> String { String(format: seconds < 0.01 ? "%.2f ms" : "%.1f ms", seconds * 1000) }
     static func mib(_ kib: Int) -> String { String(format: "%.1f MiB", Double(kib) / 1024) }
     static func idle(_ figures: IdleFigures) -> String {
         String(format: "%.2f s, %.1f/s", figures.cpuSeconds, figures.switchesPerSecond)
     }
     static func isIdle(_ figures: IdleFigures) -> Bool { figures.cpuSeconds < 0.005 && figures.switches == 0 }
-    static func list(_ values: [Double]) -> String { values.map { String(format: "%.1f", $0 * 1000) }.joined(separator: " ") + " ms" }
+    static func list(_ values: [Double]) -> String { values.map { String(format: $0 < 0.01 ? "%.2f" : "%.1f", $0 * 1000) }.joined(separator: " ") + " ms" }
 }
 
 /// The printed result: one figure a row, hum's and the reference's, their ratio, the target and whether
@@ -361,7 +389,8 @@ struct UITable {
         func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count + 1), withPad: " ", startingAt: 0) }
         Swift.print(pad("figure", 46) + pad("hum", 18) + pad("ref.", 18) + pad("hum/ref.", 10) + pad("target", 28) + "verdict")
         for row in rows {
-            let verdict = row.met.map { $0 ? "met" : "NOT MET" } ?? "not measured"
+            // A row without a target is a figure to read beside the others, not an unmeasured one.
+            let verdict = row.met.map { $0 ? "met" : "NOT MET" } ?? (row.target == "—" && row.ratio != nil ? "(figure)" : "not measured")
             Swift.print(pad(row.figure, 46) + pad(row.hum, 18) + pad(row.cmus, 18)
                         + pad(row.ratio.map { String(format: "%.2f×", $0) } ?? "", 10) + pad(row.target, 28) + verdict
                         + (row.note.map { ": " + $0 } ?? ""))
