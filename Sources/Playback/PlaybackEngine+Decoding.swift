@@ -132,7 +132,7 @@ extension PlaybackEngine {
                     continue
                 }
                 if !current.gaveAudio && current.nextFrame == 0 {
-                    dropSilentPlay(current, message: "no audio in the file", failures: &pendingFailures)
+                    dropSilentPlay(current, message: "no audio in \(current.item.path)", failures: &pendingFailures)
                 } else {
                     state.withLock { $0.plays[current.serial]?.endFrame = current.nextFrame }
                 }
