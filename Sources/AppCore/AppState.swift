@@ -205,6 +205,10 @@ public struct ActiveFilter: Sendable {
     public var answered = 0
     public var isPending: Bool { answered != generation }
     public var error: String?
+    /// Whether the views were built from `visible` over the library as it is now: an answer equal to
+    /// `visible` then changes nothing on screen but the count, and the views are not regrouped (a key
+    /// that narrows no further, as the last letters of a name do). A reload clears it.
+    public var viewsAreCurrent = false
     public init() {}
 }
 

@@ -157,6 +157,7 @@ extension AppState {
         libraryView.trackCursor = fitted(libraryView.trackCursor, count: selectedTreePositions().count)
         tracksView.order = []
         if view == .tracks { ensureTracksOrder() }
+        filter.viewsAreCurrent = true
     }
 
     /// Artists and their albums, from positions in library order (the store sorts by album artist, album,

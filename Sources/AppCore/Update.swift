@@ -13,6 +13,7 @@ extension AppState {
             return []
         case .libraryLoaded(let tracks):
             library = LibraryIndex(tracks: tracks)
+            filter.viewsAreCurrent = false
             refreshQueueTracks()
             resolveSmartPlaylists()
             if filter.text.isEmpty {
@@ -29,10 +30,11 @@ extension AppState {
             return []
         case .filterResults(let generation, let positions):
             guard generation == filter.generation else { return [] }
+            let unchanged = filter.viewsAreCurrent && filter.visible == positions
             filter.visible = positions
             filter.answered = generation
             filter.error = nil
-            rebuildViews()
+            if !unchanged { rebuildViews() }
             if pendingCursors != nil {
                 restoreCursors()
                 pendingCursors = nil

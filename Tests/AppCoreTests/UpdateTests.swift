@@ -51,6 +51,30 @@ struct UpdateTests {
         #expect(state.libraryView.artists[1].albums.map(\.positions) == [[9]])
     }
 
+    @Test("The same answer again keeps the views; after a reload the same positions regroup the new library")
+    func sameAnswer() {
+        var state = loaded()
+        _ = state.handle(.command(.filter("song")))
+        _ = state.handle(.filterResults(generation: state.filter.generation, positions: [1, 5, 6, 9]))
+        _ = press(&state, "oj")
+        let cursor = state.libraryView.treeCursor
+        _ = state.handle(.command(.filter("songs")))
+        _ = state.handle(.filterResults(generation: state.filter.generation, positions: [1, 5, 6, 9]))
+        #expect(state.libraryView.treeCursor == cursor)
+        #expect(state.libraryView.artists[0].albums.map(\.positions) == [[1], [5, 6]])
+        #expect(!state.filter.isPending)
+
+        // A rescan renamed the first artist; the filter's answer has the same positions.
+        var renamed = library()
+        for index in renamed.indices where renamed[index].artist == "Alpha" {
+            renamed[index].artist = "Aleph"
+            renamed[index].albumArtist = "Aleph"
+        }
+        _ = state.handle(.libraryLoaded(renamed))
+        _ = state.handle(.filterResults(generation: state.filter.generation, positions: [1, 5, 6, 9]))
+        #expect(state.libraryView.artists.map(\.name) == ["Aleph", "Beta"])
+    }
+
     @Test("o expands an artist; the right pane follows the tree cursor")
     func expand() {
         var state = loaded()
