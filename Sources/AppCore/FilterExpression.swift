@@ -69,6 +69,21 @@ public struct FilterExpression: Sendable, Equatable {
         return FilterExpression(text: text, terms: terms)
     }
 
+    /// The new last word, folded, when this expression is `previous` with its last free word typed
+    /// further ("sigu" → "sigur") and that word is typed in ASCII letters and digits only: then this expression's
+    /// answer is `previous`'s answer narrowed to the tracks with a word beginning with it
+    /// (`IndexWords.narrow`), whatever the other terms are, since they have not changed.
+    public func narrowedWord(from previous: FilterExpression) -> [UInt8]? {
+        guard terms.count == previous.terms.count, let last = terms.last, let before = previous.terms.last,
+              terms.dropLast() == previous.terms.dropLast(), !last.negated, !before.negated,
+              case .anyText(let word) = last.test, case .anyText(let shorter) = before.test,
+              word.count > shorter.count, word.starts(with: shorter),
+              word.allSatisfy(IndexWords.isFoldedWordByte),
+              // Typed in ASCII: folded here it is what the index makes of it ("ß" folds to "ss" here, not there).
+              last.searchPhrase?.utf8.allSatisfy({ $0 < 0x80 }) == true else { return nil }
+        return word
+    }
+
     /// Full evaluation on one row, case- and accent-insensitive. A field is folded only when a term asks
     /// for it, and an ASCII field (most of them) is compared where it lies, without a folded copy.
     public func matches(_ row: TrackRow) -> Bool {

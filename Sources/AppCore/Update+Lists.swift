@@ -259,7 +259,13 @@ extension AppState {
 
     // MARK: - Filter
 
+    /// The largest answer narrowed in memory (about 0.5 ms of scanning at most); larger ones ask the index.
+    static let narrowingLimit = 8192
+
     mutating func applyFilter(_ text: String) -> [Effect] {
+        // The answer on screen, when it is the whole answer for the text shown over this library.
+        let shown = filter.isPending || filter.error != nil || !filter.viewsAreCurrent ? nil
+            : filter.visible.flatMap { visible in (try? FilterExpression.parse(filter.text)).map { (visible, $0) } }
         filter.text = text
         filter.generation += 1
         let expression: FilterExpression
@@ -274,6 +280,17 @@ extension AppState {
         guard !expression.isEmpty else {
             filter.answered = filter.generation
             filter.visible = nil
+            rebuildViews()
+            return []
+        }
+        // A key that types the last word further: narrowed in memory from the answer on screen, when
+        // that is small and plain enough to decide here (a few hundred tracks: microseconds, where the
+        // index's round trip through the filter thread took about a millisecond).
+        if let (visible, previous) = shown, visible.count <= Self.narrowingLimit,
+           let word = expression.narrowedWord(from: previous),
+           let narrowed = IndexWords.narrow(visible, to: word, in: library) {
+            filter.visible = narrowed
+            filter.answered = filter.generation
             rebuildViews()
             return []
         }

@@ -318,3 +318,56 @@ struct FilterExpressionTests {
         #expect(ours == rows.filter(obvious).map(\.id))
     }
 }
+
+@Suite("IndexWords: words as the search index cuts ASCII text")
+struct IndexWordsTests {
+    @Test("Runs of letters and digits, any case; everything else separates; beyond ASCII is not decided")
+    func words() {
+        func has(_ prefix: String, _ text: String) -> Bool? { IndexWords.hasWord(startingWith: Array(prefix.utf8), in: text) }
+        #expect(has("dc", "AC/DC") == true)
+        #expect(has("acdc", "AC/DC") == false)
+        #expect(has("t", "Don't") == true)
+        #expect(has("dont", "Don't") == false)
+        #expect(has("score", "under_score") == true)
+        #expect(has("d2", "R2D2") == false, "inside a word is not a word's beginning")
+        #expect(has("r2d", "R2D2") == true)
+        #expect(has("sep", "tab\tsep") == true)
+        #expect(has("sigur", "Sigur Rós") == true, "found before the accent: it stands")
+        #expect(has("ros", "Sigur Rós") == nil)
+        #expect(has("start", "Stop—Start") == nil)
+        #expect(has("zz", "") == false)
+    }
+
+    @Test("Narrowing keeps the tracks with the word in the index's columns; a file name shown as the title is left undecided")
+    func narrow() {
+        func row(_ id: Int64, _ title: String, path: String? = nil, artist: String = "Band") -> TrackRow {
+            TrackRow(id: id, path: path ?? "/m/\(id).flac", title: title, artist: artist, album: "Record", year: 2000,
+                     genre: "Rock", trackNumber: 1, duration: 60)
+        }
+        let index = LibraryIndex(tracks: [row(1, "Stopwatch"), row(2, "Nonstop"), row(3, "Tea", artist: "Stone Band"),
+                                          row(4, "Other")])
+        #expect(IndexWords.narrow([0, 1, 2, 3], to: Array("sto".utf8), in: index) == [0, 2])
+        #expect(IndexWords.narrow([0, 1, 2, 3], to: Array("rock".utf8), in: index) == [0, 1, 2, 3], "the genre is indexed")
+        let untitled = LibraryIndex(tracks: [row(1, "stopwatch.flac", path: "/m/stopwatch.flac")])
+        #expect(IndexWords.narrow([0], to: Array("sto".utf8), in: untitled) == nil)
+        #expect(IndexWords.narrow([0], to: Array("band".utf8), in: untitled) == [0], "found in the artist first")
+        let accented = LibraryIndex(tracks: [row(1, "Café stop")])
+        #expect(IndexWords.narrow([0], to: Array("stop".utf8), in: accented) == nil)
+    }
+
+    @Test("Only a longer last free word of plain letters and digits narrows; the other terms must be the same")
+    func narrowedWord() throws {
+        func word(_ before: String, _ after: String) throws -> String? {
+            try FilterExpression.parse(after).narrowedWord(from: FilterExpression.parse(before)).map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(try word("sigu", "Sigur") == "sigur")
+        #expect(try word("year:>1990 sig", "year:>1990 sigu") == "sigu")
+        #expect(try word("year:>1990 sig", "year:>1991 sigu") == nil)
+        #expect(try word("sigur", "sigu") == nil)
+        #expect(try word("sigur", "sigur r") == nil)
+        #expect(try word("ac", "ac/") == nil)
+        #expect(try word("bj", "bjö") == nil)
+        #expect(try word("-sig", "-sigu") == nil)
+        #expect(try word("artist:sig", "artist:sigu") == nil)
+    }
+}

@@ -1,0 +1,82 @@
+@testable import AppCore
+@testable import AppRuntime
+import Foundation
+import HumTestSupport
+import MusicCore
+import MusicLibrary
+import Testing
+
+@Suite("A filter key that types the last word further is answered in memory, as the index answers it")
+struct NarrowingFilterTests {
+    /// Names that cut into words in awkward ways, a few with letters beyond ASCII, and untitled tracks
+    /// (the interface shows their file name; the index holds no title for them).
+    static let names = ["AC/DC", "Don't Stop", "under_score", "co-op", "R2D2", "x.y.z", "MiXeD CaSe", "tab\tsep",
+                        "Sigur Rós", "Zoë Keating", "Björk", "123 go", "a1b2", "Stop—Start", "naïve", "—dash"]
+
+    static func services() throws -> (Services, LibraryIndex) {
+        let folder = Fixtures.scratchDirectory("narrowing")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let store = try LibraryStore(path: folder + "/hum.sqlite")
+        let count = names.count * 6
+        let files = (0..<count).map { TrackFile(path: "/music/track stop \($0).flac", size: 1, mtimeNs: 1) }
+        let metadata = files.indices.map { index in
+            TrackMetadata(contentKey: "\(index)", codec: .flac, formatName: "FLAC", duration: 200, durationExact: true,
+                          sampleRate: 44100, channels: 2, bitrateKbps: 900,
+                          tags: TrackTags(title: index % 7 == 0 ? nil : "\(names[(index + 5) % names.count]) \(index)",
+                                          artists: [names[index % names.count]],
+                                          album: names[(index + 3) % names.count], genres: [index % 3 == 0 ? "Post-rock" : "Soul"]))
+        }
+        var movable = Set<Int64>()
+        _ = try store.saveScannedFiles(Array(zip(files, metadata)), movable: &movable)
+        let services = Services(store: store, post: { _ in })
+        return (services, LibraryIndex(tracks: try services.loadRows()))
+    }
+
+    @Test("Narrowing every prefix of every word gives the index's answer for the word, or leaves it to the index")
+    func equalsIndex() throws {
+        let (services, index) = try Self.services()
+        let words = ["acdc", "ac", "dc", "dont", "don", "stop", "start", "under", "underscore", "score", "coop", "op",
+                     "r2d2", "d2", "xyz", "mixed", "case", "tab", "sep", "sigur", "ros", "keating", "zoe", "bjork",
+                     "123", "go", "a1b2", "b2", "naive", "dash", "track", "post", "rock", "soul", "flac"]
+        var decided = 0, undecided = 0
+        for word in words {
+            let answer = try services.indexPositions(pattern: "\"\(word)\"*", in: index)
+            for length in 1..<word.count {
+                let shorter = try services.indexPositions(pattern: "\"\(word.prefix(length))\"*", in: index)
+                guard let narrowed = IndexWords.narrow(shorter, to: Array(word.utf8), in: index) else {
+                    undecided += 1
+                    continue
+                }
+                decided += 1
+                #expect(narrowed == answer, "\(word.prefix(length)) → \(word)")
+            }
+        }
+        // Most prefixes are decided in memory; the answers holding accents or untitled tracks are not.
+        #expect(decided >= 20, "decided \(decided), undecided \(undecided)")
+        #expect(undecided >= 10, "decided \(decided), undecided \(undecided)")
+    }
+
+    @Test("Typed into the filter: the narrowing key asks nothing of the services, and shows the index's answer")
+    func throughTheInterface() throws {
+        let (services, index) = try Self.services()
+        var state = AppState(rows: 24, columns: 80)
+        _ = state.handle(.libraryLoaded(index.tracks))
+        func answer(_ effects: [Effect]) throws {
+            for case .runFilter(let generation, let expression) in effects {
+                let positions = try services.matchingPositions(expression, in: .init(index: state.library, number: 1))
+                _ = state.handle(.filterResults(generation: generation, positions: positions))
+            }
+        }
+        try answer(state.handle(.command(.filter("mi"))))
+        let effects = state.handle(.command(.filter("mixed")))
+        #expect(effects.isEmpty, "\(effects)")
+        #expect(!state.filter.isPending)
+        #expect(state.filter.visible == (try services.indexPositions(pattern: "\"mixed\"*", in: state.library)))
+        #expect(state.filter.visible?.isEmpty == false)
+        // Not a narrowing: another word, or a shorter one.
+        #expect(!state.handle(.command(.filter("mixed c"))).isEmpty)
+        try answer(state.handle(.command(.filter("mixed ca"))))
+        #expect(state.handle(.command(.filter("mixed case"))).isEmpty)
+        #expect(!state.handle(.command(.filter("mixed"))).isEmpty)
+    }
+}
