@@ -236,13 +236,20 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
                                         fragsize: UInt32.max)
         // No timing updates: hum does not ask the server for latency, and they cost a round trip each.
         var flags = PA_STREAM_ADJUST_LATENCY.rawValue
-        if corked { flags |= PA_STREAM_START_CORKED.rawValue }
+        let startedCorked = corked
+        if startedCorked { flags |= PA_STREAM_START_CORKED.rawValue }
         guard hum_pa_stream_connect_playback(stream, nil, &attributes, pa_stream_flags_t(rawValue: flags), nil, nil) >= 0
         else { throw lost() }
         try waitForServer {
             let state = hum_pa_stream_get_state(stream)
             if state == PA_STREAM_FAILED || state == PA_STREAM_TERMINATED { throw lost() }
             return state == PA_STREAM_READY
+        }
+        // The wait lets go of the lock: a pause or resume that came meanwhile could not cork a stream that
+        // was not ready. Without this a resume during the connection left the stream corked (no sound,
+        // the writer waiting for ever) and a pause left it playing.
+        if corked != startedCorked, let operation = hum_pa_stream_cork(stream, corked ? 1 : 0, nil, nil) {
+            hum_pa_operation_unref(operation)
         }
     }
 

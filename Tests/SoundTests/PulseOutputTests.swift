@@ -1,0 +1,52 @@
+import Foundation
+import HumTestSupport
+import MusicCore
+import PulseOutput
+import Testing
+
+@Suite("PulseAudioOutput against a real daemon")
+struct PulseOutputTests {
+    /// The stream waits for the server between being asked for and being ready, with the lock let go: a
+    /// pause or resume then cannot cork the stream itself, and must be applied once it is ready. The
+    /// daemon is stopped (SIGSTOP) to hold the stream in that wait while the resume comes.
+    @Test("A resume while the stream connects uncorks it once ready: what is written then is played", .timeLimit(.minutes(1)))
+    func resumeWhileConnecting() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
+        defer { daemon.stop() }
+        let pid = try #require(pid_t(try String(contentsOfFile: daemon.directory + "/pid", encoding: .utf8)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        let output = try PulseAudioOutput(server: daemon.environment["PULSE_SERVER"])
+        let format = AudioFormat(sampleRate: 44100, channels: 2)
+        try await offPool { try output.open(format: format) }  // the connection, ready; then a new stream
+        output.setPaused(true)
+        kill(pid, SIGSTOP)
+        let opening = Task { try await offPool { try output.open(format: format) } }
+        try await Task.sleep(for: .milliseconds(300))
+        output.setPaused(false)
+        kill(pid, SIGCONT)
+        try await opening.value
+        // Three seconds of audio: far beyond what the server buffers, so it must play to take it all.
+        let frames = 3 * format.sampleRate
+        let playedAll = Task {
+            try await offPool { () -> Bool in
+                let samples = [Float](repeating: 0.1, count: frames * format.channels)
+                var written = 0
+                while written < frames {
+                    let count = try samples.withUnsafeBufferPointer { try output.write($0.baseAddress! + written * format.channels, frames: frames - written) }
+                    if count == 0 { return false }  // interrupted: it did not play
+                    written += count
+                }
+                return true
+            }
+        }
+        let deadline = Date().addingTimeInterval(12)
+        let watchdog = Task {
+            while Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+            output.discardBuffered()  // a corked stream never takes the rest: end the write
+        }
+        let played = try await playedAll.value
+        watchdog.cancel()
+        #expect(played, "the stream stayed corked after the resume")
+        output.close()
+    }
+}
