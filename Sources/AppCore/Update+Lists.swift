@@ -289,12 +289,20 @@ extension AppState {
         if let (visible, previous) = shown, visible.count <= Self.narrowingLimit,
            let word = expression.narrowedWord(from: previous),
            let narrowed = IndexWords.narrow(visible, to: word, in: library) {
-            filter.visible = narrowed
-            filter.answered = filter.generation
-            rebuildViews()
+            showFilterAnswer(narrowed)
             return []
         }
         return [.runFilter(generation: filter.generation, expression)]
+    }
+
+    /// Shows the answer for the filter's current generation; an answer equal to the one on screen over
+    /// the same library leaves the views as they are (only the count is drawn again).
+    mutating func showFilterAnswer(_ positions: [Int]) {
+        let unchanged = filter.viewsAreCurrent && filter.visible == positions
+        filter.visible = positions
+        filter.answered = filter.generation
+        filter.error = nil
+        if !unchanged { rebuildViews() }
     }
 
     // MARK: - What an action acts on

@@ -30,11 +30,7 @@ extension AppState {
             return []
         case .filterResults(let generation, let positions):
             guard generation == filter.generation else { return [] }
-            let unchanged = filter.viewsAreCurrent && filter.visible == positions
-            filter.visible = positions
-            filter.answered = generation
-            filter.error = nil
-            if !unchanged { rebuildViews() }
+            showFilterAnswer(positions)
             if pendingCursors != nil {
                 restoreCursors()
                 pendingCursors = nil

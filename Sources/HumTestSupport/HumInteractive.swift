@@ -184,6 +184,14 @@ public final class HumUISession: Sendable {
         return rows.count >= 3 ? rows[rows.count - 3] : ""
     }
 
+    /// Whether the prompt shows `text` (as drawn: trailing spaces are not seen) and the title bar its
+    /// answered count: the screen a filter keystroke settles on.
+    static func showsAnsweredFilter(_ screen: String, text: String) -> Bool {
+        var shown = Substring("filter: " + text)
+        while shown.last == " " { shown = shown.dropLast() }
+        return bottomLine(screen) == shown && showsFilterCount(screen, text: text)
+    }
+
     /// Whether the title bar ends with the filter indicator for `text` and a count, "filter: TEXT (N)":
     /// hum's statement that the filter for exactly this text has been answered (it shows "(…)" from
     /// the keystroke until then).
@@ -223,13 +231,8 @@ public final class HumUISession: Sendable {
         var expected: [TmuxSession.Screen] = []
         for (index, character) in characters.enumerated() {
             let text = characters[...index].joined()
-            var shown = Substring("filter: " + text)
-            while shown.last == " " { shown = shown.dropLast() }
             try terminal.type(character)
-            let settled = try settledScreen(after: expected.last ?? opened, timeout: timeout) { screen in
-                Self.bottomLine(screen.text) == shown && Self.showsFilterCount(screen.text, text: text)
-            }
-            expected.append(settled)
+            expected.append(try settledScreen(after: expected.last ?? opened, timeout: timeout) { Self.showsAnsweredFilter($0.text, text: text) })
         }
         try returnToStart(timeout: timeout)
         // The timed pass.
@@ -273,12 +276,8 @@ public final class HumUISession: Sendable {
         let characters = query.map(String.init)
         for index in characters.indices {
             let text = characters[...index].joined()
-            var shown = Substring("filter: " + text)
-            while shown.last == " " { shown = shown.dropLast() }
             try control.type(characters[index])
-            previous = try settledScreen(after: previous, timeout: timeout) { screen in
-                Self.bottomLine(screen.text) == shown && Self.showsFilterCount(screen.text, text: text)
-            }
+            previous = try settledScreen(after: previous, timeout: timeout) { Self.showsAnsweredFilter($0.text, text: text) }
             mark(previous)
         }
         let recording = FrameRecording(bytes: control.recorded(), cuts: cuts, screens: screens,
