@@ -48,6 +48,8 @@ let package = Package(
                        providers: [.apt(["libvorbis-dev"])]),
         /// libpulse's headers, and its functions bound at run time (see CPulse.h): only `hum play` loads it.
         .target(name: "CPulse", dependencies: ["LibraryLoading"]),
+        /// libdbus's declarations, and its functions bound at run time (see CDBus.h): only MPRIS loads it.
+        .target(name: "CDBus", dependencies: ["LibraryLoading"]),
         .target(name: "TagLibBridge",
                 linkerSettings: [.linkedLibrary("tag"), .linkedLibrary("stdc++")]),
         /// ncursesw's wide-character API, and the few macros Swift cannot import (attributes, getmaxyx).
@@ -66,6 +68,8 @@ let package = Package(
         .target(name: "TagLibTags", dependencies: ["MusicCore", "TagLibBridge"], swiftSettings: strict),
         .target(name: "PulseOutput", dependencies: ["MusicCore", "CPulse"], swiftSettings: strict),
         .target(name: "FileOutputs", dependencies: ["MusicCore"], swiftSettings: strict),
+        /// The session bus (libdbus): one owned name, method calls in, signals out, on a thread of its own.
+        .target(name: "SessionBus", dependencies: ["CDBus"], swiftSettings: strict),
 
         // MARK: Engine and file handling
         .target(name: "Playback", dependencies: ["MusicCore"], swiftSettings: strict),
@@ -131,7 +135,7 @@ let package = Package(
                 dependencies: ["AppCore", "Screens", "TerminalUI", "TerminalNcurses", "MusicCore", "MusicLibrary",
                                "LibraryScanning", "Playback", "AudioFiles", "PulseOutput", "FileOutputs", "PlaylistFiles",
                                "Taste", "Recommender", "LibraryAnalysis", "SyncClient", "SyncProtocol", "SyncTransport",
-                               .product(name: "TOMLKit", package: "TOMLKit")],
+                               "SessionBus", .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
 
         // MARK: Executables
@@ -179,13 +183,14 @@ let package = Package(
                                    "HumTestSupport", "hum-sync-server", "hum",
                                    .product(name: "Crypto", package: "swift-crypto")],
                     swiftSettings: strict),
+        .testTarget(name: "SessionBusTests", dependencies: ["SessionBus", "HumTestSupport"], swiftSettings: strict),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI"], swiftSettings: strict),
         .testTarget(name: "PlaylistFilesTests", dependencies: ["PlaylistFiles"], swiftSettings: strict),
         .testTarget(name: "AppCoreTests", dependencies: ["AppCore", "TerminalUI", "MusicCore"], swiftSettings: strict),
         .testTarget(name: "ScreensTests", dependencies: ["Screens", "AppCore", "TerminalUI", "MusicCore"],
                     exclude: ["Snapshots"], swiftSettings: strict),
         .testTarget(name: "AppRuntimeTests", dependencies: ["AppRuntime", "AppCore", "TerminalUI", "HumTestSupport",
-                                                            "MusicLibrary", "Taste"],
+                                                            "MusicLibrary", "Taste", "SessionBus"],
                     swiftSettings: strict),
         .testTarget(name: "UITests", dependencies: ["hum", "HumTestSupport"], swiftSettings: strict),
         .testTarget(name: "SoundTests",

@@ -7,6 +7,7 @@ import MusicLibrary
 import Playback
 import PulseOutput
 import Screens
+import SessionBus
 import Synchronization
 import TerminalNcurses
 import TerminalUI
@@ -110,6 +111,8 @@ final class InterfaceSession {
     var terminal: NcursesTerminal?
     /// `hum remote`'s socket; nil when it could not be opened (the status bar said why).
     var remote: RemoteServer?
+    /// hum as an MPRIS player on the session bus; nil when there is no bus, or `mpris` is off.
+    var mediaBus: MediaPlayerBus?
     let statusProgram: StatusProgram
     /// What `status_program` was last told of (nil before the first turn of the loop).
     var reportedMoment: RemoteStatus.Moment?
@@ -207,6 +210,7 @@ final class InterfaceSession {
             execute(state.handle(.restore(session)))
         }
         startRemote()
+        startMediaBus()
         if let problem = startupProblems.first { _ = state.handle(.failure(problem)) }
         startEventPump()
         configureTaste()
@@ -234,6 +238,7 @@ final class InterfaceSession {
             if NcursesTerminal.quitSignalsSeen > 0, !state.quitting { handle([.command(.quit)]) }
             for request in inbox.drainRemote() { answer(request) }
             reportStatusIfChanged()
+            mediaBus?.update(MPRIS.Snapshot(state))
             // A filter these messages asked for usually answers within a few milliseconds, on the filter
             // thread. Drawing the prompt's new text at once would draw the screen twice for one key (the
             // text with "(…)", then the answer); wait for the answer up to `filterGrace`, handling whatever
@@ -499,18 +504,31 @@ final class InterfaceSession {
         if line == "status" { return request.reply(RemoteStatus.lines(state) + ["ok"]) }
         let command: Command
         do {
-            command = try CommandLineParser.parse(line)
+            command = try request.command ?? CommandLineParser.parse(line)
         } catch {
             return request.reply(["error: \(error)"])
         }
         let message = state.message, confirmation = state.confirmation
         handle([.command(command)])
+        // Before the answer: an MPRIS client asking right after it must see the change.
+        mediaBus?.update(MPRIS.Snapshot(state))
         if let asked = state.confirmation, asked != confirmation {
             request.reply(["\(asked.question) (answer y or n in the interface)", "ok"])
         } else if let said = state.message, said != message {
             request.reply(said.isError ? ["error: \(said.text)"] : [said.text, "ok"])
         } else {
             request.reply(["ok"])
+        }
+    }
+
+    /// Puts hum on the session bus as an MPRIS player, when there is a bus (`SessionBus.sessionAddress`)
+    /// and `mpris` is on. A bus that is there but refuses is named on the status bar; no bus is no news.
+    func startMediaBus() {
+        guard value("mpris") == "on", let address = SessionBus.sessionAddress(environment: options.environment) else { return }
+        do {
+            mediaBus = try MediaPlayerBus(address: address, initial: MPRIS.Snapshot(state)) { [inbox] in inbox.post($0) }
+        } catch {
+            startupProblems.append("MPRIS is off: \(error)")
         }
     }
 
@@ -547,6 +565,7 @@ final class InterfaceSession {
 
     func finish() {
         remote?.stop()
+        mediaBus?.stop()
         if let moment = reportedMoment, moment.status != .stopped { callStatusProgram(["status", "stopped"]) }
         statusProgram.finish(timeout: 2)
         if value("restore_session") == "on", let data = try? JSONEncoder().encode(state.savedSession()) {

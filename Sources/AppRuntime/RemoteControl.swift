@@ -70,10 +70,20 @@ public struct RemoteError: Error, CustomStringConvertible, Equatable {
 /// One command line from a client, waiting for the interface's answer.
 public final class RemoteRequest: Sendable {
     public let line: String
+    /// The command itself, when the request comes parsed (from MPRIS) rather than as a line.
+    let command: Command?
     private let answer = Mutex<[String]?>(nil)
     private let answered = DispatchSemaphore(value: 0)
 
-    init(line: String) { self.line = line }
+    init(line: String) {
+        self.line = line
+        command = nil
+    }
+
+    init(command: Command) {
+        line = CommandLineParser.commandLine(for: command) ?? ""
+        self.command = command
+    }
 
     /// The answer's lines; the last is `ok` or `error: WHY`. The first answer counts: `stop`'s "quitting"
     /// must not replace the `ok` of the `quit` that caused it.
