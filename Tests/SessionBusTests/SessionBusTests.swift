@@ -101,9 +101,12 @@ struct SessionBusTests {
         #expect(await monitor.line(timeout: 10) { $0.contains("string \"news\"") } != nil, "\(monitor.stdoutLines)")
 
         daemon.stop()
-        // libdbus's default for a bus connection is exit(1) when the bus goes; the test process living on
-        // is the proof that it is off. Sending afterwards is harmless.
+        // libdbus's default for a bus connection is exit(1) once the bus's "Disconnected" is dispatched:
+        // the test process living on, sending, and stopping in good time is the proof that hum would too.
         try await Task.sleep(for: .milliseconds(300))
         first.emit(path: "/org/hum/Test", interface: "org.hum.Test", member: "Changed", arguments: [])
+        let stopping = Date()
+        first.stop()
+        #expect(Date().timeIntervalSince(stopping) < 1, "stop waited for a thread that did not notice the bus had gone")
     }
 }
