@@ -266,18 +266,29 @@ enum MPRIS {
         case "Next": return .request(.next)
         case "Previous": return .request(.previous)
         case "Seek":
-            guard arguments.count == 1, let offset = arguments[0].number else { return invalidArguments("Seek takes microseconds (x)") }
-            return .request(.seek(microseconds: Int64(clamping: Int(offset))))
+            guard arguments.count == 1, let offset = arguments[0].number.flatMap(wholeMicroseconds) else {
+                return invalidArguments("Seek takes microseconds (x)")
+            }
+            return .request(.seek(microseconds: offset))
         case "SetPosition":
-            guard arguments.count == 2, let track = arguments[0].text, let position = arguments[1].number else {
+            guard arguments.count == 2, let track = arguments[0].text, let position = arguments[1].number.flatMap(wholeMicroseconds) else {
                 return invalidArguments("SetPosition takes a track id (o) and microseconds (x)")
             }
-            return .request(.setPosition(trackID: track, microseconds: Int64(clamping: Int(position))))
+            return .request(.setPosition(trackID: track, microseconds: position))
         case "OpenUri":
             guard arguments.count == 1, let uri = arguments[0].text else { return invalidArguments("OpenUri takes a URI (s)") }
             return .request(.openURI(uri))
         default: return unknownMethod(call)
         }
+    }
+
+    /// A client's microseconds as a whole number, clamped: a double argument (NaN, 1e300) would trap in a
+    /// plain conversion, and a bus message must never bring hum down. Nil for NaN.
+    static func wholeMicroseconds(_ value: Double) -> Int64? {
+        guard !value.isNaN else { return nil }
+        if value >= 9.2e18 { return .max }
+        if value <= -9.2e18 { return .min }
+        return Int64(value)
     }
 
     /// The command a request is carried out as, decided against the state of the moment (`Play` while
