@@ -48,8 +48,9 @@ struct MediaKeysTests {
 
             // The media keys: play-pause, play, seek, next, volume — each seen on the screen.
             _ = try playerctl("play-pause")
-            try hum.waitFor("⏸ Long One")
+            // Asked at once, not after the screen: the reply to PlayPause comes after the state it changed.
             #expect(try playerctl("status") == "Paused", "the answer came before the state it changed")
+            try hum.waitFor("⏸ Long One")
             _ = try playerctl("play")
             try hum.waitFor("▶ Long One")
             _ = try playerctl("position", "30")
@@ -60,8 +61,8 @@ struct MediaKeysTests {
             try hum.waitFor("▶ Long Two")
             try waitFor(["metadata", "title"], toSay: "Long Two")
             _ = try playerctl("volume", "0.4")
-            try hum.waitFor("vol 40%")
             #expect(try playerctl("volume") == "0.400000")
+            try hum.waitFor("vol 40%")
             _ = try playerctl("shuffle", "On")
             try hum.waitFor("shuffle")
             _ = try playerctl("loop", "Playlist")
