@@ -482,9 +482,10 @@ public struct IdleFigures: Sendable {
 extension IdleFigures {
     /// Starts the interface on the three one-minute tracks of `Fixtures.longTracks` (background analysis
     /// off) and measures it over `seconds`: idle, or with `paused`, paused 1.5 s into the first track.
+    /// `beforeMeasuring` runs once the interface is ready (a test's check that what it measures is there).
     /// Returns the figures and the screen at the end.
-    public static func ofInterface(environment: [String: String] = [:], output: [String], paused: Bool,
-                                   seconds: Double) async throws -> (IdleFigures, String) {
+    public static func ofInterface(environment: [String: String] = [:], output: [String], paused: Bool, seconds: Double,
+                                   beforeMeasuring: @escaping @Sendable () throws -> Void = {}) async throws -> (IdleFigures, String) {
         let home = Fixtures.scratchDirectory(paused ? "idle-paused" : "idle")
         let library = home + "/hum.sqlite"
         let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", library, try await Fixtures.longTracks()],
@@ -507,6 +508,7 @@ extension IdleFigures {
                 try terminal.waitFor { $0.contains("⏸") }
                 Thread.sleep(forTimeInterval: 1.5)  // the listening log writes the pause within a second
             }
+            try beforeMeasuring()
             guard let figures = IdleFigures.measure(terminal, seconds: seconds) else {
                 throw HumInteractive.Failure("hum is not running: \((try? terminal.capture()) ?? "")")
             }
