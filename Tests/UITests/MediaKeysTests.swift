@@ -6,9 +6,10 @@ import Testing
 /// daemon, driven and read by `playerctl` (what media-key bindings run) and watched by `dbus-monitor`.
 @Suite("Media keys and desktop widgets: MPRIS on a private session bus, end to end")
 struct MediaKeysTests {
-    @Test("playerctl sees the track, plays, pauses, seeks, skips and sets the volume; listeners hear each change; quit frees the name")
+    @Test("playerctl sees the track, plays, pauses, seeks, skips, opens a file URI and sets the volume; listeners hear each change; quit frees the name")
     func playerctlControlsHum() async throws {
-        let (home, library) = try await HumInterface.prepare(label: "ui-mpris", folders: [try await Fixtures.longTracks()])
+        let folder = try await Fixtures.longTracks()
+        let (home, library) = try await HumInterface.prepare(label: "ui-mpris", folders: [folder])
         let bus = try BusTestDaemon()
         let daemon = try await offPool { try PulseTestDaemon() }
         let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon, environment: bus.environment)
@@ -68,6 +69,13 @@ struct MediaKeysTests {
             _ = try playerctl("loop", "Playlist")
             try hum.waitFor("repeat")
             #expect(try playerctl("loop") == "Playlist")
+            // OpenUri: a file:// URL plays that file; anything else is refused with the reason.
+            let third = URL(fileURLWithPath: folder + "/3 Long Three.flac").absoluteString  // spaces as %20
+            _ = try playerctl("open", third)
+            try hum.waitFor("▶ Long Three")
+            let web = try bus.run("dbus-send", ["--session", "--print-reply", "--dest=org.mpris.MediaPlayer2.hum", "/org/mpris/MediaPlayer2",
+                                                "org.mpris.MediaPlayer2.Player.OpenUri", "string:https://example.com/a.mp3"])
+            #expect(!web.succeeded && web.stderr.contains("file://"), "an https URI was not refused: \(web.stdout) \(web.stderr)")
 
             // Listeners were told: each state, the new track, the seek.
             let heard = monitor.stdoutLines.joined(separator: "\n")
@@ -78,7 +86,7 @@ struct MediaKeysTests {
 
             // Quit from the bus: the interface ends, and the name with it.
             _ = try playerctl("stop")
-            try hum.waitFor("■ Long Two")
+            try hum.waitFor("■ Long Three")
             let quit = try bus.run("dbus-send", ["--session", "--print-reply", "--dest=org.mpris.MediaPlayer2.hum",
                                                  "/org/mpris/MediaPlayer2", "org.mpris.MediaPlayer2.Quit"])
             #expect(quit.succeeded, "\(quit.stderr)")
@@ -97,10 +105,10 @@ struct MediaKeysTests {
         try await offPool {
             try privately.waitFor("Artist / Album")
             _ = try playerctl("play")
-            try privately.waitFor("▶ Long Two")
+            try privately.waitFor("▶ Long Three")
             try waitFor(["status"], toSay: "Playing")
             let metadata = try bus.run("playerctl", ["--player=hum", "metadata"]).stdout
-            #expect(!metadata.contains("Long Two") && !metadata.contains("Zyx") && !metadata.contains(".flac"),
+            #expect(!metadata.contains("Long Three") && !metadata.contains("Zyx") && !metadata.contains(".flac"),
                     "a private session named the track: \(metadata)")
             #expect(metadata.contains("mpris:trackid"), "\(metadata)")
             try privately.quit()
