@@ -133,7 +133,8 @@ final class InterfaceSession {
         let configPath = options.configPath ?? InterfaceConfig.defaultPath(environment: options.environment)
         config = InterfaceConfig.load(path: configPath)
         startupProblems += config.problems
-        themes = ThemeLoader(userDirectory: InterfaceConfig.configDirectory(environment: options.environment) + "/themes")
+        themes = ThemeLoader(userDirectory: InterfaceConfig.configDirectory(environment: options.environment) + "/themes",
+                             cmusDirectories: ThemeLoader.cmusDirectories(environment: options.environment))
         let base = (options.libraryPath as NSString).deletingPathExtension
         sessionPath = base + "-session.json"
         settingsPath = base + "-settings.json"

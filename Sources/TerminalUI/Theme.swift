@@ -345,7 +345,7 @@ public struct Theme: Sendable, Equatable {
     }
 
     /// A word from the file as an error message can show it: control characters replaced, at most 40 characters.
-    private static func shown(_ word: Substring) -> String {
+    static func shown(_ word: Substring) -> String {
         var safe = String.UnicodeScalarView()
         for scalar in word.unicodeScalars {
             switch scalar.properties.generalCategory {
