@@ -84,4 +84,28 @@ struct ConfigTests {
         guard case .failure(let missing) = loader.load("nope") else { Issue.record("a missing theme loaded"); return }
         #expect(missing.description.contains("no theme named nope"))
     }
+
+    @Test("cmus's colorschemes come after hum's themes: by name, as cmus:NAME where hum has the name, and in hum's folder")
+    func cmusColorschemes() throws {
+        let own = Fixtures.scratchDirectory("themes-own"), cmus = Fixtures.scratchDirectory("themes-cmus")
+        try "# mine, cmus style\nset color_win_sel_bg=green\n".write(toFile: own + "/copied.theme", atomically: true, encoding: .utf8)
+        try "set color_win_cur=red\n".write(toFile: cmus + "/default.theme", atomically: true, encoding: .utf8)
+        try "set color_win_cur=208\n".write(toFile: cmus + "/orange.theme", atomically: true, encoding: .utf8)
+        try "set color_win_cur=orange\n".write(toFile: cmus + "/broken.theme", atomically: true, encoding: .utf8)
+        let loader = ThemeLoader(userDirectory: own, cmusDirectories: [cmus, "/nonexistent"])
+        #expect(Set(loader.names).isSuperset(of: ["default", "copied", "orange", "cmus:default", "broken"]), "\(loader.names)")
+        #expect(!loader.names.contains("cmus:orange"))
+        #expect(try loader.load("orange").get()[.playing].foreground == .palette(208))
+        #expect(try loader.load("default").get() == Theme.builtInDefault, "hum's own default wins the name")
+        let cmusDefault = try loader.load("cmus:default").get()
+        #expect(cmusDefault.name == "cmus:default" && cmusDefault[.playing].foreground == .red)
+        #expect(try loader.load("copied").get()[.selection].background == .green, "a cmus file in hum's folder is read as cmus's")
+        guard case .failure(let error) = loader.load("broken") else { Issue.record("a broken colorscheme loaded"); return }
+        #expect(error.description.contains(cmus + "/broken.theme: line 1: color_win_cur: unknown color 'orange'"), "\(error)")
+        guard case .failure(let missing) = loader.load("cmus:nope") else { Issue.record("a missing colorscheme loaded"); return }
+        #expect(missing.description.contains("no cmus colorscheme named nope"), "\(missing)")
+        #expect(ThemeLoader.cmusDirectories(environment: ["HOME": "/home/ana"]).first == "/home/ana/.config/cmus")
+        #expect(ThemeLoader.cmusDirectories(environment: ["HOME": "/home/ana", "CMUS_HOME": "/srv/cmus"]).first == "/srv/cmus")
+        #expect(ThemeLoader.cmusDirectories(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"]).prefix(2) == ["/x/cmus", "/usr/share/cmus"])
+    }
 }

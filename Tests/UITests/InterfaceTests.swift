@@ -282,6 +282,38 @@ struct InterfaceTests {
             try hum.quit()
         }
     }
+
+    @Test(":colorscheme NAME takes cmus's colorscheme as cmus would: its colors on screen, completion, a clear refusal")
+    func cmusColorscheme() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-cmus-theme", folders: [try await Fixtures.longTracks()])
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: nil, environment: ["TERM": "tmux-256color"])
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            func colors() throws -> [[Int]] {
+                try hum.terminal.capture(colors: true).components(separatedBy: "\u{1B}[").dropFirst()
+                    .map { $0.prefix { $0 != "m" }.split(separator: ";").compactMap { Int($0) } }
+            }
+            #expect(try !colors().contains { $0.starts(with: [48, 5, 237]) })
+            try hum.keys(":")
+            try hum.terminal.type("colorscheme zenb")
+            try hum.keys("Tab")
+            try hum.waitFor(":colorscheme zenburn")
+            try hum.keys("Enter")
+            try hum.waitFor("theme zenburn")
+            // zenburn (/usr/share/cmus/zenburn.theme): text 188 on 237, the status line 142 on 237.
+            let zenburn = try colors()
+            for parameters in [[48, 5, 237], [38, 5, 188], [38, 5, 142]] {
+                #expect(zenburn.contains { $0.starts(with: parameters) }, "no \(parameters) on screen: \(zenburn)")
+            }
+            try hum.keys(":")
+            try hum.terminal.type("theme cmus:nope")
+            try hum.keys("Enter")
+            try hum.waitFor("no cmus colorscheme named nope")
+            #expect(try colors().contains { $0.starts(with: [48, 5, 237]) }, "a refused theme changed the screen")
+            try hum.quit()
+        }
+    }
 }
 
 /// However hum ends — q, a signal, a crash — the terminal is left as it was found: the alternate screen
