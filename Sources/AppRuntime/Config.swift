@@ -13,7 +13,7 @@ public struct InterfaceSetting: Sendable {
     public var choices: [String]
 
     public static let all: [InterfaceSetting] = [
-        InterfaceSetting(key: "theme", defaultValue: "default", summary: "colors: a file in themes/ or ~/.config/hum/themes/", choices: []),
+        InterfaceSetting(key: "theme", defaultValue: "default", summary: "colors: a file in themes/ or ~/.config/hum/themes/, or a cmus colorscheme (cmus:NAME)", choices: []),
         InterfaceSetting(key: "replaygain", defaultValue: "auto", summary: "loudness: off, track, album, auto (album gain for albums in order)",
                          choices: ["off", "track", "album", "auto"]),
         InterfaceSetting(key: "replaygain_preamp", defaultValue: "0", summary: "dB added to tagged gain (-30 to 30)", choices: []),

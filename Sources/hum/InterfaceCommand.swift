@@ -11,7 +11,7 @@ struct Open: ParsableCommand {
         discussion: """
             Views on the number keys: 1 Library, 2 Tracks, 3 Playlists, 4 Queue, 5 Browser, 6 Settings, 7 Privacy. ? lists every key and command; : opens the command line (Tab completes); / searches the view; F filters the whole library (artist:bjork year:>1995).
 
-            Settings and keys: ~/.config/hum/config.toml (hum config --defaults prints every setting); themes: ~/.config/hum/themes/. The queue, track, position, view and filter come back on restart.
+            Settings and keys: ~/.config/hum/config.toml (hum config --defaults prints every setting); themes: ~/.config/hum/themes/, and cmus's colorschemes (:colorscheme zenburn). The queue, track, position, view and filter come back on restart.
 
             Media keys and desktop widgets see it over MPRIS (playerctl play-pause, playerctl metadata); a private session names no track there; mpris = "off" keeps hum off the session bus. hum remote drives it from scripts.
             """)
