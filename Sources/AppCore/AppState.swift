@@ -8,6 +8,8 @@ public struct AppState: Sendable {
     public var columns: Int
 
     public var library = LibraryIndex(tracks: [])
+    /// Plays, skips, last listens and opinions, for the filter terms that read them.
+    public var listening = ListeningFacts()
     public var filter = ActiveFilter()
     public var view: ViewKind = .library
     public var help = HelpState()

@@ -19,6 +19,7 @@ public struct FilterError: Error, Equatable, CustomStringConvertible {
 /// artist:"nina simone"      a field contains the value (artist also looks in the album artist)
 /// artist:=bjork             a field is exactly the value
 /// year:1997  year:>=1995  year:1990..1999  duration:<3:30
+/// plays:>5  skips:>=3  played:<30d  played:>1y  liked:yes  disliked:no     from the listening log
 /// -genre:jazz  !live        negation
 /// ```
 ///
@@ -84,10 +85,15 @@ public struct FilterExpression: Sendable, Equatable {
         return word
     }
 
+    /// Whether a term reads the listening log (`plays:`, `skips:`, `played:`, `liked:`, `disliked:`): its
+    /// answer changes as you listen, so it is worked out again when the log changes.
+    public var readsListening: Bool { terms.contains { $0.test.readsListening } }
+
     /// Full evaluation on one row, case- and accent-insensitive. A field is folded only when a term asks
     /// for it, and an ASCII field (most of them) is compared where it lies, without a folded copy.
-    public func matches(_ row: TrackRow) -> Bool {
-        for term in terms where term.test.holds(for: row) == term.negated {
+    /// `listening` answers the terms on the listening log.
+    public func matches(_ row: TrackRow, listening: ListeningFacts = .none) -> Bool {
+        for term in terms where term.test.holds(for: row, listening: listening) == term.negated {
             return false
         }
         return true
@@ -117,14 +123,22 @@ enum FilterTextField: String, Sendable, Equatable {
 
 enum FilterNumberField: String, Sendable, Equatable {
     case year, track, disc, duration
+    /// From the listening log: plays (Last.fm's rule), skips, and days since the last listen began.
+    case plays, skips, played
 
-    /// The row's value; durations in whole seconds, as the screens show them ("3:07" is 187 to 187.99 s).
-    func value(of row: TrackRow) -> Double? {
+    var readsListening: Bool { self == .plays || self == .skips || self == .played }
+
+    /// The row's value; durations in whole seconds, as the screens show them ("3:07" is 187 to 187.99 s);
+    /// `played` in days (fractional) before the facts were read, nil for a track never heard.
+    func value(of row: TrackRow, listening: ListeningFacts) -> Double? {
         switch self {
         case .year: row.year.map(Double.init)
         case .track: row.trackNumber.map(Double.init)
         case .disc: row.discNumber.map(Double.init)
         case .duration: row.duration.map { $0.rounded(.down) }
+        case .plays: Double(listening[row.id].plays)
+        case .skips: Double(listening[row.id].skips)
+        case .played: listening[row.id].lastPlayedAt.map { (listening.now - $0) / 86_400 }
         }
     }
 }
@@ -150,8 +164,18 @@ enum FilterTest: Sendable, Equatable {
     case equals(FilterTextField, needle: [UInt8])
     /// A row without the number (no year tagged) never holds.
     case number(FilterNumberField, FilterNumberBounds)
+    /// `liked:yes` is 1, `disliked:yes` -1: the track's opinion is that one (`liked:no`: it is not).
+    case opinion(Int8, Bool)
 
-    func holds(for row: TrackRow) -> Bool {
+    var readsListening: Bool {
+        switch self {
+        case .number(let field, _): field.readsListening
+        case .opinion: true
+        default: false
+        }
+    }
+
+    func holds(for row: TrackRow, listening: ListeningFacts) -> Bool {
         switch self {
         case .anyText(let needle):
             return FoldedSearch.contains(row.title, needle) || FoldedSearch.contains(row.artist, needle)
@@ -167,8 +191,10 @@ enum FilterTest: Sendable, Equatable {
         case .equals(let field, let needle):
             return FoldedSearch.equals(Self.text(field, of: row), needle)
         case .number(let field, let bounds):
-            guard let value = field.value(of: row) else { return false }
+            guard let value = field.value(of: row, listening: listening) else { return false }
             return bounds.contains(value)
+        case .opinion(let opinion, let wanted):
+            return (listening[row.id].opinion == opinion) == wanted
         }
     }
 
@@ -193,7 +219,8 @@ struct FilterTerm: Sendable, Equatable {
     /// True when the index's answer for this term is the whole answer (no `matches` needed).
     var isAnsweredBySearch: Bool
 
-    static let fieldList = "artist, albumartist, album, title, genre, path, format, year, track, disc, duration"
+    static let fieldList = "artist, albumartist, album, title, genre, path, format, year, track, disc, duration, "
+        + "plays, skips, played, liked, disliked"
 
     /// Nil for a term that constrains nothing (`""`, `artist:`), so it is dropped.
     init?(_ token: FilterToken) throws(FilterError) {
@@ -236,6 +263,14 @@ struct FilterTerm: Sendable, Equatable {
             test = .number(field, try Self.bounds(String(valueChars.map(\.char)), field: field, written: written))
             searchPhrase = nil
             isAnsweredBySearch = false
+        } else if name == "liked" || name == "disliked" {
+            let value = String(valueChars.map(\.char)).lowercased()
+            guard let wanted = ["yes": true, "true": true, "1": true, "no": false, "false": false, "0": false][value] else {
+                throw FilterError("\(name) is yes or no, like \(name):yes (not \(value.isEmpty ? "nothing" : value))")
+            }
+            test = .opinion(name == "liked" ? 1 : -1, wanted)
+            searchPhrase = nil
+            isAnsweredBySearch = false
         } else {
             throw FilterError("unknown field: \(name) (fields: \(Self.fieldList); quote \"\(written)\" to search for it)")
         }
@@ -258,7 +293,7 @@ struct FilterTerm: Sendable, Equatable {
     }
 
     /// `1997`, `=1997`, `>1995`, `>=1995`, `<2000`, `<=2000`, `1990..1999`, `1990..`, `..1999`; durations as
-    /// seconds or m:ss.
+    /// seconds or m:ss; `played` as an age: `30d`, `12h`, `2w`, `6m` (30 days), `1y` (365), a bare number in days.
     private static func bounds(_ value: String, field: FilterNumberField, written: String) throws(FilterError)
         -> FilterNumberBounds {
         guard !value.isEmpty else {
@@ -269,11 +304,13 @@ struct FilterTerm: Sendable, Equatable {
             let parsed: Double?
             if field == .duration {
                 parsed = text.first == "-" || text.first == "+" ? nil : TimeFormat.parseSeconds(String(text))
+            } else if field == .played {
+                parsed = age(text)
             } else {
                 parsed = text.allSatisfy(\.isASCIIDigit) && !text.isEmpty ? Int(text).map(Double.init) : nil
             }
             guard let parsed else {
-                let hint = field == .duration ? " (seconds or m:ss)" : ""
+                let hint = field == .duration ? " (seconds or m:ss)" : field == .played ? " (an age: 12h, 30d, 2w, 6m, 1y)" : ""
                 throw FilterError("bad value for \(field.rawValue): \(value)\(hint)")
             }
             return parsed
@@ -299,6 +336,8 @@ struct FilterTerm: Sendable, Equatable {
             return bounds
         }
         let exact = try number(body)
+        // An age alone is "within": played:30d is played in the last 30 days.
+        if field == .played { return FilterNumberBounds(upper: exact) }
         return FilterNumberBounds(lower: exact, upper: exact)
     }
 
@@ -308,7 +347,22 @@ struct FilterTerm: Sendable, Equatable {
         case .track: "3"
         case .disc: "2"
         case .duration: "3:30"
+        case .plays: "5"
+        case .skips: "3"
+        case .played: "30d"
         }
+    }
+
+    /// Days in an age: a whole number with an optional unit (h, d, w, m = 30 days, y = 365 days).
+    private static func age(_ text: Substring) -> Double? {
+        let units: [Character: Double] = ["h": 1.0 / 24, "d": 1, "w": 7, "m": 30, "y": 365]
+        var digits = text, scale = 1.0
+        if let last = text.last, let unit = units[Character(last.lowercased())] {
+            digits = text.dropLast()
+            scale = unit
+        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), let number = Int(digits) else { return nil }
+        return Double(number) * scale
     }
 }
 

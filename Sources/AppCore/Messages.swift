@@ -9,6 +9,8 @@ public enum Message: Sendable {
     /// The library as the store holds it, in artist / album / disc / track order.
     case libraryLoaded([TrackRow])
     case playlistsLoaded([PlaylistEntry])
+    /// The listening log's numbers per track, read again after each listen and opinion.
+    case listeningLoaded(ListeningFacts)
     /// The tracks (positions in `library.tracks`, ascending) that filter `generation` matched.
     case filterResults(generation: Int, positions: [Int])
     case filterFailed(generation: Int, message: String)

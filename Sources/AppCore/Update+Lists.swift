@@ -360,7 +360,7 @@ extension AppState {
                 playlistsView.playlists[index].trackIDs = []
                 continue
             }
-            playlistsView.playlists[index].trackIDs = tracks.indices.filter { expression.matches(tracks[$0]) }.map { tracks[$0].id }
+            playlistsView.playlists[index].trackIDs = tracks.indices.filter { expression.matches(tracks[$0], listening: listening) }.map { tracks[$0].id }
         }
     }
 

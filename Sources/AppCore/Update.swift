@@ -22,6 +22,15 @@ extension AppState {
                 return []
             }
             return applyFilter(filter.text)
+        case .listeningLoaded(let facts):
+            listening = facts
+            resolveSmartPlaylists()
+            playlistsView.itemCursor = fitted(playlistsView.itemCursor, count: selectedPlaylistTrackIDs().count)
+            // A live filter on the log (plays:>5) follows it; any other filter's answer cannot change.
+            if !filter.text.isEmpty, (try? FilterExpression.parse(filter.text))?.readsListening == true {
+                return applyFilter(filter.text)
+            }
+            return []
         case .playlistsLoaded(let playlists):
             playlistsView.playlists = playlists
             resolveSmartPlaylists()

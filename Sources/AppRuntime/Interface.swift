@@ -232,6 +232,7 @@ final class InterfaceSession {
             if firstFrame {
                 firstFrame = false
                 services.prepareOneLetterFilters()
+                services.reloadListening()
             }
             var messages = Self.messages(terminal.wait(timeout: nil, wake: inbox.wake)) + inbox.drain()
             let filterBefore = state.filter.generation
@@ -268,6 +269,8 @@ final class InterfaceSession {
     /// How long a frame waits for the answer of a filter it asked for (see `run`): about one frame of a
     /// 60 Hz display, short enough that typing never feels held back.
     static let filterGrace = 0.015
+    /// How long after a listen ends its numbers are read again: the log's writer batches every 0.25 s.
+    static let listeningReloadDelay = 1.0
 
     static func messages(_ events: [TerminalEvent]) -> [Message] {
         events.map { event in
@@ -335,6 +338,7 @@ final class InterfaceSession {
             }
             if !log.setOpinion(value) { inbox.post(.failure("nothing is playing")) }
             taste.logChanged()
+            services.reloadListening(after: Self.listeningReloadDelay)
         case .startRadio(let kind, let seed):
             taste.radio(kind, seed: seed)
         case .suggest(let previous, let excluded):
@@ -456,7 +460,7 @@ final class InterfaceSession {
     /// Follows the engine: every event goes to the listening log, and what the screen shows to the UI
     /// thread. Progress is passed on once per second of the track (the clock shows seconds).
     func startEventPump() {
-        let log = log, inbox = inbox, entryTracks = entryTracks, taste = taste
+        let log = log, inbox = inbox, entryTracks = entryTracks, taste = taste, services = services
         let listenSource = listenSource
         let lastSecond = Mutex(-1)  // only touched on the pump's thread
         eventPump.start { event in
@@ -476,13 +480,17 @@ final class InterfaceSession {
                 inbox.post(.player(.progressed(entryID: item.id, position: to, duration: nil)))
             case .paused(let item, let position): inbox.post(.player(.paused(entryID: item.id, position: position)))
             case .resumed(let item, let position): inbox.post(.player(.resumed(entryID: item.id, position: position)))
-            case .stopped: inbox.post(.player(.stopped))
+            case .stopped:
+                inbox.post(.player(.stopped))
+                services.reloadListening(after: Self.listeningReloadDelay)
             case .failed(let item, let message, _): inbox.post(.player(.failed(entryID: item.id, message: message)))
             case .queueFinished: inbox.post(.player(.queueFinished))
             case .outputLost(let message): inbox.post(.player(.outputLost(message)))
             case .outputRestored: inbox.post(.player(.outputRestored))
             case .outputFailed(let message): inbox.post(.player(.outputLost(message)))
-            case .finished, .skipped: taste.logChanged()
+            case .finished, .skipped:
+                taste.logChanged()
+                services.reloadListening(after: Self.listeningReloadDelay)
             }
         }
     }

@@ -24,6 +24,8 @@ final class Services: Sendable {
     /// frame. 36 letters of 100k tracks hold about 560,000 positions (2.2 MiB).
     private let oneLetterAnswers = Mutex<(number: Int, positions: [Character: [Int32]])>((0, [:]))
     private let preparing = SerialWorker(name: "hum.filter.prepare")
+    /// The listening log's numbers, for the filter terms that read them; replaced by `reloadListening`.
+    private let listening = Mutex(ListeningFacts())
 
     struct HeldLibrary: Sendable {
         var index: LibraryIndex
@@ -49,6 +51,28 @@ final class Services: Sendable {
                         albumArtist: track.albumArtist ?? track.artistLine ?? "", album: track.album ?? "", year: track.year,
                         genre: track.genre ?? "", discNumber: track.discNumber, trackNumber: track.trackNumber,
                         duration: track.duration, format: track.format)
+    }
+
+    /// Reads the listening log's numbers again (`after` seconds from now: the log's writer batches its
+    /// writes), keeps them for the filter thread and posts them to the interface.
+    func reloadListening(after delay: Double = 0) {
+        let job: @Sendable () -> Void = { [self] in
+            do {
+                let facts = Self.listeningFacts(try store.allStats(), now: Date().timeIntervalSince1970)
+                listening.withLock { $0 = facts }
+                post(.listeningLoaded(facts))
+            } catch {
+                post(.failure("cannot read the listening log: \(error)"))
+            }
+        }
+        if delay > 0 { _ = work.async(after: delay, job) } else { work.async(job) }
+    }
+
+    static func listeningFacts(_ stats: [Int64: TrackStats], now: Double) -> ListeningFacts {
+        ListeningFacts(byTrack: stats.mapValues { stats in
+            ListeningFacts.Track(plays: stats.plays, skips: stats.skips, lastPlayedAt: stats.lastPlayedAt,
+                                 opinion: stats.opinion == .like ? 1 : stats.opinion == .dislike ? -1 : 0)
+        }, now: now)
     }
 
     func playlistEntries() throws -> [PlaylistEntry] {
@@ -127,12 +151,13 @@ final class Services: Sendable {
 
     func matchingPositions(_ expression: FilterExpression, in library: HeldLibrary) throws -> [Int] {
         let tracks = library.index.tracks
+        let facts = expression.readsListening ? listening.withLock { $0 } : .none
         guard let pattern = expression.searchPattern else {
-            return tracks.indices.filter { expression.matches(tracks[$0]) }
+            return tracks.indices.filter { expression.matches(tracks[$0], listening: facts) }
         }
         var positions = try preparedAnswer(pattern: pattern, library: library.number)?.map { Int($0) }
             ?? indexPositions(pattern: pattern, in: library.index)
-        if expression.needsRowCheck { positions = positions.filter { expression.matches(tracks[$0]) } }
+        if expression.needsRowCheck { positions = positions.filter { expression.matches(tracks[$0], listening: facts) } }
         return positions
     }
 

@@ -127,6 +127,24 @@ extension LibraryStore {
         }
     }
 
+    /// Every track's numbers that has any: heard at least once, or liked or disliked. One read of two small
+    /// tables, for the interface's filters on the log (`plays:>5`, `liked:yes`).
+    public func allStats() throws -> [Int64: TrackStats] {
+        try pool.read { db in
+            var stats: [Int64: TrackStats] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT track_id, listens, plays, skips, early_skips, completion_ratio, last_played_at FROM track_stats") {
+                let last: Int64? = row["last_played_at"]
+                stats[row["track_id"]] = TrackStats(listens: row["listens"], plays: row["plays"], skips: row["skips"],
+                                                    earlySkips: row["early_skips"], completionRatio: row["completion_ratio"],
+                                                    lastPlayedAt: last.map { Double($0) / 1000 })
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT track_id, opinion FROM track_opinions") {
+                stats[row["track_id"], default: TrackStats()].opinion = TrackOpinion(rawValue: row["opinion"])
+            }
+            return stats
+        }
+    }
+
     /// Every listen of a track (or all), oldest first.
     public func listens(trackID: Int64? = nil) throws -> [StoredListen] {
         try pool.read { db in

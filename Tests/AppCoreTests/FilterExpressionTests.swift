@@ -22,7 +22,7 @@ private let library = [joga, hoppipolla, feeling, untagged, compilation]
 /// The titles of the rows `text` keeps.
 private func titles(_ text: String) throws -> [String] {
     let expression = try FilterExpression.parse(text)
-    return library.filter(expression.matches).map(\.title)
+    return library.filter { expression.matches($0) }.map(\.title)
 }
 
 private func parseError(_ text: String) -> String? {
@@ -103,7 +103,7 @@ struct FilterExpressionTests {
         #expect(expression.isEmpty)
         #expect(expression.searchPattern == nil)
         #expect(!expression.needsRowCheck)
-        #expect(library.allSatisfy(expression.matches))
+        #expect(library.allSatisfy { expression.matches($0) })
         #expect(FilterExpression().isEmpty)
         #expect(try FilterExpression.parse("\"\"").isEmpty)
     }

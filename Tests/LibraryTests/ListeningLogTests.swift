@@ -91,6 +91,11 @@ struct ListeningLogTests {
         #expect(stats.listens == 2 && stats.plays == 1 && stats.skips == 1 && stats.earlySkips == 0)
         let otherStats = try store.stats(trackID: try #require(ids[other.path]))
         #expect(otherStats.skips == 1 && otherStats.earlySkips == 1)
+        // The interface's filters read every track's numbers at once: the same numbers.
+        let all = try store.allStats()
+        #expect(all.count == 2)
+        let itemID = try #require(ids[item.path]), otherID = try #require(ids[other.path])
+        #expect(all[itemID] == stats && all[otherID] == otherStats)
     }
 
     @Test("Half an hour of silence starts a new session")
@@ -131,6 +136,9 @@ struct ListeningLogTests {
         #expect(counts.events == 0)
         #expect(counts.opinions == 1)
         #expect(try store.stats(trackID: try #require(ids[other.path])).opinion == .like)
+        let otherID = try #require(ids[other.path])
+        let all = try store.allStats()
+        #expect(all.count == 1 && all[otherID]?.opinion == .like && all[otherID]?.listens == 0, "a like without a listen: \(all)")
     }
 
     @Test("Progress is saved with each second the engine reports, late or early, but never more than twice a second")
