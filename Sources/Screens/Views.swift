@@ -259,6 +259,7 @@ enum HelpView {
         lines.append(("", .text))
         lines.append(("Filters: words, and field:value with artist album title genre year track duration path;", .dim))
         lines.append(("  year:>1995  year:1990..1999  duration:<3:00  -genre:jazz  artist:\"nina simone\"", .dim))
+        lines.append(("  plays:>5  skips:>=3  played:<30d  liked:yes  disliked:no   (your listening)", .dim))
         return lines
     }
 
