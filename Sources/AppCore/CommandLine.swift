@@ -465,7 +465,7 @@ extension CommandLineParser {
         simple("undo", [], "Undo the last change to a playlist or the queue", .undo),
 
         // The app
-        entry("theme", ["colorscheme"], "NAME", "Use a theme", kinds: [.themes], joinsName: true) {
+        entry("theme", ["colorscheme"], "NAME", "Use a theme, or a cmus colorscheme", kinds: [.themes], joinsName: true) {
             (i: CommandInvocation) throws(CommandLineError) in
             try i.oneName("a theme name") { .theme($0) }
         },
