@@ -249,12 +249,16 @@ final class Services: Sendable {
 
     // MARK: - Playlist files
 
-    /// Reads an M3U/M3U8/PLS file: its entries' files, resolved against its folder.
+    /// Reads an M3U/M3U8/PLS file (or one without an extension, by its content): its entries' files,
+    /// resolved against its folder.
     static func readPlaylistFile(_ path: String) throws -> (name: String?, files: [String], unresolved: [String]) {
-        guard let format = PlaylistFormat(fileName: path), format.canRead else {
-            throw ConfigError("\(path): not a playlist hum reads (.m3u, .m3u8 or .pls)")
-        }
+        let named = PlaylistFormat(fileName: path)
+        if let named, !named.canRead { throw ConfigError("\(path): not a playlist hum reads (.m3u, .m3u8 or .pls)") }
         guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("cannot read \(path)") }
+        // A name without a playlist extension (cmus's playlists have none): the content says.
+        guard let format = named ?? PlaylistFormat.sniffed([UInt8](data)) else {
+            throw ConfigError("\(path): not a playlist hum reads (M3U, M3U8, PLS, or a list of paths as cmus keeps)")
+        }
         let parsed: (name: String?, entries: [PlaylistFileEntry])
         do {
             parsed = try PlaylistFiles.parse([UInt8](data), format: format)

@@ -18,6 +18,19 @@ public enum PlaylistFormat: String, Sendable, CaseIterable {
         self.init(rawValue: suffix.lowercased())
     }
 
+    /// The format of a playlist file whose name says none (cmus keeps its playlists as
+    /// `~/.config/cmus/playlists/NAME`, one path a line): PLS when its first line is `[playlist]`, M3U for
+    /// text that reads as lines (UTF-8, or the legacy encoding), nil for XML and for binary content (a NUL).
+    public static func sniffed(_ bytes: [UInt8]) -> PlaylistFormat? {
+        guard !bytes.contains(0) else { return nil }
+        var start = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while start < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[start]) { start += 1 }
+        let head = bytes[start...].prefix(10).map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }
+        if head.starts(with: Array("[playlist]".utf8)) { return .pls }
+        if head.first == UInt8(ascii: "<") { return nil }
+        return .m3u
+    }
+
     /// Whether `PlaylistFiles.parse` accepts this format (XSPF is written, never read).
     public var canRead: Bool { self != .xspf }
 }

@@ -58,10 +58,11 @@ struct Hum: AsyncParsableCommand {
               hum analyze                         let hum hear the library (for smart shuffle)
               hum why --current                   why hum would pick what played last
               hum remote pause                    pause the running interface (status, next…)
+              hum import-cmus                     bring your cmus library and playlists
             """,
         version: version,
         subcommands: [Open.self, Play.self, Scan.self, Probe.self, Export.self, ImportListens.self, Forget.self, Settings.self, Config.self,
-                      Analyze.self, Why.self, Lab.self, TasteCommand.self, SyncCommand.self, PrivacyCommand.self, Remote.self],
+                      Analyze.self, Why.self, Lab.self, TasteCommand.self, SyncCommand.self, PrivacyCommand.self, Remote.self, ImportCmus.self],
         defaultSubcommand: Open.self)
 }
 

@@ -289,3 +289,20 @@ struct PlaylistFormatTests {
         #expect(PlaylistFormat.allCases.filter(\.canRead) == [.m3u, .m3u8, .pls])
     }
 }
+
+@Suite("A playlist file without an extension is known by its content")
+struct SniffedFormatTests {
+    @Test("cmus's path lists are M3U, [playlist] is PLS (any case, after a BOM or blank lines); XML and binary are not playlists")
+    func sniffing() throws {
+        #expect(PlaylistFormat.sniffed(Array("/music/a.flac\n/music/b.mp3\n".utf8)) == .m3u)
+        #expect(PlaylistFormat.sniffed(Array("#EXTM3U\n#EXTINF:1,x\na.mp3\n".utf8)) == .m3u)
+        #expect(PlaylistFormat.sniffed([0xEF, 0xBB, 0xBF] + Array("\r\n [Playlist]\nFile1=a.mp3\n".utf8)) == .pls)
+        #expect(PlaylistFormat.sniffed(Array("<?xml version=\"1.0\"?><playlist/>".utf8)) == nil)
+        #expect(PlaylistFormat.sniffed([0x49, 0x44, 0x33, 0x04, 0x00]) == nil, "an MP3 file is not a playlist")
+        #expect(PlaylistFormat.sniffed([]) == .m3u, "an empty list is an empty playlist")
+        // What sniffing chose reads as that format: Windows-1252 in a legacy list too.
+        let legacy: [UInt8] = Array("/music/Bj".utf8) + [0xF6] + Array("rk.mp3\n".utf8)
+        let parsed = try PlaylistFiles.parse(legacy, format: try #require(PlaylistFormat.sniffed(legacy)))
+        #expect(parsed.entries.map(\.location) == ["/music/Björk.mp3"])
+    }
+}
