@@ -135,7 +135,7 @@ let package = Package(
                 dependencies: ["AppCore", "Screens", "TerminalUI", "TerminalNcurses", "MusicCore", "MusicLibrary",
                                "LibraryScanning", "Playback", "AudioFiles", "PulseOutput", "FileOutputs", "PlaylistFiles",
                                "Taste", "Recommender", "LibraryAnalysis", "SyncClient", "SyncProtocol", "SyncTransport",
-                               "SessionBus", .product(name: "TOMLKit", package: "TOMLKit")],
+                               "SessionBus", "TagLibTags", .product(name: "TOMLKit", package: "TOMLKit")],
                 swiftSettings: strict),
 
         // MARK: Executables

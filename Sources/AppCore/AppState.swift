@@ -14,6 +14,9 @@ public struct AppState: Sendable {
     public var view: ViewKind = .library
     public var help = HelpState()
     public var showingWhy = false
+    /// `t`: the lyrics panel, and the lyrics of the queue entry they were read for (nil lyrics: none found).
+    public var showingLyrics = false
+    public var lyrics: LoadedLyrics?
     public var whyLines: [String] = ExplanationText.nothingLearnedYet
     /// What the panel asks; the recommender will replace it.
     public var explainer: any ExplanationProvider = NothingLearnedYet()
@@ -293,6 +296,12 @@ public struct PlaylistsViewState: Sendable {
 // MARK: - The queue and the player
 
 /// One entry of the play queue. The same track may be queued twice; `id` tells the entries apart.
+/// The lyrics read for one queue entry; `lyrics` nil when it has none.
+public struct LoadedLyrics: Sendable, Equatable {
+    public var entryID: Int
+    public var lyrics: Lyrics?
+}
+
 public struct QueueEntry: Sendable, Equatable, Codable {
     public var id: Int
     public var track: TrackRow

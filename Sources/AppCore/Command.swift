@@ -8,6 +8,7 @@ public enum Command: Sendable, Equatable {
     case showView(ViewKind)
     case toggleHelp
     case toggleWhy
+    case toggleLyrics
     case focusNext
     case moveCursor(CursorMove)
     /// Opens the `:` line (with `text` typed already), `/` search, or the live filter prompt.

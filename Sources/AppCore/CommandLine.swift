@@ -280,6 +280,7 @@ extension CommandLineParser {
         },
         simple("help", [], "Show or hide the help", .toggleHelp),
         simple("why", [], "Show or hide why the playing track was picked", .toggleWhy),
+        simple("lyrics", [], "Show or hide the playing track's lyrics (a .lrc file beside it, or its tags)", .toggleLyrics),
         simple("focus-next", ["win-next"], "Move the focus to the next pane", .focusNext),
         simple("up", ["win-up"], "Cursor up", .moveCursor(.up)),
         simple("down", ["win-down"], "Cursor down", .moveCursor(.down)),
@@ -548,6 +549,7 @@ extension CommandLineParser {
         case .showView(let view): return "view \(view.name)"
         case .toggleHelp: return "help"
         case .toggleWhy: return "why"
+        case .toggleLyrics: return "lyrics"
         case .focusNext: return "focus-next"
         case .moveCursor(let move):
             switch move {

@@ -97,6 +97,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("7"), .showView(.privacy)),
         (.character("?"), .toggleHelp),
         (.character("w"), .toggleWhy),
+        (.character("t"), .toggleLyrics),
         (.tab, .focusNext),
         (.character("j"), .moveCursor(.down)),
         (.down, .moveCursor(.down)),
@@ -171,7 +172,7 @@ extension Command {
     /// Which of `sections` Help lists this command under.
     public var section: String {
         switch self {
-        case .showView, .toggleHelp, .toggleWhy, .focusNext, .moveCursor, .prompt, .searchNext, .searchPrevious,
+        case .showView, .toggleHelp, .toggleWhy, .toggleLyrics, .focusNext, .moveCursor, .prompt, .searchNext, .searchPrevious,
              .activate, .toggleExpand, .escape:
             "Moving"
         case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleShuffle, .toggleSmart,
@@ -192,6 +193,7 @@ extension Command {
         case .showView(let view): "\(view.title) view"
         case .toggleHelp: "Show or hide this help"
         case .toggleWhy: "Show or hide why this track was picked"
+        case .toggleLyrics: "Show or hide the lyrics"
         case .focusNext: "Switch pane"
         case .moveCursor(let move):
             switch move {
@@ -286,6 +288,7 @@ extension Command {
         case .showView(let view): (0, Double(view.rawValue))
         case .toggleHelp: (1, 0)
         case .toggleWhy: (2, 0)
+        case .toggleLyrics: (2, 1)
         case .focusNext: (3, 0)
         case .moveCursor(let move):
             switch move {

@@ -11,6 +11,8 @@ public enum Message: Sendable {
     case playlistsLoaded([PlaylistEntry])
     /// The listening log's numbers per track, read again after each listen and opinion.
     case listeningLoaded(ListeningFacts)
+    /// The lyrics found for a queue entry (nil: none).
+    case lyricsLoaded(entryID: Int, Lyrics?)
     /// The tracks (positions in `library.tracks`, ascending) that filter `generation` matched.
     case filterResults(generation: Int, positions: [Int])
     case filterFailed(generation: Int, message: String)
@@ -61,6 +63,8 @@ public enum Effect: Sendable, Equatable {
     case startPlayback([QueueEntry], position: Double)
     /// Replace what follows the entry being played.
     case setUpcoming([QueueEntry])
+    /// Find the lyrics of `path` for queue entry `entryID` (a `.lrc` beside it, or its tags).
+    case loadLyrics(entryID: Int, path: String)
     case transport(TransportAction)
     case setReplayGain(String)
     case runFilter(generation: Int, FilterExpression)

@@ -257,7 +257,7 @@ extension AppState {
             if player.shuffle || player.smart { queue.playedInShuffle.insert(id) }
             upcomingID = nil
             whyLines = explainer.explain(queue.entries[index].track, source: playSourceName)
-            return refreshSuggestions() + upcomingChanged()
+            return refreshSuggestions() + upcomingChanged() + (showingLyrics ? lyricsToLoad() : [])
         case .progressed(let id, let position, let duration):
             guard queue.currentEntry?.id == id else { return [] }
             player.position = position
@@ -316,5 +316,14 @@ extension AppState {
         for index in queue.entries.indices {
             if let fresh = library.track(id: queue.entries[index].track.id) { queue.entries[index].track = fresh }
         }
+    }
+}
+
+extension AppState {
+    /// Asks for the playing entry's lyrics unless they are held already (read once per entry).
+    mutating func lyricsToLoad() -> [Effect] {
+        guard let entry = queue.currentEntry, lyrics?.entryID != entry.id else { return [] }
+        lyrics = nil
+        return [.loadLyrics(entryID: entry.id, path: entry.track.path)]
     }
 }

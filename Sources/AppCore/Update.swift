@@ -22,6 +22,9 @@ extension AppState {
                 return []
             }
             return applyFilter(filter.text)
+        case .lyricsLoaded(let entryID, let found):
+            lyrics = LoadedLyrics(entryID: entryID, lyrics: found)
+            return []
         case .listeningLoaded(let facts):
             listening = facts
             resolveSmartPlaylists()
@@ -191,7 +194,13 @@ extension AppState {
             return []
         case .toggleWhy:
             showingWhy.toggle()
+            if showingWhy { showingLyrics = false }
             return []
+        case .toggleLyrics:
+            showingLyrics.toggle()
+            guard showingLyrics else { return [] }
+            showingWhy = false
+            return lyricsToLoad()
         case .focusNext:
             switch view {
             case .library: libraryView.focus = libraryView.focus == .tree ? .tracks : .tree
@@ -222,7 +231,7 @@ extension AppState {
             toggleExpand()
             return []
         case .escape:
-            if showingWhy { showingWhy = false } else if !marks.isEmpty { marks = [] } else { message = nil }
+            if showingWhy || showingLyrics { showingWhy = false; showingLyrics = false } else if !marks.isEmpty { marks = [] } else { message = nil }
             return []
 
         case .play(let path):

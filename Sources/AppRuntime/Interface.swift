@@ -304,6 +304,7 @@ final class InterfaceSession {
             engine.play(entries.map(playbackItem))
             if position > 0 { engine.seek(to: position) }
         case .setUpcoming(let entries): engine.replaceUpcoming(entries.map(playbackItem))
+        case .loadLyrics(let entryID, let path): services.loadLyrics(entryID: entryID, path: path)
         case .transport(let action):
             switch action {
             case .pause: engine.pause()

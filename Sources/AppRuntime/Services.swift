@@ -75,6 +75,11 @@ final class Services: Sendable {
         }, now: now)
     }
 
+    /// The lyrics of `path` for the panel (`LyricsFinder`), read off the UI thread.
+    func loadLyrics(entryID: Int, path: String) {
+        work.async { [post] in post(.lyricsLoaded(entryID: entryID, LyricsFinder.find(path: path))) }
+    }
+
     func playlistEntries() throws -> [PlaylistEntry] {
         try store.playlists().map { PlaylistEntry(name: $0.name, trackIDs: $0.trackIDs, filter: $0.filter) }
     }

@@ -29,6 +29,7 @@ public enum Screen {
             case .privacy: PrivacyView.draw(&canvas, state: state, in: body)
             }
             if state.showingWhy { WhyPanel.draw(&canvas, state: state, in: body) }
+            if state.showingLyrics { LyricsPanel.draw(&canvas, state: state, in: body) }
         }
         NowPlayingBar.draw(&canvas, state: state, in: nowPlaying)
         CommandLineBar.draw(&canvas, state: state, in: commandLine)
@@ -41,7 +42,8 @@ public enum Screen {
     /// The now-playing bar alone, as a grid of its rows (`nowPlayingRows`): what a tick of the clock
     /// changes, drawn without the rest of the screen. Nil when the screen is too small to show it.
     public static func renderNowPlaying(_ state: AppState, theme: Theme) -> CellGrid? {
-        guard !state.isTooSmall else { return nil }
+        // The lyrics panel follows the clock too: the whole screen is drawn then.
+        guard !state.isTooSmall, !state.showingLyrics else { return nil }
         let rows = nowPlayingRows(rows: state.rows)
         var canvas = Canvas(grid: CellGrid(rows: rows.count, columns: state.columns, fill: Cell(style: theme[.text])), theme: theme)
         NowPlayingBar.draw(&canvas, state: state, in: Rect(row: 0, column: 0, height: rows.count, width: state.columns))

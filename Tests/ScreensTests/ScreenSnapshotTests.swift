@@ -69,11 +69,15 @@ struct ScreenSnapshotTests {
         ("privacy-sync-on", [.character("7"), .character("j"), .character("j")]),
         ("help", [.character("?")]),
         ("why", [.character("w")]),
+        ("lyrics", [.character("t")]),
         ("command-line", [.character(":"), .character("p"), .character("l"), .character("-"), .character("c")]),
     ]
 
     /// What the run loop told the state before a scene's keys, where it matters.
     static let sceneMessages: [String: [Message]] = [
+        // Timed lyrics, 83 s into the track: the line of 1:20 is the one sung.
+        "lyrics": [.lyricsLoaded(entryID: 1, Lyrics.parse((0..<30).map { "[\(($0 * 8) / 60):\(String(format: "%02d", ($0 * 8) % 60)).00]Line \($0) of the song" }
+            .joined(separator: "\n"), source: "from song.lrc"))],
         "privacy-sync-on": [.syncLoaded(SyncSummary(enabled: true, server: "sync.example.org:8443", waiting: 1, sent: 12,
                                                     daySpent: 1, dayCap: 2, monthSpent: 7, monthCap: 10))],
     ]
