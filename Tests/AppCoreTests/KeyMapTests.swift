@@ -19,7 +19,7 @@ struct KeyMapTests {
         let expected: [(String, Command)] = [
             ("1", .showView(.library)), ("2", .showView(.tracks)), ("3", .showView(.playlists)), ("4", .showView(.queue)),
             ("5", .showView(.browser)), ("6", .showView(.settings)), ("7", .showView(.privacy)),
-            ("?", .toggleHelp), ("w", .toggleWhy), ("tab", .focusNext),
+            ("?", .toggleHelp), ("w", .toggleWhy), ("t", .toggleLyrics), ("tab", .focusNext),
             ("j", .moveCursor(.down)), ("down", .moveCursor(.down)), ("k", .moveCursor(.up)), ("up", .moveCursor(.up)),
             ("g", .moveCursor(.top)), ("home", .moveCursor(.top)), ("G", .moveCursor(.bottom)), ("end", .moveCursor(.bottom)),
             ("ctrl-d", .moveCursor(.halfPageDown)), ("ctrl-u", .moveCursor(.halfPageUp)),
