@@ -21,19 +21,7 @@ struct ImportCmus: ParsableCommand {
     func run() throws {
         let store = try library.open()
         let directory = from ?? CmusMigration.defaultDirectory(environment: ProcessInfo.processInfo.environment)
-        let interactive = isatty(STDERR_FILENO) == 1
-        let bar = ProgressBar()
-        let report: CmusMigration.Report
-        do {
-            report = try CmusMigration.run(store: store, directory: directory) { progress in
-                if interactive { writeErr(bar.line(progress)) }
-            }
-        } catch {
-            if interactive { writeErr("\r\u{1B}[K") }
-            printError("\(error)")
-            throw ExitCode.failure
-        }
-        if interactive { writeErr("\r\u{1B}[K") }
+        let report = try ProgressBar.whileScanning { try CmusMigration.run(store: store, directory: directory, progress: $0) }
         if let scan = report.scan {
             writeOut("cmus library (\(directory)/lib.pl): \(report.libraryFiles) files"
                      + (report.missingLibraryFiles > 0 ? ", \(report.missingLibraryFiles) no longer there" : "") + "; "

@@ -33,19 +33,8 @@ struct Scan: ParsableCommand {
             if roots.isEmpty { roots = [Self.defaultMusicFolder()] }
         }
         let interactive = isatty(STDERR_FILENO) == 1
-        let bar = ProgressBar()
         let scanner = LibraryScanner(store: store, includeHidden: hidden)
-        let summary: ScanSummary
-        do {
-            summary = try scanner.scan(roots) { progress in
-                if interactive { writeErr(bar.line(progress)) }
-            }
-        } catch {
-            if interactive { writeErr("\r\u{1B}[K") }
-            printError("\(error)")
-            throw ExitCode.failure
-        }
-        if interactive { writeErr("\r\u{1B}[K") }
+        let summary = try ProgressBar.whileScanning { try scanner.scan(roots, progress: $0) }
         try store.rememberScanFolders(roots.map(LibraryScanner.absolute).filter { path in
             var isDirectory: ObjCBool = false
             return FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) && isDirectory.boolValue
@@ -87,6 +76,24 @@ struct Scan: ParsableCommand {
 /// The scan's progress line on a terminal: a bar, files per second and the time left.
 struct ProgressBar {
     static let width = 30
+
+    /// Runs a scan with its progress line on standard error (on a terminal), cleared at the end; a
+    /// failure is one line and exit status 1.
+    static func whileScanning<T>(_ scan: ((ScanProgress) -> Void) throws -> T) throws -> T {
+        let interactive = isatty(STDERR_FILENO) == 1
+        let bar = ProgressBar()
+        do {
+            let result = try scan { progress in
+                if interactive { writeErr(bar.line(progress)) }
+            }
+            if interactive { writeErr("\r\u{1B}[K") }
+            return result
+        } catch {
+            if interactive { writeErr("\r\u{1B}[K") }
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+    }
 
     func line(_ progress: ScanProgress) -> String {
         line(done: progress.done, total: progress.total, unit: "files", rate: progress.filesPerSecond,
