@@ -338,10 +338,14 @@ public struct PlayerStatus: Sendable, Equatable {
     public var duration: Double?
     public var volume = 100
     public var repeatAll = false
+    /// The track playing starts again when it ends (cmus's `repeat_current`); wins over `repeatAll`.
+    public var repeatCurrent = false
     public var shuffle = false
     public var smart = false
     public var replayGain = "auto"
     public var outputLost: String?
+    /// What repeats, as MPRIS and the status line name it.
+    public var repeatMode: RepeatMode { repeatCurrent ? .track : repeatAll ? .queue : .off }
     /// True while the engine has not been given the current entry yet (a restored session): play starts
     /// it at `position`.
     public var notStarted = false

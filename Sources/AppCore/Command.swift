@@ -11,6 +11,9 @@ public enum Command: Sendable, Equatable {
     case toggleLyrics
     case focusNext
     case moveCursor(CursorMove)
+    /// cmus's `win-sel-cur` (`i`): the cursor to the track playing, in this view (the Library view when
+    /// this view lists no tracks).
+    case showPlaying
     /// Opens the `:` line (with `text` typed already), `/` search, or the live filter prompt.
     case prompt(PromptKind, text: String)
     case searchNext, searchPrevious
@@ -25,6 +28,10 @@ public enum Command: Sendable, Equatable {
     case seek(seconds: Double, relative: Bool)
     case volume(percent: Int, relative: Bool)
     case toggleRepeat, toggleShuffle, toggleSmart
+    /// cmus's `repeat_current`: the track playing starts again when it ends (next and prev still move).
+    case toggleRepeatCurrent
+    /// Both repeat switches at once, as MPRIS's LoopStatus and `:repeat off|queue|track` set them.
+    case setRepeat(RepeatMode)
     case cycleReplayGain
     case like, dislike, unlike
     /// From the "why" panel: teach the taste model about the track playing.
@@ -148,4 +155,10 @@ extension Command {
         default: return self
         }
     }
+}
+
+/// What repeats: nothing, the whole queue, or the track playing (which wins over the queue, as cmus's
+/// `repeat_current` wins over `repeat`).
+public enum RepeatMode: String, CaseIterable, Sendable {
+    case off, queue, track
 }

@@ -231,7 +231,7 @@ struct CommandInvocation {
 
 /// What an argument position completes to.
 enum ArgumentKind: Sendable, Equatable {
-    case nothing, views, playlists, themes, settings, filters, columns, sortOrder, path, playlistOrPath
+    case nothing, views, playlists, themes, settings, filters, columns, sortOrder, repeatModes, path, playlistOrPath
     case filterExpression, keyName, command
 }
 
@@ -282,6 +282,7 @@ extension CommandLineParser {
         simple("why", [], "Show or hide why the playing track was picked", .toggleWhy),
         simple("lyrics", [], "Show or hide the playing track's lyrics (a .lrc file beside it, or its tags)", .toggleLyrics),
         simple("focus-next", ["win-next"], "Move the focus to the next pane", .focusNext),
+        simple("show-playing", ["win-sel-cur"], "Cursor to the track playing (in this view, or the Library view)", .showPlaying),
         simple("up", ["win-up"], "Cursor up", .moveCursor(.up)),
         simple("down", ["win-down"], "Cursor down", .moveCursor(.down)),
         simple("top", ["win-top"], "Cursor to the first row", .moveCursor(.top)),
@@ -343,7 +344,15 @@ extension CommandLineParser {
             }
             return .volume(percent: sign * value, relative: relative)
         },
-        simple("repeat", [], "Repeat the queue on or off", .toggleRepeat),
+        entry("repeat", [], "[off|queue|track]", "Repeat the queue on or off; or say what repeats", kinds: [.repeatModes]) {
+            (i: CommandInvocation) throws(CommandLineError) in
+            guard let word = i.args.first else { return .toggleRepeat }
+            guard i.args.count == 1, let mode = RepeatMode(rawValue: word.lowercased()) else {
+                throw CommandLineError("bad value for repeat: \(i.args.joined(separator: " ")) (off, queue or track)")
+            }
+            return .setRepeat(mode)
+        },
+        simple("repeat-current", [], "Repeat the current track on or off (next and prev still move)", .toggleRepeatCurrent),
         simple("shuffle", [], "Shuffle on or off", .toggleShuffle),
         simple("smart", [], "Smart shuffle on or off (picks from what you like)", .toggleSmart),
         simple("replaygain", [], "ReplayGain: off, track, album, smart", .cycleReplayGain),
@@ -584,6 +593,9 @@ extension CommandLineParser {
         case .volume(let percent, let relative):
             return "vol " + (relative ? (percent < 0 ? "-" : "+") + String(abs(percent)) : String(percent))
         case .toggleRepeat: return "repeat"
+        case .toggleRepeatCurrent: return "repeat-current"
+        case .setRepeat(let mode): return "repeat " + mode.rawValue
+        case .showPlaying: return "show-playing"
         case .toggleShuffle: return "shuffle"
         case .toggleSmart: return "smart"
         case .cycleReplayGain: return "replaygain"
@@ -707,6 +719,7 @@ extension CommandLineParser {
         case .filters: context.filters
         case .columns: SortColumn.allCases.map(\.rawValue)
         case .sortOrder: ["asc", "desc"]
+        case .repeatModes: RepeatMode.allCases.map(\.rawValue)
         case .nothing, .path, .filterExpression, .keyName, .command: []
         }
     }

@@ -120,6 +120,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("F"), .prompt(.filter, text: "")),
         (.enter, .activate),
         (.character("o"), .toggleExpand),
+        (.character("i"), .showPlaying),
         (.escape, .escape),
 
         (.character(" "), .togglePause),
@@ -138,6 +139,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("="), .volume(percent: 5, relative: true)),
         (.character("-"), .volume(percent: -5, relative: true)),
         (.character("r"), .toggleRepeat),
+        (.control("r"), .toggleRepeatCurrent),
         (.character("s"), .toggleShuffle),
         (.character("S"), .toggleSmart),
         (.character("R"), .cycleReplayGain),
@@ -172,11 +174,11 @@ extension Command {
     /// Which of `sections` Help lists this command under.
     public var section: String {
         switch self {
-        case .showView, .toggleHelp, .toggleWhy, .toggleLyrics, .focusNext, .moveCursor, .prompt, .searchNext, .searchPrevious,
-             .activate, .toggleExpand, .escape:
+        case .showView, .toggleHelp, .toggleWhy, .toggleLyrics, .focusNext, .moveCursor, .showPlaying, .prompt, .searchNext,
+             .searchPrevious, .activate, .toggleExpand, .escape:
             "Moving"
-        case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleShuffle, .toggleSmart,
-             .cycleReplayGain, .like, .dislike, .unlike, .feedback, .radio:
+        case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleRepeatCurrent, .setRepeat,
+             .toggleShuffle, .toggleSmart, .cycleReplayGain, .like, .dislike, .unlike, .feedback, .radio:
             "Playback"
         case .toggleMark, .clearMarks, .enqueue, .enqueueFile, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
              .loadFilter, .sort, .save, .load, .playlistCreate, .playlistRename, .playlistDuplicate, .playlistDelete,
@@ -230,6 +232,9 @@ extension Command {
         case .volume(let percent, let relative):
             relative ? (percent < 0 ? "Volume down \(-percent)%" : "Volume up \(percent)%") : "Volume \(percent)%"
         case .toggleRepeat: "Repeat on or off"
+        case .toggleRepeatCurrent: "Repeat the current track on or off"
+        case .setRepeat(let mode): mode == .off ? "Repeat nothing" : mode == .queue ? "Repeat the queue" : "Repeat the current track"
+        case .showPlaying: "Cursor to the track playing"
         case .toggleShuffle: "Shuffle on or off"
         case .toggleSmart: "Smart shuffle on or off"
         case .cycleReplayGain: "ReplayGain: off, track, album, smart"
@@ -323,6 +328,9 @@ extension Command {
         case .volume(let percent, let relative):
             (26, relative ? Double(abs(percent) * 2 + (percent < 0 ? 1 : 0)) : 1e9 + Double(percent))
         case .toggleRepeat: (27, 0)
+        case .toggleRepeatCurrent: (27, 1)
+        case .setRepeat(let mode): (27, 2 + Double(RepeatMode.allCases.firstIndex(of: mode) ?? 0))
+        case .showPlaying: (10, 1)
         case .toggleShuffle: (28, 0)
         case .toggleSmart: (29, 0)
         case .cycleReplayGain: (30, 0)

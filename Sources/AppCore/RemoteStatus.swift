@@ -25,6 +25,7 @@ public enum RemoteStatus {
         lines += [
             "set volume \(state.player.volume)",
             "set repeat \(state.player.repeatAll)",
+            "set repeat_current \(state.player.repeatCurrent)",
             "set shuffle \(state.player.shuffle)",
             "set smart \(state.player.smart)",
             "set replaygain \(state.player.replayGain)",

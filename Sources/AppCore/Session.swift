@@ -22,6 +22,8 @@ public struct SavedSession: Sendable, Equatable, Codable {
     public var browserPath: String?
     public var volume = 100
     public var repeatAll = false
+    /// Optional so that sessions saved before it existed still load.
+    public var repeatCurrent: Bool?
     public var shuffle = false
     public init() {}
 }
@@ -50,6 +52,7 @@ extension AppState {
         s.browserPath = browser.path
         s.volume = player.volume
         s.repeatAll = player.repeatAll
+        s.repeatCurrent = player.repeatCurrent
         s.shuffle = player.shuffle
         return s
     }
@@ -81,6 +84,7 @@ extension AppState {
         playlistsView.focus = s.playlistFocus
         player.volume = s.volume
         player.repeatAll = s.repeatAll
+        player.repeatCurrent = s.repeatCurrent ?? false
         player.shuffle = s.shuffle
         if let path = s.browserPath { browser.path = path }
         var effects: [Effect] = [.transport(.volume(percent: s.volume, relative: false))]

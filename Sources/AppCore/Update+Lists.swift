@@ -139,6 +139,76 @@ extension AppState {
         }
     }
 
+    /// Puts the cursor of `list` on row `index`, scrolling only if the row is out of view, and then so
+    /// that it is in the middle (a jump lands where the eye looks, not on the bottom row).
+    mutating func place(_ index: Int, in list: ListKind) {
+        let height = height(of: list)
+        var cursor = cursor(of: list)
+        cursor.index = index
+        if index < cursor.top || index >= cursor.top + height { cursor.top = index - height / 2 }
+        setCursor(Self.clamped(cursor, count: count(of: list), height: height), of: list)
+    }
+
+    /// `i` (cmus's `win-sel-cur`): the cursor to the queue entry playing in the Queue view, to its track in
+    /// the Tracks view or in the selected playlist (or the first that holds it), and in the Library view,
+    /// which the other views go to, its artist opened, its album and the track selected. Says so when
+    /// nothing plays or the filter hides the track.
+    mutating func showPlaying() {
+        guard let current = queue.current, let entry = queue.currentEntry else {
+            message = StatusMessage(text: "nothing is playing", isError: false)
+            return
+        }
+        let id = entry.track.id, title = entry.track.title.isEmpty ? entry.track.path : entry.track.title
+        let hidden = StatusMessage(text: "\(title) is hidden by the filter (:filter with nothing clears it)", isError: false)
+        switch view {
+        case .queue:
+            place(current, in: .queue)
+        case .playlists:
+            let lists = playlistsView.playlists
+            let selected = playlistsView.listCursor.index
+            let order = lists.indices.contains(selected) ? [selected] + lists.indices.filter { $0 != selected } : Array(lists.indices)
+            guard let list = order.first(where: { lists[$0].trackIDs.contains(id) }),
+                  let row = lists[list].trackIDs.firstIndex(of: id) else {
+                message = StatusMessage(text: "\(title) is in no playlist", isError: false)
+                return
+            }
+            if list != selected { place(list, in: .playlists) }
+            playlistsView.focus = .tracks
+            place(row, in: .playlistItems)
+        case .tracks:
+            ensureTracksOrder()
+            guard let position = library.position(of: id), let row = tracksView.order.firstIndex(of: position) else {
+                message = library.position(of: id) == nil ? StatusMessage(text: "\(title) is not in the library", isError: false) : hidden
+                return
+            }
+            place(row, in: .tracks)
+        case .library, .browser, .settings, .privacy:
+            view = .library
+            help.isShown = false
+            guard let position = library.position(of: id) else {
+                message = StatusMessage(text: "\(title) is not in the library", isError: false)
+                return
+            }
+            // Each artist's positions, and each album's, are runs of the sorted visible positions.
+            guard let artist = libraryView.artists.firstIndex(where: { $0.positions.contains(position) }),
+                  let album = libraryView.artists[artist].albums.firstIndex(where: { $0.positions.contains(position) }),
+                  let offset = libraryView.artists[artist].albums[album].positions.firstIndex(of: position)
+            else {
+                message = hidden
+                return
+            }
+            let name = libraryView.artists[artist].name
+            if !libraryView.expanded.contains(name) {
+                libraryView.expanded.insert(name)
+                rebuildTreeRows()
+            }
+            guard let row = libraryView.rows.firstIndex(of: .album(artist: artist, album: album)) else { return }
+            place(row, in: .tree)
+            libraryView.focus = .tracks
+            place(offset - libraryView.artists[artist].albums[album].positions.startIndex, in: .libraryTracks)
+        }
+    }
+
     // MARK: - The library tree and the track list
 
     /// Library positions the filter lets through, in library order.

@@ -151,7 +151,7 @@ extension AppState {
 
     mutating func skip(forward: Bool) -> [Effect] {
         guard let current = queue.current else { return [] }
-        let target = forward ? nextIndex(after: current) : max(0, current - 1)
+        let target = forward ? nextIndex(after: current, skipping: true) : max(0, current - 1)
         guard let target else {
             message = StatusMessage(text: "end of the queue", isError: false)
             player.status = .stopped
@@ -161,10 +161,12 @@ extension AppState {
     }
 
     /// What plays after `index`: the next entry, or with shuffle a random one not played yet; with
-    /// repeat, the queue starts over.
-    func nextIndex(after index: Int) -> Int? {
+    /// repeat, the queue starts over. When the track ends by itself (not `next`) with repeat current on,
+    /// the same entry again, as in cmus: `b` still moves on.
+    func nextIndex(after index: Int, skipping: Bool = false) -> Int? {
         let count = queue.entries.count
         guard count > 0 else { return nil }
+        if player.repeatCurrent && !skipping && queue.entries.indices.contains(index) { return index }
         if player.shuffle || player.smart {
             var candidates = queue.entries.indices.filter { $0 != index && !queue.playedInShuffle.contains(queue.entries[$0].id) }
             if candidates.isEmpty && player.repeatAll { candidates = queue.entries.indices.filter { $0 != index } }

@@ -208,6 +208,9 @@ extension AppState {
             default: break
             }
             return []
+        case .showPlaying:
+            showPlaying()
+            return []
         case .moveCursor(let move):
             moveCursor(move)
             return []
@@ -262,6 +265,16 @@ extension AppState {
         case .toggleRepeat:
             player.repeatAll.toggle()
             message = StatusMessage(text: "repeat \(player.repeatAll ? "on" : "off")", isError: false)
+            return upcomingChanged()
+        case .toggleRepeatCurrent:
+            player.repeatCurrent.toggle()
+            message = StatusMessage(text: "repeat current track \(player.repeatCurrent ? "on" : "off")", isError: false)
+            return upcomingChanged()
+        case .setRepeat(let mode):
+            player.repeatCurrent = mode == .track
+            if mode != .track { player.repeatAll = mode == .queue }
+            message = StatusMessage(text: "repeat: " + (mode == .track ? "the current track" : mode == .queue ? "the queue" : "off"),
+                                    isError: false)
             return upcomingChanged()
         case .toggleShuffle:
             player.shuffle.toggle()

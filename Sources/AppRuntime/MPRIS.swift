@@ -38,7 +38,7 @@ enum MPRIS {
         var position: Double = 0
         var volume = 100
         var shuffle = false
-        var repeatAll = false
+        var repeatMode: RepeatMode = .off
         var canGoNext = false
         var canGoPrevious = false
         /// A private session: the track is not named on the bus (see `metadata`).
@@ -57,7 +57,7 @@ enum MPRIS {
             position = state.player.position
             volume = state.player.volume
             shuffle = state.player.shuffle || state.player.smart
-            repeatAll = state.player.repeatAll
+            repeatMode = state.player.repeatMode
             let count = state.queue.entries.count
             if let current = state.queue.current, count > 0 {
                 canGoNext = current < count - 1 || state.player.repeatAll || shuffle
@@ -99,6 +99,15 @@ enum MPRIS {
         return .properties(entries)
     }
 
+    /// `LoopStatus`: what repeats, in the spec's words.
+    static func loopStatus(_ mode: RepeatMode) -> String {
+        switch mode {
+        case .off: "None"
+        case .queue: "Playlist"
+        case .track: "Track"
+        }
+    }
+
     static func playbackStatus(_ status: PlayerStatus.Status) -> String {
         switch status {
         case .playing: "Playing"
@@ -112,7 +121,7 @@ enum MPRIS {
         let hasTrack = snapshot.track != nil
         return [
             ("PlaybackStatus", .string(playbackStatus(snapshot.status))),
-            ("LoopStatus", .string(snapshot.repeatAll ? "Playlist" : "None")),
+            ("LoopStatus", .string(loopStatus(snapshot.repeatMode))),
             ("Rate", .double(1)),
             ("Shuffle", .boolean(snapshot.shuffle)),
             ("Metadata", metadata(snapshot)),
@@ -314,8 +323,10 @@ enum MPRIS {
         case .setVolume(let volume): return .success(.volume(percent: Int((max(0, min(1, volume)) * 100).rounded()), relative: false))
         case .setShuffle(let on): return .success(on == snapshot.shuffle ? nil : .toggleShuffle)
         case .setLoop(let loop):
-            // hum repeats the queue or nothing; Track is taken as the nearest, the queue.
-            return .success((loop != "None") == snapshot.repeatAll ? nil : .toggleRepeat)
+            guard let mode = RepeatMode.allCases.first(where: { loopStatus($0) == loop }) else {
+                return .failure(BusError("LoopStatus is None, Track or Playlist, not \(loop)"))
+            }
+            return .success(mode == snapshot.repeatMode ? nil : .setRepeat(mode))
         }
     }
 

@@ -49,7 +49,7 @@ enum NowPlayingBar {
                         column: rect.column, width: rect.width, role: .statusDim)
         }
         var modes: [String] = []
-        if player.repeatAll { modes.append("repeat") }
+        if player.repeatCurrent { modes.append("repeat track") } else if player.repeatAll { modes.append("repeat") }
         if player.shuffle { modes.append("shuffle") }
         if player.smart { modes.append("smart") }
         modes.append("RG \(player.replayGain)")

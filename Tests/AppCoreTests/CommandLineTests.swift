@@ -61,12 +61,15 @@ struct CommandLineTests {
             ("smart", .toggleSmart), ("replaygain", .cycleReplayGain), ("like", .like), ("dislike", .dislike),
             ("unlike", .unlike), ("refresh", .refresh), ("quit", .quit), ("q", .quit), ("add-to", .addToPlaylist(name: nil)),
             ("pl-delete", .playlistDelete(name: nil)), ("play", .play(path: nil)), ("down", .moveCursor(.down)),
-            ("search-next", .searchNext),
+            ("search-next", .searchNext), ("repeat-current", .toggleRepeatCurrent), ("show-playing", .showPlaying),
+            ("win-sel-cur", .showPlaying), ("repeat track", .setRepeat(.track)), ("repeat QUEUE", .setRepeat(.queue)),
+            ("repeat off", .setRepeat(.off)),
         ]
         for (line, command) in expected {
             #expect(try parse(line) == command, "\(line)")
         }
         #expect(parseError("next 3") == "next takes no arguments")
+        #expect(parseError("repeat album") == "bad value for repeat: album (off, queue or track)")
     }
 
     @Test func cmusNamesAreAliases() throws {
@@ -293,7 +296,7 @@ struct CommandLineTests {
             .playlistExport(name: nil, path: "x.xspf"), .playlistImport(path: "/tmp/a.m3u", name: "Imported list"),
             .theme("solarized light"), .set(key: "theme", value: "solarized  light"), .bind(key: "ctrl-x", command: "pl-create Foo"),
             .showView(.privacy), .moveCursor(.halfPageUp), .sync(on: true, server: "127.0.0.1:8080"), .sync(on: true, server: nil),
-            .sync(on: false, server: nil),
+            .sync(on: false, server: nil), .setRepeat(.off), .setRepeat(.queue), .setRepeat(.track),
         ]
         for command in commands {
             let line = try #require(CommandLineParser.commandLine(for: command), "\(command)")

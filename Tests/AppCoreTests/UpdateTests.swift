@@ -1,3 +1,4 @@
+import Foundation
 @testable import AppCore
 import Testing
 import TerminalUI
@@ -243,6 +244,93 @@ struct UpdateTests {
         #expect(effects == [.setUpcoming([state.queue.entries[1]])])
         #expect(state.queue.entries[1].track.id == 3)
         #expect(!effects.contains { if case .startPlayback = $0 { true } else { false } })
+    }
+
+    @Test("Repeat current (ctrl-r): the engine is told the track follows itself; b still moves on; it comes back with the session")
+    func repeatCurrent() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let entries = state.queue.entries
+        _ = state.handle(.player(.started(entryID: entries[0].id, duration: 60)))
+        #expect(state.handle(.key(.control("r"))) == [.setUpcoming([entries[0]])])
+        #expect(state.player.repeatMode == .track)
+        #expect(state.message?.text == "repeat current track on")
+        // The engine plays it again: the same entry starts, and follows itself again.
+        #expect(state.handle(.player(.started(entryID: entries[0].id, duration: 60))) == [.setUpcoming([entries[0]])])
+        #expect(state.queue.current == 0)
+        // Played faster than the app could answer: the same entry again, not the next.
+        guard case .startPlayback(let window, 0) = state.handle(.player(.queueFinished)).first else {
+            Issue.record("no playback")
+            return
+        }
+        #expect(window.map(\.id) == [entries[0].id, entries[0].id])
+        // next is the listener's: it moves on, and the next entry then follows itself.
+        guard case .startPlayback(let skipped, 0) = state.handle(.command(.next)).first else {
+            Issue.record("next did not play")
+            return
+        }
+        #expect(skipped.map(\.id) == [entries[1].id, entries[1].id])
+        // Saved and restored with the session.
+        var restored = loaded()
+        _ = restored.handle(.restore(state.savedSession()))
+        #expect(restored.player.repeatCurrent)
+        // Off again: what follows is the next entry.
+        _ = state.handle(.player(.started(entryID: entries[1].id, duration: 60)))
+        #expect(state.handle(.command(.toggleRepeatCurrent)) == [.setUpcoming([entries[2]])])
+        // :repeat track / queue / off set both switches at once; the current track wins over the queue.
+        _ = state.handle(.command(.setRepeat(.queue)))
+        #expect(state.player.repeatAll && !state.player.repeatCurrent)
+        _ = state.handle(.command(.setRepeat(.track)))
+        #expect(state.player.repeatMode == .track && state.player.repeatAll)
+        _ = state.handle(.command(.setRepeat(.off)))
+        #expect(!state.player.repeatAll && !state.player.repeatCurrent)
+    }
+
+    @Test("A session saved before repeat current existed still loads")
+    func oldSessionLoads() throws {
+        let json = #"{"version":1,"queueTrackIDs":[1,2],"currentIndex":1,"position":12,"view":4,"filter":"","history":[],"#
+            + #""treeCursor":{"index":0,"top":0},"trackCursor":{"index":0,"top":0},"libraryFocus":"tree","expandedArtists":[],"#
+            + #""tracksCursor":{"index":0,"top":0},"sort":"artist","descending":false,"playlistCursor":{"index":0,"top":0},"#
+            + #""playlistItemCursor":{"index":0,"top":0},"playlistFocus":"tree","queueCursor":{"index":0,"top":0},"#
+            + #""volume":80,"repeatAll":true,"shuffle":false}"#
+        let session = try JSONDecoder().decode(SavedSession.self, from: Data(json.utf8))
+        #expect(session.repeatAll && session.repeatCurrent == nil && session.volume == 80)
+    }
+
+    @Test("i puts the cursor on the track playing: its artist opened and album chosen in the Library view, its row elsewhere")
+    func showPlaying() {
+        var state = loaded(rows: 10)
+        #expect(state.handle(.key(.character("i"))) == [])
+        #expect(state.message?.text == "nothing is playing")
+        // Play the tracks view's 11th row: Beta's Album 2, its third track (id 11).
+        _ = press(&state, "2")
+        for _ in 0..<10 { _ = press(&state, "j") }
+        _ = state.handle(.key(.enter))
+        #expect(state.queue.currentEntry?.track.id == 11)
+        _ = press(&state, "g")
+        _ = press(&state, "i")
+        #expect(state.tracksView.cursor.index == 10)
+        #expect(state.tracksView.cursor.top > 0, "scrolled to show it")
+        // The Library view: Beta opened, Album 2 chosen, the track under the cursor, its pane focused.
+        _ = press(&state, "1")
+        _ = press(&state, "i")
+        #expect(state.libraryView.expanded == ["Beta"])
+        #expect(state.libraryView.rows[state.libraryView.treeCursor.index] == .album(artist: 1, album: state.libraryView.artists[1].albums.startIndex))
+        #expect(state.libraryView.focus == .tracks)
+        #expect(state.libraryView.trackCursor.index == 2)
+        // The Queue view: the entry playing. Views without tracks go to the Library view.
+        _ = press(&state, "4")
+        _ = press(&state, "g")
+        _ = press(&state, "i")
+        #expect(state.queueCursor.index == state.queue.current)
+        _ = press(&state, "6")
+        _ = press(&state, "i")
+        #expect(state.view == .library)
+        // Hidden by the filter: the cursor stays and the message says why.
+        _ = state.handle(.command(.filter("alpha")))
+        _ = state.handle(.filterResults(generation: state.filter.generation, positions: Array(0..<8)))
+        _ = press(&state, "i")
+        #expect(state.message?.text == "Song 11 is hidden by the filter (:filter with nothing clears it)")
     }
 
     @Test("E queues to play next, e at the end")

@@ -65,6 +65,8 @@ struct MPRISTests {
         state.player.repeatAll = true
         #expect(Self.value("CanGoNext", MPRIS.Snapshot(state)) == .boolean(true))
         #expect(Self.value("LoopStatus", MPRIS.Snapshot(state)) == .string("Playlist"))
+        state.player.repeatCurrent = true
+        #expect(Self.value("LoopStatus", MPRIS.Snapshot(state)) == .string("Track"), "repeat current wins over the queue's")
 
         // Nothing queued: no track, nothing to play or seek.
         let empty = MPRIS.Snapshot(AppState(rows: 30, columns: 100))
@@ -217,8 +219,14 @@ struct MPRISTests {
         #expect(command(.setVolume(7), playing) == .some(.volume(percent: 100, relative: false)))
         #expect(command(.setShuffle(false), playing) == .some(nil))
         #expect(command(.setShuffle(true), playing) == .some(.toggleShuffle))
-        #expect(command(.setLoop("Playlist"), playing) == .some(.toggleRepeat))
+        #expect(command(.setLoop("Playlist"), playing) == .some(.setRepeat(.queue)))
+        #expect(command(.setLoop("Track"), playing) == .some(.setRepeat(.track)))
         #expect(command(.setLoop("None"), playing) == .some(nil))
+        var repeatingTrack = playing
+        repeatingTrack.repeatMode = .track
+        #expect(command(.setLoop("Track"), repeatingTrack) == .some(nil))
+        #expect(command(.setLoop("None"), repeatingTrack) == .some(.setRepeat(.off)))
+        #expect(throws: BusError.self) { try MPRIS.command(for: .setLoop("Album"), snapshot: playing).get() }
         #expect(command(.openURI("file:///music/a%20b.flac"), playing) == .some(.play(path: "/music/a b.flac")))
         #expect(throws: BusError.self) { try MPRIS.command(for: .openURI("https://example.com/a.mp3"), snapshot: playing).get() }
     }

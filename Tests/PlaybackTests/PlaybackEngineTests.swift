@@ -431,4 +431,24 @@ struct TransportCommandTests {
         #expect(keys.compactMap(TransportCommand.forKey) == [.togglePause, .seek(seconds: 5, relative: true), .next,
                                                                .volume(percent: 5, relative: true)])
     }
+
+    @Test("The same entry queued after itself (repeat current) plays again from its start, gaplessly, with its own events")
+    func sameEntryTwice() async {
+        // Paced at ten times real time, so the first play lasts long enough for the interface's answer.
+        let harness = EngineHarness(framesPerSecond: 441_000) { _ in ScriptedDecoder(frames: 44_100, firstValue: 0) }
+        defer { harness.shutdown() }
+        let entry = PlaybackItem(id: 7, path: "/scripted/7")
+        harness.engine.play([entry])
+        #expect(await harness.waitFor { if case .started = $0 { true } else { false } })
+        // As the interface does with repeat current: what follows the entry is the entry itself.
+        harness.engine.replaceUpcoming([entry])
+        #expect(await harness.waitForQueueEnd())
+        let seconds = 1.0
+        #expect(harness.milestones == [
+            .started(entry, queueIndex: 0, duration: seconds), .finished(entry, position: seconds),
+            .started(entry, queueIndex: 1, duration: seconds), .finished(entry, position: seconds),
+            .queueFinished,
+        ])
+        #expect(harness.output.samples == ramp(0..<44_100) + ramp(0..<44_100))
+    }
 }

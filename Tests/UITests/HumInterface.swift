@@ -83,6 +83,28 @@ final class HumInterface: Sendable {
         return String(screen[range])
     }
 
+    /// The rows (as plain text) that have the cursor's colours, the default theme's selection, black on
+    /// cyan (SGR 46), read from a capture with colours. tmux writes a colour only where it changes, so the
+    /// state is followed across rows.
+    func selectedRows() throws -> [String] {
+        var background = 49, rows: [String] = []
+        for line in try terminal.capture(colors: true).split(separator: "\n", omittingEmptySubsequences: false) {
+            var text = "", selected = false, rest = Substring(line)
+            while let escape = rest.firstMatch(of: #/\x1B\[([0-9;:]*)m/#) {
+                text += rest[..<escape.range.lowerBound]
+                if background == 46 && !rest[..<escape.range.lowerBound].isEmpty { selected = true }
+                for code in escape.output.1.split(separator: ";").compactMap({ Int($0) }) + (escape.output.1.isEmpty ? [0] : []) {
+                    if code == 0 || code == 49 { background = 49 } else if (40...47).contains(code) || (100...107).contains(code) { background = code }
+                }
+                rest = rest[escape.range.upperBound...]
+            }
+            if background == 46 && !rest.isEmpty { selected = true }
+            text += rest
+            if selected { rows.append(text) }
+        }
+        return rows
+    }
+
     /// q, and waits for the program to end.
     func quit() throws {
         try keys("q")

@@ -146,6 +146,44 @@ struct InterfaceTests {
         }
     }
 
+    @Test("Repeat current (ctrl-r) plays the track again when it ends, b still moves on; i finds the track playing")
+    func repeatCurrentAndShowPlaying() async throws {
+        let tone = try await Fixtures.toneFLAC()
+        let folder = Fixtures.scratchDirectory("ui-repeat-music")
+        for name in ["1 First.flac", "2 Second.flac"] { try FileManager.default.copyItem(atPath: tone, toPath: folder + "/" + name) }
+        let (home, library) = try await HumInterface.prepare(label: "ui-repeat", folders: [folder])
+        let daemon = try await offPool { try PulseTestDaemon() }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
+        defer { hum.close() }
+        try await offPool {
+            try hum.waitFor("Artist / Album")
+            try hum.keys("2")
+            try hum.waitFor("2 Second.flac")
+            // Before Enter: the engine reads 3 s ahead, the whole of this short tone, so a switch made while it
+            // plays applies only from the next track on (as every edit of what follows does; see ARCHITECTURE.md).
+            try hum.keys("C-r")
+            try hum.waitFor("repeat track")
+            try hum.keys("g", "Enter")
+            try hum.waitFor("▶ 1 First.flac")
+            // The tone lasts 3 s: past its end the clock starts again on the same track, never on the second.
+            try hum.waitFor { hum.clock($0)?.hasPrefix("0:02") == true }
+            let again = try hum.waitFor(timeout: 10) { $0.contains("▶ 2 Second.flac") || hum.clock($0)?.hasPrefix("0:00") == true }
+            #expect(again.contains("▶ 1 First.flac"), "\(again)")
+            try hum.waitFor { hum.clock($0)?.hasPrefix("0:01") == true }
+            #expect(try hum.screen().contains("▶ 1 First.flac"))
+            // i from the top of the Tracks view: the cursor on the row playing (the cursor row is the one after the heading).
+            try hum.keys("j", "i")
+            try hum.waitFor { _ in (try? hum.selectedRows())?.contains { $0.contains("1 First.flac") } == true }
+            #expect(try hum.selectedRows().filter { $0.contains("2 Second.flac") }.isEmpty)
+            // b is the listener's: it moves on.
+            try hum.keys("b")
+            try hum.waitFor("▶ 2 Second.flac")
+            try hum.keys("C-r")
+            try hum.waitFor("repeat current track off")
+            try hum.quit()
+        }
+    }
+
     @Test("NO_COLOR: attributes only, not one color; without it, colors")
     func noColor() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-nocolor", folders: [try await Fixtures.longTracks()])

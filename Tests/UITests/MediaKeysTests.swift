@@ -69,6 +69,11 @@ struct MediaKeysTests {
             _ = try playerctl("loop", "Playlist")
             try hum.waitFor("repeat")
             #expect(try playerctl("loop") == "Playlist")
+            _ = try playerctl("loop", "Track")
+            try hum.waitFor("repeat track")
+            #expect(try playerctl("loop") == "Track")
+            _ = try playerctl("loop", "Playlist")
+            try hum.waitFor { $0.contains("repeat") && !$0.contains("repeat track") }
             // OpenUri: a file:// URL plays that file; anything else is refused with the reason.
             let third = URL(fileURLWithPath: folder + "/3 Long Three.flac").absoluteString  // spaces as %20
             _ = try playerctl("open", third)
