@@ -326,7 +326,17 @@ struct UpdateTests {
         _ = press(&state, "6")
         _ = press(&state, "i")
         #expect(state.view == .library)
+        // Playlists: the selected one if it holds the track, else the first that does.
+        _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "A", trackIDs: [1, 2]), PlaylistEntry(name: "B", trackIDs: [3, 11, 4])]))
+        _ = press(&state, "3")
+        _ = press(&state, "i")
+        #expect(state.selectedPlaylist()?.name == "B")
+        #expect(state.playlistsView.focus == .tracks && state.playlistsView.itemCursor.index == 1)
+        _ = state.handle(.playlistsLoaded([PlaylistEntry(name: "A", trackIDs: [1, 2])]))
+        _ = press(&state, "i")
+        #expect(state.message?.text == "Song 11 is in no playlist")
         // Hidden by the filter: the cursor stays and the message says why.
+        _ = press(&state, "1")
         _ = state.handle(.command(.filter("alpha")))
         _ = state.handle(.filterResults(generation: state.filter.generation, positions: Array(0..<8)))
         _ = press(&state, "i")
@@ -651,6 +661,7 @@ struct RemoteStatusTests {
         #expect(!lines.contains { $0.hasPrefix("file ") || $0.hasPrefix("tag ") || $0.hasPrefix("position ") })
         #expect(lines.contains("queue 0/0"))
         #expect(lines.contains("set volume 100"))
+        #expect(lines.contains("set repeat false") && lines.contains("set repeat_current false"))
         #expect(lines.contains("view library"))
     }
 
