@@ -15,7 +15,8 @@ public protocol AudioOutput: AnyObject, Sendable {
     /// - Returns: the frames accepted; 0 when `discardBuffered()` interrupted the wait.
     func write(_ samples: UnsafePointer<Float>, frames: Int) throws -> Int
 
-    /// Blocks until everything written so far has been heard.
+    /// Blocks until everything written so far has been heard, or an output's own bound on that wait has
+    /// passed (PulseAudio's: its buffer and 2 s; then it throws).
     func drain() throws
 
     /// Stops (or restarts) the audio being heard, immediately.

@@ -38,6 +38,10 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
 
     /// How long to wait for a server to accept a connection or a stream before trying again later.
     static let answerTimeout = 5.0
+    /// How long past the audio it buffers (`targetLatency`) a drain may wait for the server to confirm.
+    /// The end of the queue is reported after the drain, so a server that never confirms (frozen, or
+    /// starved of CPU) must not hold the next entry and its report back for ever.
+    static let drainGrace = 2.0
 
     /// - Parameter server: the server to use; nil means PulseAudio's default (`PULSE_SERVER`, then the
     ///   user's session). hum never autospawns a server.
@@ -112,12 +116,18 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         }
     }
 
+    /// Waits until the server has played what it was given, at most `targetLatency + drainGrace`
+    /// seconds; past that it stops waiting (and says so by throwing), as if the audio had played.
     public func drain() throws {
         try withLock {
             guard !corked, let stream = try? readyStream() else { return }
             guard let operation = hum_pa_stream_drain(stream, { _, _, loop in signal(loop) }, UnsafeMutableRawPointer(mainloop))
             else { throw lost() }
             defer { hum_pa_operation_unref(operation) }
+            let patience = targetLatency + Self.drainGrace
+            let deadline = DispatchTime.now() + patience
+            let alarm = alarms.async(after: patience) { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
+            defer { alarms.cancel(alarm) }
             while hum_pa_operation_get_state(operation) == PA_OPERATION_RUNNING {
                 if interrupted || corked {
                     interrupted = false
@@ -125,6 +135,10 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
                     return
                 }
                 _ = try readyStream()
+                if DispatchTime.now() >= deadline {
+                    hum_pa_operation_cancel(operation)
+                    throw AudioOutputError.disconnected(String(format: "the sound server did not confirm the end of the audio within %.2g s", patience))
+                }
                 hum_pa_threaded_mainloop_wait(mainloop)
             }
         }
