@@ -502,8 +502,11 @@ extension IdleFigures {
             Thread.sleep(forTimeInterval: 1)  // the one-letter answers are prepared after the first frame
             if paused {
                 try terminal.send(keys: ["Enter"])
-                try terminal.waitFor { $0.contains("▶ Long One") }
-                Thread.sleep(forTimeInterval: 1.5)
+                // Into the track as heard: the clock moves only once the stream plays. In one full run the
+                // clock still read 0:00 when the space came 1.5 s after Enter (the stream was not playing
+                // yet), and hum then woke 3 times in the 3 s measured: not the paused state meant here.
+                try terminal.waitFor(timeout: 15) { $0.contains("▶ Long One") && $0.contains("0:01 / 1:00") }
+                Thread.sleep(forTimeInterval: 0.5)
                 try terminal.send(keys: ["Space"])
                 try terminal.waitFor { $0.contains("⏸") }
                 Thread.sleep(forTimeInterval: 1.5)  // the listening log writes the pause within a second
