@@ -340,6 +340,8 @@ public struct PlayerStatus: Sendable, Equatable {
     public var repeatAll = false
     /// The track playing starts again when it ends (cmus's `repeat_current`); wins over `repeatAll`.
     public var repeatCurrent = false
+    /// cmus's `continue`: off, playback stops when the track ends (repeat current still repeats it).
+    public var continues = true
     public var shuffle = false
     public var smart = false
     public var replayGain = "auto"

@@ -30,6 +30,8 @@ public enum Command: Sendable, Equatable {
     case toggleRepeat, toggleShuffle, toggleSmart
     /// cmus's `repeat_current`: the track playing starts again when it ends (next and prev still move).
     case toggleRepeatCurrent
+    /// cmus's `continue`: off, playback stops after the track playing.
+    case toggleContinue
     /// Both repeat switches at once, as MPRIS's LoopStatus and `:repeat off|queue|track` set them.
     case setRepeat(RepeatMode)
     case cycleReplayGain

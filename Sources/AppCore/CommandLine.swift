@@ -353,6 +353,7 @@ extension CommandLineParser {
             return .setRepeat(mode)
         },
         simple("repeat-current", [], "Repeat the current track on or off (next and prev still move)", .toggleRepeatCurrent),
+        simple("continue", [], "Continue on or off (off: playback stops after each track)", .toggleContinue),
         simple("shuffle", [], "Shuffle on or off", .toggleShuffle),
         simple("smart", [], "Smart shuffle on or off (picks from what you like)", .toggleSmart),
         simple("replaygain", [], "ReplayGain: off, track, album, smart", .cycleReplayGain),
@@ -594,6 +595,7 @@ extension CommandLineParser {
             return "vol " + (relative ? (percent < 0 ? "-" : "+") + String(abs(percent)) : String(percent))
         case .toggleRepeat: return "repeat"
         case .toggleRepeatCurrent: return "repeat-current"
+        case .toggleContinue: return "continue"
         case .setRepeat(let mode): return "repeat " + mode.rawValue
         case .showPlaying: return "show-playing"
         case .toggleShuffle: return "shuffle"

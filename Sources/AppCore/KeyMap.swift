@@ -140,6 +140,7 @@ public struct KeyMap: Sendable, Equatable {
         (.character("-"), .volume(percent: -5, relative: true)),
         (.character("r"), .toggleRepeat),
         (.control("r"), .toggleRepeatCurrent),
+        (.character("C"), .toggleContinue),
         (.character("s"), .toggleShuffle),
         (.character("S"), .toggleSmart),
         (.character("R"), .cycleReplayGain),
@@ -177,7 +178,7 @@ extension Command {
         case .showView, .toggleHelp, .toggleWhy, .toggleLyrics, .focusNext, .moveCursor, .showPlaying, .prompt, .searchNext,
              .searchPrevious, .activate, .toggleExpand, .escape:
             "Moving"
-        case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleRepeatCurrent, .setRepeat,
+        case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleRepeatCurrent, .toggleContinue, .setRepeat,
              .toggleShuffle, .toggleSmart, .cycleReplayGain, .like, .dislike, .unlike, .feedback, .radio:
             "Playback"
         case .toggleMark, .clearMarks, .enqueue, .enqueueFile, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
@@ -233,6 +234,7 @@ extension Command {
             relative ? (percent < 0 ? "Volume down \(-percent)%" : "Volume up \(percent)%") : "Volume \(percent)%"
         case .toggleRepeat: "Repeat on or off"
         case .toggleRepeatCurrent: "Repeat the current track on or off"
+        case .toggleContinue: "Continue on or off (off: stop after this track)"
         case .setRepeat(let mode): mode == .off ? "Repeat nothing" : mode == .queue ? "Repeat the queue" : "Repeat the current track"
         case .showPlaying: "Cursor to the track playing"
         case .toggleShuffle: "Shuffle on or off"
@@ -329,6 +331,7 @@ extension Command {
             (26, relative ? Double(abs(percent) * 2 + (percent < 0 ? 1 : 0)) : 1e9 + Double(percent))
         case .toggleRepeat: (27, 0)
         case .toggleRepeatCurrent: (27, 1)
+        case .toggleContinue: (27, 1.5)
         case .setRepeat(let mode): (27, 2 + Double(RepeatMode.allCases.firstIndex(of: mode) ?? 0))
         case .showPlaying: (10, 1)
         case .toggleShuffle: (28, 0)

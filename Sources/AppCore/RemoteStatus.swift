@@ -26,6 +26,7 @@ public enum RemoteStatus {
             "set volume \(state.player.volume)",
             "set repeat \(state.player.repeatAll)",
             "set repeat_current \(state.player.repeatCurrent)",
+            "set continue \(state.player.continues)",
             "set shuffle \(state.player.shuffle)",
             "set smart \(state.player.smart)",
             "set replaygain \(state.player.replayGain)",

@@ -24,6 +24,7 @@ public struct SavedSession: Sendable, Equatable, Codable {
     public var repeatAll = false
     /// Optional so that sessions saved before it existed still load.
     public var repeatCurrent: Bool?
+    public var continues: Bool?
     public var shuffle = false
     public init() {}
 }
@@ -53,6 +54,7 @@ extension AppState {
         s.volume = player.volume
         s.repeatAll = player.repeatAll
         s.repeatCurrent = player.repeatCurrent
+        s.continues = player.continues
         s.shuffle = player.shuffle
         return s
     }
@@ -85,6 +87,7 @@ extension AppState {
         player.volume = s.volume
         player.repeatAll = s.repeatAll
         player.repeatCurrent = s.repeatCurrent ?? false
+        player.continues = s.continues ?? true
         player.shuffle = s.shuffle
         if let path = s.browserPath { browser.path = path }
         var effects: [Effect] = [.transport(.volume(percent: s.volume, relative: false))]

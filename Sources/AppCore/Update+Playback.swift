@@ -162,11 +162,12 @@ extension AppState {
 
     /// What plays after `index`: the next entry, or with shuffle a random one not played yet; with
     /// repeat, the queue starts over. When the track ends by itself (not `next`) with repeat current on,
-    /// the same entry again, as in cmus: `b` still moves on.
+    /// the same entry again, as in cmus: `b` still moves on; with continue off, nothing (playback stops).
     func nextIndex(after index: Int, skipping: Bool = false) -> Int? {
         let count = queue.entries.count
         guard count > 0 else { return nil }
         if player.repeatCurrent && !skipping && queue.entries.indices.contains(index) { return index }
+        if !player.continues && !skipping { return nil }
         if player.shuffle || player.smart {
             var candidates = queue.entries.indices.filter { $0 != index && !queue.playedInShuffle.contains(queue.entries[$0].id) }
             if candidates.isEmpty && player.repeatAll { candidates = queue.entries.indices.filter { $0 != index } }
@@ -294,6 +295,13 @@ extension AppState {
             if player.status == .playing, player.currentStarted, let current = queue.current,
                let next = nextIndex(after: current) {
                 return startEntry(at: next, position: 0)
+            }
+            // Continue off: stopped after the track, as asked; the next entry becomes current, so that
+            // space goes on from there.
+            if !player.continues, player.status == .playing, player.currentStarted, let current = queue.current,
+               let next = nextIndex(after: current, skipping: true) {
+                queue.current = next
+                player.duration = queue.entries[next].track.duration
             }
             player.status = .stopped
             player.position = 0

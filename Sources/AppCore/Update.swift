@@ -270,6 +270,11 @@ extension AppState {
             player.repeatCurrent.toggle()
             message = StatusMessage(text: "repeat current track \(player.repeatCurrent ? "on" : "off")", isError: false)
             return upcomingChanged()
+        case .toggleContinue:
+            player.continues.toggle()
+            message = StatusMessage(text: player.continues ? "continue on: the queue plays on" : "continue off: playback stops after this track",
+                                    isError: false)
+            return upcomingChanged()
         case .setRepeat(let mode):
             player.repeatCurrent = mode == .track
             if mode != .track { player.repeatAll = mode == .queue }

@@ -50,6 +50,7 @@ enum NowPlayingBar {
         }
         var modes: [String] = []
         if player.repeatCurrent { modes.append("repeat track") } else if player.repeatAll { modes.append("repeat") }
+        if !player.continues && !player.repeatCurrent { modes.append("stop after") }
         if player.shuffle { modes.append("shuffle") }
         if player.smart { modes.append("smart") }
         modes.append("RG \(player.replayGain)")

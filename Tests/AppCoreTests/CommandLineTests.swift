@@ -61,7 +61,7 @@ struct CommandLineTests {
             ("smart", .toggleSmart), ("replaygain", .cycleReplayGain), ("like", .like), ("dislike", .dislike),
             ("unlike", .unlike), ("refresh", .refresh), ("quit", .quit), ("q", .quit), ("add-to", .addToPlaylist(name: nil)),
             ("pl-delete", .playlistDelete(name: nil)), ("play", .play(path: nil)), ("down", .moveCursor(.down)),
-            ("search-next", .searchNext), ("repeat-current", .toggleRepeatCurrent), ("show-playing", .showPlaying),
+            ("search-next", .searchNext), ("repeat-current", .toggleRepeatCurrent), ("continue", .toggleContinue), ("show-playing", .showPlaying),
             ("win-sel-cur", .showPlaying), ("repeat track", .setRepeat(.track)), ("repeat QUEUE", .setRepeat(.queue)),
             ("repeat off", .setRepeat(.off)),
         ]

@@ -286,6 +286,38 @@ struct UpdateTests {
         #expect(!state.player.repeatAll && !state.player.repeatCurrent)
     }
 
+    @Test("Continue off (C): the engine is told nothing follows; at the end playback stops on the next entry, which space plays")
+    func continueOff() {
+        var state = loaded()
+        _ = state.handle(.key(.enter))
+        let entries = state.queue.entries
+        _ = state.handle(.player(.started(entryID: entries[0].id, duration: 60)))
+        #expect(press(&state, "C") == [.setUpcoming([])])
+        #expect(state.message?.text == "continue off: playback stops after this track")
+        #expect(state.handle(.player(.queueFinished)) == [])
+        #expect(state.player.status == .stopped && state.queue.current == 1)
+        // Space starts the next entry, alone again (nothing follows it while continue is off).
+        guard case .startPlayback(let window, 0) = press(&state, " ").first else {
+            Issue.record("space did not play")
+            return
+        }
+        #expect(window.map(\.id) == [entries[1].id])
+        // b still moves on; repeat current wins over continue off.
+        guard case .startPlayback(let skipped, 0) = press(&state, "b").first else {
+            Issue.record("b did not play")
+            return
+        }
+        #expect(skipped.map(\.id) == [entries[2].id])
+        _ = state.handle(.player(.started(entryID: entries[2].id, duration: 60)))
+        #expect(state.handle(.key(.control("r"))) == [.setUpcoming([entries[2]])])
+        // Kept with the session; on again, the queue plays on.
+        var restored = loaded()
+        _ = restored.handle(.restore(state.savedSession()))
+        #expect(!restored.player.continues)
+        _ = state.handle(.key(.control("r")))
+        #expect(state.handle(.command(.toggleContinue)) == [.setUpcoming([entries[3]])])
+    }
+
     @Test("A session saved before repeat current existed still loads")
     func oldSessionLoads() throws {
         let json = #"{"version":1,"queueTrackIDs":[1,2],"currentIndex":1,"position":12,"view":4,"filter":"","history":[],"#
@@ -661,7 +693,7 @@ struct RemoteStatusTests {
         #expect(!lines.contains { $0.hasPrefix("file ") || $0.hasPrefix("tag ") || $0.hasPrefix("position ") })
         #expect(lines.contains("queue 0/0"))
         #expect(lines.contains("set volume 100"))
-        #expect(lines.contains("set repeat false") && lines.contains("set repeat_current false"))
+        #expect(lines.contains("set repeat false") && lines.contains("set repeat_current false") && lines.contains("set continue true"))
         #expect(lines.contains("view library"))
     }
 

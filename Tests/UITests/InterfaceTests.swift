@@ -146,40 +146,50 @@ struct InterfaceTests {
         }
     }
 
-    @Test("Repeat current (ctrl-r) plays the track again when it ends, b still moves on; i finds the track playing")
-    func repeatCurrentAndShowPlaying() async throws {
-        let tone = try await Fixtures.toneFLAC()
-        let folder = Fixtures.scratchDirectory("ui-repeat-music")
-        for name in ["1 First.flac", "2 Second.flac"] { try FileManager.default.copyItem(atPath: tone, toPath: folder + "/" + name) }
-        let (home, library) = try await HumInterface.prepare(label: "ui-repeat", folders: [folder])
+    @Test("Repeat current (ctrl-r) plays the track again, b still moves on; continue off (C) stops after the track, space goes on; i finds the track playing")
+    func repeatContinueAndShowPlaying() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-repeat", folders: [try await Fixtures.longTracks()])
         let daemon = try await offPool { try PulseTestDaemon() }
         let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
         defer { hum.close() }
+        /// Seeks to 0:56 of the track playing (4 s before its end) and waits until the clock shows it.
+        /// The switches are changed before this: the engine decodes 3 s ahead, and a switch made in a
+        /// track's last seconds applies one track later, as every edit of what follows does (ARCHITECTURE.md).
+        @Sendable func nearTheEnd() throws {
+            try hum.command("seek 0:56")
+            try hum.waitFor { hum.clock($0)?.hasPrefix("0:5") == true }
+        }
         try await offPool {
             try hum.waitFor("Artist / Album")
             try hum.keys("2")
-            try hum.waitFor("2 Second.flac")
-            // Before Enter: the engine reads 3 s ahead, the whole of this short tone, so a switch made while it
-            // plays applies only from the next track on (as every edit of what follows does; see ARCHITECTURE.md).
+            try hum.waitFor("Long Three")
+            try hum.keys("g", "Enter")
+            try hum.waitFor("▶ Long One")
             try hum.keys("C-r")
             try hum.waitFor("repeat track")
-            try hum.keys("g", "Enter")
-            try hum.waitFor("▶ 1 First.flac")
-            // The tone lasts 3 s: past its end the clock starts again on the same track, never on the second.
-            try hum.waitFor { hum.clock($0)?.hasPrefix("0:02") == true }
-            let again = try hum.waitFor(timeout: 10) { $0.contains("▶ 2 Second.flac") || hum.clock($0)?.hasPrefix("0:00") == true }
-            #expect(again.contains("▶ 1 First.flac"), "\(again)")
-            try hum.waitFor { hum.clock($0)?.hasPrefix("0:01") == true }
-            #expect(try hum.screen().contains("▶ 1 First.flac"))
-            // i from the top of the Tracks view: the cursor on the row playing (the cursor row is the one after the heading).
-            try hum.keys("j", "i")
-            try hum.waitFor { _ in (try? hum.selectedRows())?.contains { $0.contains("1 First.flac") } == true }
-            #expect(try hum.selectedRows().filter { $0.contains("2 Second.flac") }.isEmpty)
+            try nearTheEnd()
+            // Past its end the clock starts again on the same track, never on the next.
+            let again = try hum.waitFor(timeout: 15) { $0.contains("▶ Long Two") || hum.clock($0)?.hasPrefix("0:01") == true }
+            #expect(again.contains("▶ Long One"), "\(again)")
             // b is the listener's: it moves on.
             try hum.keys("b")
-            try hum.waitFor("▶ 2 Second.flac")
+            try hum.waitFor("▶ Long Two")
             try hum.keys("C-r")
             try hum.waitFor("repeat current track off")
+            try hum.keys("C")
+            try hum.waitFor("stop after")
+            try nearTheEnd()
+            // Stopped after the track, on the next one, which does not play by itself.
+            try hum.waitFor(timeout: 15) { $0.contains("■ Long Three") }
+            Thread.sleep(forTimeInterval: 1.5)
+            let stopped = try hum.screen()
+            #expect(stopped.contains("■ Long Three") && hum.clock(stopped) == "0:00 / 1:00", "\(stopped)")
+            try hum.keys("Space")
+            try hum.waitFor("▶ Long Three")
+            // i, from the top of the Tracks view: the cursor on the row playing.
+            try hum.keys("g", "i")
+            try hum.waitFor { _ in (try? hum.selectedRows())?.contains { $0.contains("Long Three") } == true }
+            #expect(try hum.selectedRows().filter { $0.contains("Long One") }.isEmpty)
             try hum.quit()
         }
     }
