@@ -39,9 +39,12 @@ final class Services: Sendable {
 
     // MARK: - The library
 
-    /// The library as rows, in the store's artist / album / disc / track order.
+    /// The library as rows, in cmus's order: artists alphabetically, each one's albums by year
+    /// (`LibraryOrder`).
     func loadRows() throws -> [TrackRow] {
-        try store.allTracks().map(Self.row)
+        var rows = try store.allTracks(sorted: false).map(Self.row)
+        LibraryOrder.sort(&rows)
+        return rows
     }
 
     static func row(_ track: LibraryTrack) -> TrackRow {

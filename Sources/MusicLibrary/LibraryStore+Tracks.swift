@@ -200,8 +200,18 @@ extension LibraryStore {
     /// table order (0.05 s) is cheaper, and both statements run in one read transaction, so they see the
     /// same tracks. `NOT INDEXED` stops SQLite from walking the partial path index and fetching each row
     /// by id, which is slower than reading the table straight through.
-    public func allTracks(includingRemoved: Bool = false) throws -> [LibraryTrack] {
+    ///
+    /// `sorted: false` gives them in id order without that sort, for a caller that orders them itself
+    /// (the interface: `LibraryOrder`, cmus's order, in a fraction of SQLite's time for the ids).
+    public func allTracks(includingRemoved: Bool = false, sorted: Bool = true) throws -> [LibraryTrack] {
         let filter = includingRemoved ? "" : "WHERE removed_at IS NULL"
+        guard sorted else {
+            return try pool.read { db in
+                var reader = TrackRowReader()
+                return try reader.readAll(try RawStatement(db, sql: "SELECT \(Self.trackColumns) FROM tracks NOT INDEXED \(filter) ORDER BY id"),
+                                          reservingCapacity: 0)
+            }
+        }
         return try pool.read { db in
             let order = try RawStatement(db, sql: """
                 SELECT id FROM tracks NOT INDEXED \(filter)
