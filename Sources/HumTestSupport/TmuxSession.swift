@@ -151,7 +151,23 @@ public final class TmuxSession: Sendable {
         public var cursorRow: Int
         public var cursorColumn: Int
 
+        public init(text: String, cursorRow: Int, cursorColumn: Int) {
+            self.text = text
+            self.cursorRow = cursorRow
+            self.cursorColumn = cursorColumn
+        }
+
         public var description: String { text + "[cursor at row \(cursorRow), column \(cursorColumn)]" }
+
+        /// Equal when they show the same: each row's characters in the same colours and attributes, and
+        /// the cursor in the same place. Not the captured text byte for byte: tmux writes a colour only
+        /// where it changes, so the same screen captures differently when a row's trailing blank cells
+        /// were last written in another colour (the change then comes at the end of that row instead of
+        /// the start of the next). `hum-bench ui` once timed out on such a pair, equal to the eye.
+        public static func == (a: Screen, b: Screen) -> Bool {
+            a.cursorRow == b.cursorRow && a.cursorColumn == b.cursorColumn
+                && (a.text == b.text || SGRState.canonical(a.text) == SGRState.canonical(b.text))
+        }
     }
 
     /// The pane's text, one line a row, trailing spaces cut; with `colors`, with the SGR escape sequences
@@ -526,5 +542,77 @@ enum ProcessFigures {
               let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
         else { return nil }
         return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }
+    }
+}
+
+/// The colours and attributes SGR sequences have set, followed through a capture, to write it again with
+/// one sequence before each run of characters drawn alike (`canonical`).
+struct SGRState: Equatable {
+    var foreground: String?
+    var background: String?
+    var attributes: Set<Int> = []
+
+    /// `text` (a `capture-pane -e`) with every row starting from no style and a full sequence before each
+    /// character whose style differs from the one before it on its row; sequences with no character after
+    /// them on their row are gone.
+    static func canonical(_ text: String) -> String {
+        var state = SGRState(), out = ""
+        for row in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            var written: SGRState?
+            var rest = row[...]
+            while let character = rest.first {
+                if character == "\u{1B}", let match = rest.prefixMatch(of: #/\x1B\[([0-9;:]*)m/#) {
+                    state.apply(String(match.output.1))
+                    rest = rest[match.range.upperBound...]
+                    continue
+                }
+                if written != state {
+                    out += state.sequence
+                    written = state
+                }
+                out.append(character)
+                rest = rest.dropFirst()
+            }
+            out += "\n"
+        }
+        return out
+    }
+
+    var sequence: String {
+        let codes = attributes.sorted().map(String.init) + [foreground.map { "f" + $0 }, background.map { "b" + $0 }].compactMap { $0 }
+        return "\u{1B}[" + codes.joined(separator: ";") + "m"
+    }
+
+    mutating func apply(_ parameters: String) {
+        var codes = parameters.split(separator: ";", omittingEmptySubsequences: false).map { String($0) }
+        if codes == [""] { codes = ["0"] }
+        var index = 0
+        while index < codes.count {
+            let code = codes[index]
+            index += 1
+            // 38:2::r:g:b and 38;5;n (and 48): a colour in the parameters that follow.
+            if code.hasPrefix("38") || code.hasPrefix("48") {
+                var colour = code
+                if !code.contains(":"), index < codes.count {
+                    let count = codes[index] == "5" ? 2 : codes[index] == "2" ? 4 : 1
+                    colour = ([code] + codes[index..<min(codes.count, index + count)]).joined(separator: ";")
+                    index += count
+                }
+                if code.hasPrefix("38") { foreground = colour } else { background = colour }
+                continue
+            }
+            guard let value = Int(code) else { continue }
+            switch value {
+            case 0: self = SGRState()
+            case 1...9: attributes.insert(value)
+            case 22: attributes.subtract([1, 2])
+            case 23...29: attributes.remove(value - 20)
+            case 30...37, 90...97: foreground = code
+            case 39: foreground = nil
+            case 40...47, 100...107: background = code
+            case 49: background = nil
+            default: break
+            }
+        }
     }
 }

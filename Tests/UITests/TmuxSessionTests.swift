@@ -67,6 +67,22 @@ struct TmuxSessionTests {
         #expect(exitWait < 30)
     }
 
+    @Test("Screens compare by what they show: a colour change at the end of a row or the start of the next is the same screen")
+    func screensCompareShown() {
+        func screen(_ text: String, cursor: Int = 0) -> TmuxSession.Screen { .init(text: text, cursorRow: cursor, cursorColumn: 0) }
+        // As `hum-bench ui` once captured one screen twice: where tmux put the return to the default colour.
+        let before = screen("a \u{1B}[90m│\n\u{1B}[39mb \u{1B}[90m│\n")
+        let after = screen("a \u{1B}[90m│\u{1B}[39m\nb \u{1B}[90m│\u{1B}[39m\n")
+        #expect(before == after)
+        #expect(screen("\u{1B}[1m\u{1B}[97m\u{1B}[44mx\u{1B}[0m") == screen("\u{1B}[44;97;1mx"), "one sequence or three, reset or not")
+        #expect(screen("\u{1B}[38;5;208mx\u{1B}[39my") == screen("\u{1B}[38;5;208mx\u{1B}[0my"))
+        // What differs to the eye differs.
+        #expect(before != screen("a \u{1B}[91m│\n\u{1B}[39mb \u{1B}[90m│\n"), "another colour")
+        #expect(before != screen("a \u{1B}[90m│\n\u{1B}[39mb \u{1B}[90m│\n", cursor: 1), "the cursor elsewhere")
+        #expect(screen("\u{1B}[7mx") != screen("x"), "reverse video")
+        #expect(screen("\u{1B}[38;5;208mx") != screen("\u{1B}[38;5;209mx"))
+    }
+
     @Test("Resizing gives the program the new size")
     func resizing() async throws {
         let (screen, rows, columns) = try await offPool {
