@@ -9,7 +9,7 @@ struct Open: ParsableCommand {
         commandName: "ui",
         abstract: "The full-screen interface (what plain `hum` runs).",
         discussion: """
-            Views on the number keys: 1 Library, 2 Tracks, 3 Playlists, 4 Queue, 5 Browser, 6 Settings, 7 Privacy. ? lists every key and command; : opens the command line (Tab completes); / searches the view; F filters the whole library (artist:bjork year:>1995, plays:>5 liked:yes); w says why a song plays, t shows its lyrics.
+            Views on the number keys: 1 Library, 2 Tracks, 3 Playlists, 4 Queue, 5 Browser, 6 Settings, 7 Privacy. ? lists every key and command; : opens the command line (Tab completes); / searches the view; F filters the whole library (artist:bjork year:>1995, plays:>5 liked:yes); w says why a song plays, t shows its lyrics; i finds the track playing; Ctrl-r repeats it, C stops after it.
 
             Settings and keys: ~/.config/hum/config.toml (hum config --defaults prints every setting); themes: ~/.config/hum/themes/, and cmus's colorschemes (:colorscheme zenburn). The queue, track, position, view and filter come back on restart.
 
