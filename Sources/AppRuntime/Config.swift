@@ -1,5 +1,6 @@
 import AppCore
 import Foundation
+import MusicCore
 import TerminalUI
 import TOMLKit
 
@@ -17,6 +18,8 @@ public struct InterfaceSetting: Sendable {
         InterfaceSetting(key: "replaygain", defaultValue: "auto", summary: "loudness: off, track, album, auto (album gain for albums in order)",
                          choices: ["off", "track", "album", "auto"]),
         InterfaceSetting(key: "replaygain_preamp", defaultValue: "0", summary: "dB added to tagged gain (-30 to 30)", choices: []),
+        InterfaceSetting(key: "replaygain_limit", defaultValue: "on", summary: "the tagged peak limits the gain, so nothing clips (cmus's replaygain_limit)",
+                         choices: ["on", "off"]),
         InterfaceSetting(key: "volume_step", defaultValue: "5", summary: "percent that + and - change the volume by", choices: []),
         InterfaceSetting(key: "mouse", defaultValue: "on", summary: "click selects, wheel scrolls (from the next start)", choices: ["on", "off"]),
         InterfaceSetting(key: "restore_session", defaultValue: "on", summary: "queue, track, position, view and filter come back on restart",
@@ -43,6 +46,16 @@ public struct InterfaceSetting: Sendable {
     ]
 
     public static func named(_ key: String) -> InterfaceSetting? { all.first { $0.key == key } }
+
+    /// The settings that decide ReplayGain.
+    static let replayGainKeys: Set<String> = ["replaygain", "replaygain_preamp", "replaygain_limit"]
+
+    /// ReplayGain as the engine takes it, from the settings' values (`value(key)`).
+    static func replayGain(_ value: (String) -> String) -> ReplayGainSettings {
+        ReplayGainSettings(mode: ReplayGainMode(rawValue: value("replaygain")) ?? .auto,
+                           preampDB: Double(value("replaygain_preamp")) ?? 0,
+                           preventClipping: value("replaygain_limit") != "off")
+    }
 
     /// The canonical value, or a one-line reason it is refused.
     public static func validate(_ key: String, _ raw: String) -> Result<String, ConfigError> {

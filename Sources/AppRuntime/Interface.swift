@@ -394,8 +394,7 @@ final class InterfaceSession {
     }
 
     func replayGainSettings() -> ReplayGainSettings {
-        ReplayGainSettings(mode: ReplayGainMode(rawValue: value("replaygain")) ?? .auto,
-                           preampDB: Double(value("replaygain_preamp")) ?? 0)
+        InterfaceSetting.replayGain(value)
     }
 
     // MARK: - Settings and themes
@@ -419,7 +418,7 @@ final class InterfaceSession {
             settingOverrides[key] = value
             saveSettingOverrides()
             if key == "personalization" || key == "exploration" { configureTaste() }
-            if key == "replaygain" || key == "replaygain_preamp" { engine.setReplayGain(replayGainSettings()) }
+            if InterfaceSetting.replayGainKeys.contains(key) { engine.setReplayGain(replayGainSettings()) }
         }
     }
 

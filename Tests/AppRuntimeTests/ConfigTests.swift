@@ -56,6 +56,18 @@ struct ConfigTests {
         #expect(InterfaceSetting.validate("replaygain_preamp", "31") != .success("31"))
         #expect(InterfaceSetting.validate("volume_step", "0") != .success("0"))
         #expect(InterfaceSetting.validate("restore_session", "yes") == .success("on"))
+        #expect(InterfaceSetting.validate("replaygain_limit", "off") == .success("off"))
+        #expect(InterfaceSetting.validate("replaygain_limit", "maybe") != .success("maybe"))
+    }
+
+    @Test("ReplayGain comes from replaygain, replaygain_preamp and replaygain_limit (on unless set off)")
+    func replayGainSettings() {
+        let defaults = InterfaceSetting.replayGain { key in InterfaceSetting.named(key)?.defaultValue ?? "" }
+        #expect(defaults.mode == .auto && defaults.preampDB == 0 && defaults.preventClipping)
+        let set = ["replaygain": "track", "replaygain_preamp": "-6.5", "replaygain_limit": "off"]
+        let chosen = InterfaceSetting.replayGain { set[$0] ?? "" }
+        #expect(chosen.mode == .track && chosen.preampDB == -6.5 && !chosen.preventClipping)
+        #expect(InterfaceSetting.replayGainKeys == Set(InterfaceSetting.all.map(\.key).filter { $0.hasPrefix("replaygain") }))
     }
 
     @Test("Every shipped theme parses, and the copy compiled into hum is current")
