@@ -179,7 +179,7 @@ struct SoundTests {
         defer { daemon.stop() }
         let (paused, screen) = try await IdleFigures.ofInterface(environment: daemon.environment, output: [], paused: true, seconds: 3)
         #expect(paused.switches == 0 && paused.cpuSeconds == 0,
-                "paused: \(paused.switches) wake-ups and \(paused.cpuSeconds) s of CPU in 3 s; screen:\n\(screen)")
+                "paused: \(paused.switches) wake-ups (\(paused.wokenThreads.joined(separator: ", "))) and \(paused.cpuSeconds) s of CPU in 3 s; screen:\n\(screen)")
     }
 
     @Test("While hum analyze runs on both cores, playback has no gap", .enabled(if: GeneratedLibrary.tools != nil))

@@ -17,7 +17,7 @@ struct IdleTests {
     func noWakeUps() async throws {
         let (idle, screen) = try await IdleFigures.ofInterface(output: ["--output", "null"], paused: false, seconds: Self.window)
         #expect(idle.switches == 0 && idle.cpuSeconds == 0,
-                "nothing playing: \(idle.switches) wake-ups and \(idle.cpuSeconds) s of CPU in \(Self.window) s; screen:\n\(screen)")
+                "nothing playing: \(idle.switches) wake-ups (\(idle.wokenThreads.joined(separator: ", "))) and \(idle.cpuSeconds) s of CPU in \(Self.window) s; screen:\n\(screen)")
     }
 
     /// The MPRIS thread sleeps in poll(2) on the bus socket with no timeout: being on the bus costs
@@ -33,7 +33,7 @@ struct IdleTests {
             Thread.sleep(forTimeInterval: 0.3)  // playerctl's own calls are answered and done
         }
         #expect(idle.switches == 0 && idle.cpuSeconds == 0,
-                "on the bus, nothing playing: \(idle.switches) wake-ups and \(idle.cpuSeconds) s of CPU in \(Self.window) s; screen:\n\(screen)")
+                "on the bus, nothing playing: \(idle.switches) wake-ups (\(idle.wokenThreads.joined(separator: ", "))) and \(idle.cpuSeconds) s of CPU in \(Self.window) s; screen:\n\(screen)")
     }
 }
 
