@@ -47,6 +47,10 @@ public enum Command: Sendable, Equatable {
     // MARK: Curation
     case toggleMark
     case clearMarks
+    /// cmus's `mark FILTER`: marks every track of the current list that the filter expression matches.
+    case markMatching(String)
+    /// cmus's `invert`: the current list's marked tracks unmarked, the others marked.
+    case invertMarks
     /// The marks (or the row under the cursor: a track, an album or an artist) to the queue.
     case enqueue(next: Bool)
     /// A file or folder (its audio files, in name order) to the end of the queue, added to the library on

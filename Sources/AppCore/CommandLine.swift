@@ -468,7 +468,11 @@ extension CommandLineParser {
         },
         simple("enqueue-next", ["win-add-Q"], "Play the marks (or the selection) next", .enqueue(next: true)),
         simple("queue-clear", ["clear"], "Empty the queue", .clearQueue),
-        simple("mark", [], "Mark or unmark the row under the cursor", .toggleMark),
+        entry("mark", [], "[FILTER]", "Mark or unmark the row under the cursor; with a filter, mark this list's tracks it matches",
+              kinds: [.filterExpression]) { (i: CommandInvocation) throws(CommandLineError) in
+            i.args.isEmpty ? .toggleMark : .markMatching(try i.validFilter(i.rest(from: 0)))
+        },
+        simple("invert", [], "Mark this list's unmarked tracks and unmark its marked ones", .invertMarks),
         simple("unmark", [], "Clear every mark", .clearMarks),
         simple("remove", ["win-remove"], "Remove the row under the cursor (or the marks) from its list", .remove),
         simple("move-up", ["win-mv-before"], "Move the queue or playlist item up", .moveItem(up: true)),
@@ -609,6 +613,8 @@ extension CommandLineParser {
         case .enqueueSuggestions: return "suggested"
         case .toggleMark: return "mark"
         case .clearMarks: return "unmark"
+        case .markMatching(let text): return "mark " + text
+        case .invertMarks: return "invert"
         case .enqueue(let next): return next ? "enqueue-next" : "enqueue"
         case .enqueueFile(let file): return "enqueue " + path(file)
         case .addToPlaylist(let list): return list.map { "add-to " + name($0) } ?? "add-to"

@@ -181,7 +181,7 @@ extension Command {
         case .play, .togglePause, .stop, .next, .previous, .seek, .volume, .toggleRepeat, .toggleRepeatCurrent, .toggleContinue, .setRepeat,
              .toggleShuffle, .toggleSmart, .cycleReplayGain, .like, .dislike, .unlike, .feedback, .radio:
             "Playback"
-        case .toggleMark, .clearMarks, .enqueue, .enqueueFile, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
+        case .toggleMark, .clearMarks, .markMatching, .invertMarks, .enqueue, .enqueueFile, .addToPlaylist, .remove, .moveItem, .undo, .add, .filter, .saveFilter,
              .loadFilter, .sort, .save, .load, .playlistCreate, .playlistRename, .playlistDuplicate, .playlistDelete,
              .playlistExport, .playlistImport, .clearQueue, .enqueueSuggestions:
             "Curation"
@@ -248,6 +248,8 @@ extension Command {
         case .unlike: "Forget like or dislike"
 
         case .toggleMark: "Mark or unmark"
+        case .markMatching(let text): "Mark the tracks here that \(text) matches"
+        case .invertMarks: "Invert the marks of this list"
         case .clearMarks: "Clear the marks"
         case .enqueue(let next): next ? "Play next" : "Add to the queue"
         case .enqueueFile(let path): "Add \(path) to the queue"
@@ -344,6 +346,8 @@ extension Command {
         case .radio(let kind): (35, Double(RadioScope.allCases.firstIndex(of: kind) ?? 0))
         case .enqueueSuggestions: (59, 0)
         case .toggleMark: (40, 0)
+        case .markMatching: (40, 1)
+        case .invertMarks: (40, 2)
         case .clearMarks: (41, 0)
         case .enqueue(let next): (42, next ? 1 : 0)
         case .enqueueFile: (42, 2)

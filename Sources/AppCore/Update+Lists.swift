@@ -396,6 +396,35 @@ extension AppState {
         }
     }
 
+    /// Every track the current list shows (all of it, not only the rows in view): what `:mark FILTER`
+    /// and `:invert` work on. The artist tree's are all the tracks under it.
+    func currentListTracks() -> [TrackRow] {
+        switch currentList {
+        case .tree: return visiblePositions.map { library.tracks[$0] }
+        case .libraryTracks: return selectedTreePositions().map { library.tracks[$0] }
+        case .tracks: return (tracksView.order.isEmpty ? visiblePositions : tracksView.order).map { library.tracks[$0] }
+        case .playlists, .playlistItems: return selectedPlaylist().map(tracks(of:)) ?? []
+        case .queue: return queue.entries.map(\.track)
+        case .browser, .settings, .privacy: return []
+        }
+    }
+
+    /// `:mark FILTER`: adds to the marks the current list's tracks that the expression matches, and says
+    /// how many; a bad expression is named and marks nothing.
+    mutating func markMatching(_ text: String) {
+        let expression: FilterExpression
+        do {
+            expression = try FilterExpression.parse(text)
+        } catch {
+            message = StatusMessage(text: "bad filter: \(error)", isError: true)
+            return
+        }
+        let matched = currentListTracks().filter { expression.matches($0, listening: listening) }.map(\.id)
+        marks.formUnion(matched)
+        message = StatusMessage(text: matched.isEmpty ? "no track here matches \(text)" : "\(matched.count) tracks marked",
+                                isError: false)
+    }
+
     /// What `e`, `y` and friends act on: the marked tracks in library order, else the selection.
     func actionTracks() -> [TrackRow] {
         if !marks.isEmpty {

@@ -344,6 +344,14 @@ extension AppState {
         case .clearMarks:
             marks = []
             return []
+        case .markMatching(let text):
+            markMatching(text)
+            return []
+        case .invertMarks:
+            let ids = Set(currentListTracks().map(\.id))
+            marks = marks.symmetricDifference(ids)
+            message = StatusMessage(text: "\(marks.intersection(ids).count) tracks marked", isError: false)
+            return []
         case .enqueue(let next):
             let tracks = actionTracks()
             guard !tracks.isEmpty else { return [] }

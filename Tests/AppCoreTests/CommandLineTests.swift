@@ -63,13 +63,14 @@ struct CommandLineTests {
             ("pl-delete", .playlistDelete(name: nil)), ("play", .play(path: nil)), ("down", .moveCursor(.down)),
             ("search-next", .searchNext), ("repeat-current", .toggleRepeatCurrent), ("continue", .toggleContinue), ("show-playing", .showPlaying),
             ("win-sel-cur", .showPlaying), ("repeat track", .setRepeat(.track)), ("repeat QUEUE", .setRepeat(.queue)),
-            ("repeat off", .setRepeat(.off)),
+            ("repeat off", .setRepeat(.off)), ("invert", .invertMarks), ("mark artist:beta year:>1990", .markMatching("artist:beta year:>1990")),
         ]
         for (line, command) in expected {
             #expect(try parse(line) == command, "\(line)")
         }
         #expect(parseError("next 3") == "next takes no arguments")
         #expect(parseError("repeat album") == "bad value for repeat: album (off, queue or track)")
+        #expect(parseError("mark year:>abc") != nil, "a bad filter is refused on the line")
     }
 
     @Test func cmusNamesAreAliases() throws {
@@ -297,6 +298,7 @@ struct CommandLineTests {
             .theme("solarized light"), .set(key: "theme", value: "solarized  light"), .bind(key: "ctrl-x", command: "pl-create Foo"),
             .showView(.privacy), .moveCursor(.halfPageUp), .sync(on: true, server: "127.0.0.1:8080"), .sync(on: true, server: nil),
             .sync(on: false, server: nil), .setRepeat(.off), .setRepeat(.queue), .setRepeat(.track),
+            .markMatching("genre:jazz -year:1990"), .invertMarks,
         ]
         for command in commands {
             let line = try #require(CommandLineParser.commandLine(for: command), "\(command)")

@@ -170,7 +170,7 @@ struct KeyMapTests {
             .next, .previous, .seek(seconds: 90, relative: false), .seek(seconds: -10, relative: true),
             .volume(percent: 40, relative: false), .toggleRepeat, .toggleRepeatCurrent, .toggleContinue, .setRepeat(.off), .setRepeat(.track),
             .showPlaying, .toggleShuffle, .toggleSmart, .cycleReplayGain, .like,
-            .dislike, .unlike, .toggleMark, .clearMarks, .enqueue(next: true), .addToPlaylist(name: "Road trip"), .remove,
+            .dislike, .unlike, .toggleMark, .clearMarks, .markMatching("x"), .invertMarks, .enqueue(next: true), .addToPlaylist(name: "Road trip"), .remove,
             .moveItem(up: true), .undo, .add(path: "~/Music"), .filter(""), .filter("year:1997"), .saveFilter(name: "a"),
             .loadFilter(name: "a"), .sort(column: .year, descending: true), .save(path: "q.m3u"), .load(path: "q.m3u"),
             .playlistCreate(name: "a", filter: "year:1997"), .playlistRename(from: nil, to: "b"),

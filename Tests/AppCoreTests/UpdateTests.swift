@@ -318,6 +318,30 @@ struct UpdateTests {
         #expect(state.handle(.command(.toggleContinue)) == [.setUpcoming([entries[3]])])
     }
 
+    @Test(":mark FILTER marks the current list's tracks it matches; :invert flips this list's marks; e then queues them")
+    func markByFilter() {
+        var state = loaded()
+        _ = press(&state, "2")
+        _ = state.handle(.command(.markMatching("genre:jazz")))
+        #expect(state.marks == Set(9...12), "Beta's jazz album")
+        #expect(state.message?.text == "4 tracks marked")
+        _ = state.handle(.command(.markMatching("year:1990")))
+        #expect(state.marks == Set(9...12).union(1...4), "added to the marks")
+        _ = state.handle(.command(.markMatching("genre:polka")))
+        #expect(state.message?.text == "no track here matches genre:polka")
+        _ = state.handle(.command(.invertMarks))
+        #expect(state.marks == Set(5...8))
+        // In the Library view's right pane: only that pane's tracks (Alpha's, the first artist).
+        _ = state.handle(.command(.clearMarks))
+        _ = press(&state, "1")
+        _ = state.handle(.key(.tab))
+        _ = state.handle(.command(.markMatching("song")))
+        #expect(state.marks == Set(1...8))
+        // The marks are what e acts on.
+        _ = press(&state, "e")
+        #expect(state.queue.entries.map(\.track.id) == Array(1...8))
+    }
+
     @Test("A session saved before repeat current existed still loads")
     func oldSessionLoads() throws {
         let json = #"{"version":1,"queueTrackIDs":[1,2],"currentIndex":1,"position":12,"view":4,"filter":"","history":[],"#
