@@ -467,8 +467,32 @@ public struct IdleFigures: Sendable {
             let more = count - (before[task] ?? count)
             return more > 0 ? (threadName(pid, task), more) : nil
         }
+        let tasks = contextSwitches(pid).filter { task, count in count > (before[task] ?? count) }.map(\.key)
         return IdleFigures(cpuSeconds: after - cpu, switches: woken.reduce(0) { $0 + $1.count }, seconds: seconds,
-                           wokenThreads: woken.map { "\($0.name) ×\($0.count)" }.sorted())
+                           wokenThreads: woken.map { "\($0.name) ×\($0.count)" }.sorted()
+                               + (tasks.isEmpty ? [] : [describe(pid, tasks: tasks)]))
+    }
+
+    /// For a failure message: when each woken thread started (seconds after the process), and where it
+    /// waits, from `gdb` when the machine has it (a paused hum that woke once named only a libdispatch
+    /// worker, "-qos.overcommit", which nothing in hum starts on purpose).
+    static func describe(_ pid: pid_t, tasks: [String]) -> String {
+        func startTicks(_ path: String) -> Double? {
+            guard let stat = try? String(contentsOfFile: path, encoding: .utf8), let close = stat.lastIndex(of: ")") else { return nil }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            return fields.count > 19 ? Double(fields[19]) : nil  // field 22, starttime, in clock ticks
+        }
+        let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
+        let processStart = startTicks("/proc/\(pid)/stat") ?? 0
+        var lines = tasks.sorted().map { task in
+            let started = startTicks("/proc/\(pid)/task/\(task)/stat").map { String(format: "%.2f s", ($0 - processStart) / ticks) } ?? "?"
+            return "thread \(task) started \(started) after the process"
+        }
+        if FileManager.default.isExecutableFile(atPath: "/usr/bin/gdb"),
+           let stacks = try? ChildProcess.shell("/usr/bin/gdb -p \(pid) -batch -ex 'thread apply all bt 12' 2>/dev/null", timeout: 60) {
+            lines.append(stacks.split(separator: "\n").filter { $0.hasPrefix("Thread ") || $0.hasPrefix("#") }.joined(separator: "\n"))
+        }
+        return lines.joined(separator: "\n")
     }
 
     /// Waits until the terminal's program has not been switched for `quiet` seconds (at most `timeout`):
