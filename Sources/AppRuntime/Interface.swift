@@ -331,13 +331,13 @@ final class InterfaceSession {
         case .deletePlaylist(let name):
             services.write("delete playlist \(name)") { try $0.deletePlaylist(name: name) }
         case .importPlaylist(let path, let name): services.importPlaylist(path, name: name)
-        case .setOpinion(let opinion, _):
+        case .setOpinion(let opinion, let trackID):
             let value: TrackOpinion? = switch opinion {
             case .like: .like
             case .dislike: .dislike
             case .unlike: nil
             }
-            if !log.setOpinion(value) { inbox.post(.failure("nothing is playing")) }
+            if !log.setOpinion(value, trackID: trackID) { inbox.post(.failure("nothing is playing")) }
             taste.logChanged()
             services.reloadListening(after: Self.listeningReloadDelay)
         case .startRadio(let kind, let seed):

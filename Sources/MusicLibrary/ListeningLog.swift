@@ -38,13 +38,18 @@ public final class ListeningLog: Sendable {
         if recordsHistory { recorder.submit(entries) }
     }
 
-    /// Sets the listener's opinion of the track playing; false when nothing is playing.
+    /// Sets the listener's opinion of `trackID`, or without one of the track being heard; false when
+    /// neither is known.
+    ///
+    /// Why the interface names the track: it shows the entry asked for as playing from the key on, and
+    /// a like pressed before the engine's `started` reached the log (a loaded machine: a few hundred
+    /// milliseconds) was refused with "nothing is playing" although the bar showed the track.
     @discardableResult
-    public func setOpinion(_ opinion: TrackOpinion?) -> Bool {
+    public func setOpinion(_ opinion: TrackOpinion?, trackID: Int64? = nil) -> Bool {
         let now = clock()
         // Written without a closure over the inout tracker: Swift 6.3's optimiser crashes on that shape.
         let entries: [ListeningLogEntry]? = tracker.withLock { tracker -> [ListeningLogEntry]? in
-            guard let trackID = tracker.currentTrackID else { return nil }
+            guard let trackID = trackID ?? tracker.currentTrackID else { return nil }
             return tracker.opinion(opinion, trackID: trackID, at: now)
         }
         guard let entries else { return false }

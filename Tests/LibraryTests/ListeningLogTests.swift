@@ -141,6 +141,18 @@ struct ListeningLogTests {
         #expect(all.count == 1 && all[otherID]?.opinion == .like && all[otherID]?.listens == 0, "a like without a listen: \(all)")
     }
 
+    @Test("A like names its track: kept before the engine said anything started; without a name, only while a track is heard")
+    func likeBeforeTheStart() throws {
+        let (store, ids) = try storeWithTracks("like-early")
+        let log = ListeningLog(store: store, recordsHistory: true, flushInterval: 0.01, clock: { 1000 }, onError: { _ in })
+        let refused = !log.setOpinion(.like)
+        #expect(refused, "nothing heard and no track named")
+        let id = try #require(ids[item.path])
+        #expect(log.setOpinion(.like, trackID: id))
+        log.close()
+        #expect(try store.stats(trackID: id).opinion == .like)
+    }
+
     @Test("Progress is saved with each second the engine reports, late or early, but never more than twice a second")
     func progressSaveCadence() {
         var tracker = ListenTracker(newSessionID: { "session" })
