@@ -463,11 +463,11 @@ public struct IdleFigures: Sendable {
         let before = contextSwitches(pid)
         Thread.sleep(forTimeInterval: seconds)
         guard let after = ProcessFigures.cpuSeconds(pid), terminal.panePID() == pid else { return nil }
-        let woken = contextSwitches(pid).compactMap { task, count -> (name: String, count: Int)? in
+        let woken = contextSwitches(pid).compactMap { task, count -> (task: String, name: String, count: Int)? in
             let more = count - (before[task] ?? count)
-            return more > 0 ? (threadName(pid, task), more) : nil
+            return more > 0 ? (task, threadName(pid, task), more) : nil
         }
-        let tasks = contextSwitches(pid).filter { task, count in count > (before[task] ?? count) }.map(\.key)
+        let tasks = woken.map(\.task)
         return IdleFigures(cpuSeconds: after - cpu, switches: woken.reduce(0) { $0 + $1.count }, seconds: seconds,
                            wokenThreads: woken.map { "\($0.name) ×\($0.count)" }.sorted()
                                + (tasks.isEmpty ? [] : [describe(pid, tasks: tasks)]))

@@ -126,7 +126,7 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
             defer { hum_pa_operation_unref(operation) }
             let patience = targetLatency + Self.drainGrace
             let deadline = DispatchTime.now() + patience
-            let alarm = alarms.async(after: patience) { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
+            let alarm = wakeWaits(after: patience)
             defer { alarms.cancel(alarm) }
             while hum_pa_operation_get_state(operation) == PA_OPERATION_RUNNING {
                 if interrupted || corked {
@@ -204,10 +204,16 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
 
     /// Waits on the main loop until `ready` says so, giving up after `answerTimeout` or when
     /// `discardBuffered` asks (both throw `disconnected`, so the engine tries again later or shuts down).
+    /// Wakes whatever waits on the main loop's condition after `seconds`, so a wait can check its
+    /// deadline; the handle is for `alarms.cancel`. It keeps this object alive until it has run or is
+    /// cancelled.
+    private func wakeWaits(after seconds: Double) -> Int {
+        alarms.async(after: seconds) { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
+    }
+
     private func waitForServer(until ready: () throws -> Bool) throws {
         let deadline = DispatchTime.now() + Self.answerTimeout
-        // Wakes the wait at the deadline; it keeps this object alive until it has run or is cancelled.
-        let alarm = alarms.async(after: Self.answerTimeout) { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
+        let alarm = wakeWaits(after: Self.answerTimeout)
         defer { alarms.cancel(alarm) }
         while try !ready() {
             if abortConnecting {
