@@ -5,12 +5,13 @@ import GRDB
 /// hum's one SQLite file: the library, the listening log, playlists and settings.
 ///
 /// Owns a GRDB `DatabasePool` in WAL mode, so readers (the UI, search, export) never wait for the
-/// listening log's writes and a crash never leaves a half-written transaction. The schema is built and
+/// listening log's writes (they wait for each other: `ReadsInTurn`) and a crash never leaves a half-written transaction. The schema is built and
 /// upgraded by `LibraryStore.migrator`. Writes are named after intentions (`recordListens`,
 /// `savePlaylist`, `forget`…); reads return Sendable values, never GRDB rows.
 public final class LibraryStore: Sendable {
     public let path: String
-    let pool: DatabasePool
+    /// Reads take turns (see `ReadsInTurn`); writes go beside them.
+    let pool: ReadsInTurn
 
     /// Opens (creating folders and file if needed) and upgrades the database at `path`.
     /// - Throws: `LibraryError.cannotOpen`, naming the file.
@@ -33,7 +34,7 @@ public final class LibraryStore: Sendable {
         }
         configuration.busyMode = .timeout(5)
         do {
-            pool = try Self.openAndMigrate(path: path, configuration: configuration)
+            pool = ReadsInTurn(try Self.openAndMigrate(path: path, configuration: configuration))
         } catch {
             throw LibraryError.cannotOpen(path: path, reason: LibraryError.describe(error))
         }
