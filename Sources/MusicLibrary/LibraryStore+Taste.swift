@@ -98,11 +98,23 @@ extension LibraryStore {
 
     /// Each present track with its names and current analysis, in id order, one at a time: the catalog
     /// of a 100,000-track library is built without holding every path and every analysis at once.
-    public func forEachAnalysedTrack(_ body: (AnalysedTrack) throws -> Void) throws {
+    ///
+    /// Read `pageSize` tracks per read, and `body` runs between reads: the store's reads take turns
+    /// (`ReadsInTurn`), and one read over a whole analysed library (decoding every analysis) would keep
+    /// the interface's filter waiting for seconds at start. A track added or removed meanwhile may be
+    /// seen or not; none is seen twice.
+    public func forEachAnalysedTrack(pageSize: Int = 2000, _ body: (AnalysedTrack) throws -> Void) throws {
         let decoder = JSONDecoder()
-        try pool.read { db in
-            let rows = try Row.fetchCursor(db, sql: Self.analysedTrackQuery + " WHERE t.removed_at IS NULL ORDER BY t.id")
-            while let row = try rows.next() { try body(Self.analysedTrack(row, decoder: decoder)) }
+        var after = Int64.min
+        while true {
+            let page = try pool.read { db in
+                try Row.fetchAll(db, sql: Self.analysedTrackQuery + " WHERE t.removed_at IS NULL AND t.id > ? ORDER BY t.id LIMIT ?",
+                                 arguments: [after, max(pageSize, 1)])
+                    .map { Self.analysedTrack($0, decoder: decoder) }
+            }
+            for track in page { try body(track) }
+            guard page.count >= max(pageSize, 1), let last = page.last else { return }
+            after = last.id
         }
     }
 

@@ -67,6 +67,20 @@ struct TasteCommandTests {
         #expect(close >= 10, "only \(close) of 12 tempos within 2% of the generated click track")
     }
 
+    @Test("The analysed tracks read a page at a time are the same tracks, in the same order, whatever the page size")
+    func analysedTracksInPages() async throws {
+        let (_, database) = try await copyOfAnalysedLibrary("pages")
+        let store = try LibraryStore(path: database)
+        let whole = try store.analysedTracks()
+        #expect(whole.count == 12)
+        for pageSize in [1, 5, 12, 13] {
+            var paged: [AnalysedTrack] = []
+            try store.forEachAnalysedTrack(pageSize: pageSize) { paged.append($0) }
+            #expect(paged.map(\.id) == whole.map(\.id), "page size \(pageSize)")
+            #expect(paged.map(\.features) == whole.map(\.features), "page size \(pageSize)")
+        }
+    }
+
     @Test("lab answers next, feedback and why; hum why gives the same reasons; the picks are kept with them")
     func labAndWhyAgree() async throws {
         let (library, database) = try await copyOfAnalysedLibrary("lab")
