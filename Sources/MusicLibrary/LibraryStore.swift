@@ -5,8 +5,8 @@ import GRDB
 /// hum's one SQLite file: the library, the listening log, playlists and settings.
 ///
 /// Owns a GRDB `DatabasePool` in WAL mode, so readers (the UI, search, export) never wait for the
-/// listening log's writes (they wait for each other: `ReadsInTurn`) and a crash never leaves a half-written transaction. The schema is built and
-/// upgraded by `LibraryStore.migrator`. Writes are named after intentions (`recordListens`,
+/// listening log's writes (they wait for each other: `ReadsInTurn`) and a crash never leaves a
+/// half-written transaction. The schema is built and upgraded by `LibraryStore.migrator`. Writes are named after intentions (`recordListens`,
 /// `savePlaylist`, `forget`…); reads return Sendable values, never GRDB rows.
 public final class LibraryStore: Sendable {
     public let path: String
