@@ -202,8 +202,6 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         }
     }
 
-    /// Waits on the main loop until `ready` says so, giving up after `answerTimeout` or when
-    /// `discardBuffered` asks (both throw `disconnected`, so the engine tries again later or shuts down).
     /// Wakes whatever waits on the main loop's condition after `seconds`, so a wait can check its
     /// deadline; the handle is for `alarms.cancel`. It keeps this object alive until it has run or is
     /// cancelled.
@@ -211,6 +209,8 @@ public final class PulseAudioOutput: AudioOutput, @unchecked Sendable {
         alarms.async(after: seconds) { [self] in withLock { hum_pa_threaded_mainloop_signal(mainloop, 0) } }
     }
 
+    /// Waits on the main loop until `ready` says so, giving up after `answerTimeout` or when
+    /// `discardBuffered` asks (both throw `disconnected`, so the engine tries again later or shuts down).
     private func waitForServer(until ready: () throws -> Bool) throws {
         let deadline = DispatchTime.now() + Self.answerTimeout
         let alarm = wakeWaits(after: Self.answerTimeout)
