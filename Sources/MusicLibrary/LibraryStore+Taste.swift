@@ -104,16 +104,16 @@ extension LibraryStore {
     /// the interface's filter waiting for seconds at start. A track added or removed meanwhile may be
     /// seen or not; none is seen twice.
     public func forEachAnalysedTrack(pageSize: Int = 2000, _ body: (AnalysedTrack) throws -> Void) throws {
-        let decoder = JSONDecoder()
+        let decoder = JSONDecoder(), size = max(pageSize, 1)
         var after = Int64.min
         while true {
             let page = try pool.read { db in
                 try Row.fetchAll(db, sql: Self.analysedTrackQuery + " WHERE t.removed_at IS NULL AND t.id > ? ORDER BY t.id LIMIT ?",
-                                 arguments: [after, max(pageSize, 1)])
+                                 arguments: [after, size])
                     .map { Self.analysedTrack($0, decoder: decoder) }
             }
             for track in page { try body(track) }
-            guard page.count >= max(pageSize, 1), let last = page.last else { return }
+            guard page.count >= size, let last = page.last else { return }
             after = last.id
         }
     }
