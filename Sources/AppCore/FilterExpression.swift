@@ -36,8 +36,7 @@ public struct FilterExpression: Sendable, Equatable {
     /// the query must be folded by the same one. Nil when no term can use the index (then the caller
     /// scans every row with `matches`).
     ///
-    /// The index has no album artist column, so `artist:` through the index finds artists only; and it
-    /// matches word prefixes where `matches` matches substrings ("ork" finds "Björk" only in a scan).
+    /// The index has no album artist column, so `artist:` through the index finds artists only.
     public let searchPattern: String?
     /// Whether the expression needs more than `searchPattern` (numeric comparisons, negations, exact values,
     /// fields the index lacks): when false, what the index finds IS the answer and `matches` need not run.
@@ -77,7 +76,9 @@ public struct FilterExpression: Sendable, Equatable {
     public func narrowedWord(from previous: FilterExpression) -> [UInt8]? {
         guard terms.count == previous.terms.count, let last = terms.last, let before = previous.terms.last,
               terms.dropLast() == previous.terms.dropLast(), !last.negated, !before.negated,
-              case .anyText(let word) = last.test, case .anyText(let shorter) = before.test,
+              case .words(nil, let phrase) = last.test, case .words(nil, let shorterPhrase) = before.test,
+              phrase.words.count == 1, shorterPhrase.words.count == 1,
+              let word = phrase.words.first, let shorter = shorterPhrase.words.first,
               word.count > shorter.count, word.starts(with: shorter),
               word.allSatisfy(IndexWords.isFoldedWordByte),
               // Typed in ASCII: folded here it is what the index makes of it ("ß" folds to "ss" here, not there).
@@ -92,8 +93,21 @@ public struct FilterExpression: Sendable, Equatable {
     /// Full evaluation on one row, case- and accent-insensitive. A field is folded only when a term asks
     /// for it, and an ASCII field (most of them) is compared where it lies, without a folded copy.
     /// `listening` answers the terms on the listening log.
+    ///
+    /// Words are matched as the index matches them (`PhraseMatch`: "bjo" finds "Björk", "ork" does not),
+    /// so `:mark`, smart playlists and a scan keep the tracks the live filter shows.
     public func matches(_ row: TrackRow, listening: ListeningFacts = .none) -> Bool {
         for term in terms where term.test.holds(for: row, listening: listening) == term.negated {
+            return false
+        }
+        return true
+    }
+
+    /// `matches` without the terms the index answered (`isAnsweredBySearch`): for the rows the index
+    /// found for `searchPattern`. The index's reading of those words stands, where `PhraseMatch` could
+    /// read a character it does not know otherwise.
+    public func matchesBeyondSearch(_ row: TrackRow, listening: ListeningFacts = .none) -> Bool {
+        for term in terms where !term.isAnsweredBySearch && term.test.holds(for: row, listening: listening) == term.negated {
             return false
         }
         return true
@@ -158,9 +172,13 @@ struct FilterNumberBounds: Sendable, Equatable {
 }
 
 enum FilterTest: Sendable, Equatable {
-    /// A free word or phrase: in the title, artist, album artist, album or genre.
-    case anyText(needle: [UInt8])
-    case contains(FilterTextField, needle: [UInt8])
+    /// A free word or phrase (nil field: in the title, artist, album artist, album or genre), or a field's
+    /// value, as words: the field has these words in a row, the last one as a prefix — the index's
+    /// reading of `"sigur ro"*`.
+    case words(FilterTextField?, PhraseMatch)
+    /// A value with no word in it (`"!!!"`, which the index cannot look up), or a field the index lacks
+    /// (`path:`, `format:`, `albumartist:`): the folded field holds it anywhere.
+    case contains(FilterTextField?, needle: [UInt8])
     case equals(FilterTextField, needle: [UInt8])
     /// A row without the number (no year tagged) never holds.
     case number(FilterNumberField, FilterNumberBounds)
@@ -177,15 +195,10 @@ enum FilterTest: Sendable, Equatable {
 
     func holds(for row: TrackRow, listening: ListeningFacts) -> Bool {
         switch self {
-        case .anyText(let needle):
-            return FoldedSearch.contains(row.title, needle) || FoldedSearch.contains(row.artist, needle)
-                || (row.albumArtist != row.artist && FoldedSearch.contains(row.albumArtist, needle))
-                || FoldedSearch.contains(row.album, needle) || FoldedSearch.contains(row.genre, needle)
-        case .contains(.artist, let needle):
-            return FoldedSearch.contains(row.artist, needle)
-                || (row.albumArtist != row.artist && FoldedSearch.contains(row.albumArtist, needle))
+        case .words(let field, let words):
+            return Self.anyOf(field, in: row) { words.holds(in: $0) }
         case .contains(let field, let needle):
-            return FoldedSearch.contains(Self.text(field, of: row), needle)
+            return Self.anyOf(field, in: row) { FoldedSearch.contains($0, needle) }
         case .equals(.artist, let needle):
             return FoldedSearch.equals(row.artist, needle) || FoldedSearch.equals(row.albumArtist, needle)
         case .equals(let field, let needle):
@@ -195,6 +208,20 @@ enum FilterTest: Sendable, Equatable {
             return bounds.contains(value)
         case .opinion(let opinion, let wanted):
             return (listening[row.id].opinion == opinion) == wanted
+        }
+    }
+
+    /// Whether `test` holds for the field, or for any text field when it is nil (title, artist, album
+    /// artist, album, genre); `artist` is the album artist too.
+    private static func anyOf(_ field: FilterTextField?, in row: TrackRow, _ test: (String) -> Bool) -> Bool {
+        switch field {
+        case nil:
+            return test(row.title) || test(row.artist) || (row.albumArtist != row.artist && test(row.albumArtist))
+                || test(row.album) || test(row.genre)
+        case .artist?:
+            return test(row.artist) || (row.albumArtist != row.artist && test(row.albumArtist))
+        case let field?:
+            return test(text(field, of: row))
         }
     }
 
@@ -236,7 +263,7 @@ struct FilterTerm: Sendable, Equatable {
             // A free word or phrase (also "10:30" or "re:" + quotes: only a bare word before a colon names a field).
             let value = String(chars.map(\.char))
             guard !value.isEmpty else { return nil }
-            test = .anyText(needle: TextFolding.foldedUTF8(value))
+            test = Self.textTest(nil, value: value)
             (searchPhrase, isAnsweredBySearch) = Self.phrase(column: nil, value: value, exact: false)
             if negated { (searchPhrase, isAnsweredBySearch) = (nil, false) }
             return
@@ -251,8 +278,7 @@ struct FilterTerm: Sendable, Equatable {
             }
             let value = String(valueChars.map(\.char))
             if value.isEmpty && !exact { return nil }
-            let needle = TextFolding.foldedUTF8(value)
-            test = exact ? .equals(field, needle: needle) : .contains(field, needle: needle)
+            test = exact ? .equals(field, needle: TextFolding.foldedUTF8(value)) : Self.textTest(field, value: value)
             if let column = field.searchColumn {
                 (searchPhrase, isAnsweredBySearch) = Self.phrase(column: column, value: value, exact: exact)
             } else {
@@ -274,6 +300,15 @@ struct FilterTerm: Sendable, Equatable {
         } else {
             throw FilterError("unknown field: \(name) (fields: \(Self.fieldList); quote \"\(written)\" to search for it)")
         }
+    }
+
+    /// A value's test: its words, as the index would find them, in a field the index holds (or any, for
+    /// nil); else the value anywhere in the field (`FilterTest.contains`).
+    private static func textTest(_ field: FilterTextField?, value: String) -> FilterTest {
+        guard let phrase = PhraseMatch(value), field == nil || field?.searchColumn != nil else {
+            return .contains(field, needle: TextFolding.foldedUTF8(value))
+        }
+        return .words(field, phrase)
     }
 
     /// The FTS phrase for a value (in any column when `column` is nil), and whether the index answers the
@@ -497,6 +532,35 @@ public enum TextFolding {
         out.reserveCapacity(s.utf8.count)
         for scalar in s.unicodeScalars { append(scalar, to: &out, lowercased: false) }
         return out
+    }
+
+    /// The words of `fold(s)`, cut as the index cuts them where it can be known here: runs of letters
+    /// and digits (ASCII, the Latin letters folded to them, and any other scalar Unicode calls alphabetic
+    /// or numeric); a combining mark belongs to the word it is on; everything else separates.
+    ///
+    /// Why "close to" and not "as" the index: its tokenizer has its own Unicode tables and folds ß, æ
+    /// and ø as letters of their own where this folds them to ASCII; the two agree on ASCII and on the
+    /// characters `IndexWords.NonASCII` lists, which `PhraseMatch` answers through `IndexWords`.
+    static func foldedWords(_ s: String) -> [[UInt8]] {
+        var words: [[UInt8]] = []
+        var word: [UInt8] = []
+        var folded: [UInt8] = []
+        for scalar in s.unicodeScalars {
+            folded.removeAll(keepingCapacity: true)
+            append(scalar, to: &folded, lowercased: false)
+            if folded.isEmpty { continue }  // a combining mark, dropped
+            let isWordPart = folded.allSatisfy { $0 < 0x80 }
+                ? folded.allSatisfy(IndexWords.isFoldedWordByte)
+                : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+            if isWordPart {
+                word += folded
+            } else if !word.isEmpty {
+                words.append(word)
+                word.removeAll()
+            }
+        }
+        if !word.isEmpty { words.append(word) }
+        return words
     }
 
     /// Appends the folded form of one scalar. `lowercased` is set when the scalar is itself the output of a

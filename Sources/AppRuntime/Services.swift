@@ -165,7 +165,7 @@ final class Services: Sendable {
         }
         var positions = try preparedAnswer(pattern: pattern, library: library.number)?.map { Int($0) }
             ?? indexPositions(pattern: pattern, in: library.index)
-        if expression.needsRowCheck { positions = positions.filter { expression.matches(tracks[$0], listening: facts) } }
+        if expression.needsRowCheck { positions = positions.filter { expression.matchesBeyondSearch(tracks[$0], listening: facts) } }
         return positions
     }
 

@@ -81,10 +81,33 @@ struct FilterExpressionTests {
         #expect(try titles("homogenic") == ["Jóga"])
     }
 
-    @Test func freeWordsAreSubstringsAndAllMustHold() throws {
-        #expect(try titles("ork") == ["Jóga"])
+    @Test func freeWordsBeginWordsAndAllMustHold() throws {
+        // As the index reads them: the beginning of a word, not any part of one.
+        #expect(try titles("bjo") == ["Jóga"])
+        #expect(try titles("ork").isEmpty)
+        #expect(try titles("ipolla").isEmpty)
+        #expect(try titles("rock") == ["Hoppípolla"])  // "Post-Rock": the hyphen separates words
         #expect(try titles("nina good") == ["Feeling Good"])
         #expect(try titles("nina bjork").isEmpty)
+        #expect(try titles("-bjo").count == library.count - 1)
+    }
+
+    @Test func aPhraseIsWordsInARowTheLastAPrefix() throws {
+        #expect(try titles("\"sigur ro\"") == ["Hoppípolla"])
+        #expect(try titles("\"post rock\"") == ["Hoppípolla"])
+        #expect(try titles("\"post-ro\"") == ["Hoppípolla"])
+        #expect(try titles("\"sig ros\"").isEmpty)  // only the last word is a prefix
+        #expect(try titles("\"ros sigur\"").isEmpty)
+        #expect(try titles("artist:\"nina sim\"") == ["Feeling Good"])
+    }
+
+    @Test func valuesWithoutWordsAndFieldsTheIndexLacksAreFoundAnywhere() throws {
+        let punctuated = row("Why?!", artist: "x", album: "")
+        #expect(try FilterExpression.parse("?!").matches(punctuated))
+        #expect(try !FilterExpression.parse("?.").matches(punctuated))
+        #expect(try titles("path:omogen") == ["Jóga"])
+        #expect(try titles("albumartist:arious") == ["Song"])
+        #expect(try titles("format:p3") == ["Hoppípolla"])
     }
 
     @Test func freeWordsLookInTheAlbumArtistButNotThePath() throws {
