@@ -29,14 +29,12 @@ public struct FilterError: Error, Equatable, CustomStringConvertible {
 public struct FilterExpression: Sendable, Equatable {
     /// What the listener typed, as typed: saved filters and smart playlists keep this.
     public let text: String
-    /// An FTS5 MATCH pattern for the store's index `track_search(title, artist, album, genre)` covering the
-    /// positive text terms: a free word `bjork` → `"bjork"*` (any column, word prefix), `artist:bjork` →
-    /// `artist : "bjork"*`, exact `artist:=bjork` → `artist : "bjork"`; the terms side by side (AND).
-    /// Values go in as typed, quotes doubled: the index folds case and accents with its own tokenizer, so
-    /// the query must be folded by the same one. Nil when no term can use the index (then the caller
-    /// scans every row with `matches`).
-    ///
-    /// The index has no album artist column, so `artist:` through the index finds artists only.
+    /// An FTS5 MATCH pattern for the store's index `track_search(title, artist, album_artist, album, genre)`
+    /// covering the positive text terms: a free word `bjork` → `"bjork"*` (any column, word prefix),
+    /// `artist:bjork` → `{artist album_artist} : "bjork"*`, exact `artist:=bjork` → the same without the
+    /// `*`; the terms side by side (AND). Values go in as typed, quotes doubled: the index folds case and
+    /// accents with its own tokenizer, so the query must be folded by the same one. Nil when no term can
+    /// use the index (then the caller scans every row with `matches`).
     public let searchPattern: String?
     /// Whether the expression needs more than `searchPattern` (numeric comparisons, negations, exact values,
     /// fields the index lacks): when false, what the index finds IS the answer and `matches` need not run.
@@ -123,13 +121,15 @@ enum FilterTextField: String, Sendable, Equatable {
     case albumArtist = "albumartist"
     case album, title, genre, path, format
 
-    /// The index column, for the fields `track_search` has.
+    /// The index columns, as an FTS5 column filter, for the fields `track_search` has.
     var searchColumn: String? {
         switch self {
-        case .artist: "artist"
+        case .artist: "{artist album_artist}"
         case .album: "album"
         case .title: "title"
         case .genre: "genre"
+        // The interface's album artist is the artist where no album artist is tagged; the index has
+        // only the tag.
         case .albumArtist, .path, .format: nil
         }
     }

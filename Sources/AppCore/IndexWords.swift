@@ -111,7 +111,7 @@ enum IndexWords {
     }
 
     /// The positions in `positions` whose track has a word beginning with `word` in a column the index
-    /// holds (title, artist, album, genre); nil if any of them cannot be decided here.
+    /// holds (title, artist, album artist, album, genre); nil if any of them cannot be decided here.
     ///
     /// A title that is the file's name is undecided too: the interface shows the file name for an
     /// untitled track, but the index holds no title for it.
@@ -122,6 +122,10 @@ enum IndexWords {
             let row = tracks[position]
             guard let inArtist = hasWord(startingWith: word, in: row.artist) else { return nil }
             if inArtist { kept.append(position); continue }
+            if row.albumArtist != row.artist {
+                guard let inAlbumArtist = hasWord(startingWith: word, in: row.albumArtist) else { return nil }
+                if inAlbumArtist { kept.append(position); continue }
+            }
             guard let inAlbum = hasWord(startingWith: word, in: row.album) else { return nil }
             if inAlbum { kept.append(position); continue }
             guard let inGenre = hasWord(startingWith: word, in: row.genre) else { return nil }

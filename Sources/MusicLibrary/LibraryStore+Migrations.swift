@@ -18,6 +18,7 @@ extension LibraryStore {
         migrator.registerMigration("v7-shared-priors", migrate: addSharedPriors)
         migrator.registerMigration("v8-search-first-letters", migrate: indexFirstLetters)
         migrator.registerMigration("v9-search-after-imports", migrate: indexSearchAfterImports)
+        migrator.registerMigration("v10-search-album-artists", migrate: indexAlbumArtists)
         return migrator
     }
 
@@ -345,6 +346,41 @@ extension LibraryStore {
             WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old."id" > since_track_id) BEGIN
                 INSERT INTO "track_search"("track_search", "rowid", "title", "artist", "album", "genre")
                 VALUES ('delete', old."id", old."title", old."artist", old."album", old."genre");
+            END;
+            """)
+    }
+
+    /// v10: the search index holds the album artist too, so a word finds a compilation's tracks by it
+    /// ("various" finds every "Various Artists" album) and `artist:` finds both, as the filter's own
+    /// reading of a row always did (`FilterExpression.matches`): what `F` shows and what `:mark` or a
+    /// smart playlist keeps are the same tracks. The table is rebuilt from `tracks` (`album_artist` is
+    /// NULL where the tag is absent, so such a track is indexed as before), and so are the triggers,
+    /// which name the columns. Everything is in the index after a rebuild: nothing stays deferred.
+    private static func indexAlbumArtists(_ db: Database) throws {
+        let columns = #""title", "artist", "album_artist", "album", "genre""#
+        let new = #"new."title", new."artist", new."album_artist", new."album", new."genre""#
+        let old = #"old."title", old."artist", old."album_artist", old."album", old."genre""#
+        try db.execute(sql: """
+            DROP TABLE track_search;
+            CREATE VIRTUAL TABLE track_search USING fts5(title, artist, album_artist, album, genre,
+                tokenize='unicode61 remove_diacritics 2', content='tracks', content_rowid='id', prefix='1');
+            INSERT INTO track_search(track_search) VALUES ('rebuild');
+            DELETE FROM search_deferred;
+            DROP TRIGGER "__track_search_ai";
+            CREATE TRIGGER "__track_search_ai" AFTER INSERT ON "tracks"
+            WHEN NOT EXISTS (SELECT 1 FROM search_deferred) BEGIN
+                INSERT INTO "track_search"("rowid", \(columns)) VALUES (new."id", \(new));
+            END;
+            DROP TRIGGER "__track_search_au";
+            CREATE TRIGGER "__track_search_au" AFTER UPDATE OF \(columns) ON "tracks"
+            WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old."id" > since_track_id) BEGIN
+                INSERT INTO "track_search"("track_search", "rowid", \(columns)) VALUES ('delete', old."id", \(old));
+                INSERT INTO "track_search"("rowid", \(columns)) VALUES (new."id", \(new));
+            END;
+            DROP TRIGGER "__track_search_ad";
+            CREATE TRIGGER "__track_search_ad" AFTER DELETE ON "tracks"
+            WHEN NOT EXISTS (SELECT 1 FROM search_deferred WHERE old."id" > since_track_id) BEGIN
+                INSERT INTO "track_search"("track_search", "rowid", \(columns)) VALUES ('delete', old."id", \(old));
             END;
             """)
     }

@@ -90,8 +90,8 @@ extension LibraryStore {
     static func indexDeferredSearch(_ db: Database) throws {
         guard let since = try Int64.fetchOne(db, sql: "SELECT MIN(since_track_id) FROM search_deferred") else { return }
         try db.execute(sql: """
-            INSERT INTO track_search (rowid, title, artist, album, genre)
-            SELECT id, title, artist, album, genre FROM tracks WHERE id > ?;
+            INSERT INTO track_search (rowid, title, artist, album_artist, album, genre)
+            SELECT id, title, artist, album_artist, album, genre FROM tracks WHERE id > ?;
             DELETE FROM search_deferred;
             """, arguments: [since])
     }

@@ -272,17 +272,17 @@ struct FilterExpressionTests {
 
         let fields = try FilterExpression.parse("artist:bjork title:\"all is full\" album:homo genre:rock")
         #expect(fields.searchPattern
-            == "artist : \"bjork\"* title : \"all is full\"* album : \"homo\"* genre : \"rock\"*")
+            == "{artist album_artist} : \"bjork\"* title : \"all is full\"* album : \"homo\"* genre : \"rock\"*")
         #expect(!fields.needsRowCheck)
     }
 
     @Test func searchPatternForMixedExpressions() throws {
         let mixed = try FilterExpression.parse("beyon year:>2000 -genre:jazz artist:\"sigur rós\" path:live format:flac")
-        #expect(mixed.searchPattern == "\"beyon\"* artist : \"sigur rós\"*")
+        #expect(mixed.searchPattern == "\"beyon\"* {artist album_artist} : \"sigur rós\"*")
         #expect(mixed.needsRowCheck)
 
         let exact = try FilterExpression.parse("artist:=bjork")
-        #expect(exact.searchPattern == "artist : \"bjork\"")
+        #expect(exact.searchPattern == "{artist album_artist} : \"bjork\"")
         #expect(exact.needsRowCheck)
     }
 
