@@ -14,9 +14,10 @@ public struct FilterError: Error, Equatable, CustomStringConvertible {
 /// The live filter and smart playlists' rule: words and `field:value` terms that must all hold.
 ///
 /// ```
-/// bjork                     a free word: in the title, artist, album artist, album or genre
-/// "sigur ros"               a phrase
-/// artist:"nina simone"      a field contains the value (artist also looks in the album artist)
+/// bjork                     a free word: begins a word of the title, artist, album artist, album or genre
+/// "sigur ro"                a phrase: words in a row, the last one a prefix
+/// artist:"nina simone"      a field has the value's words (artist also looks in the album artist);
+///                           albumartist:, path: and format: hold the value anywhere
 /// artist:=bjork             a field is exactly the value
 /// year:1997  year:>=1995  year:1990..1999  duration:<3:30
 /// plays:>5  skips:>=3  played:<30d  played:>1y  liked:yes  disliked:no     from the listening log
@@ -216,10 +217,10 @@ enum FilterTest: Sendable, Equatable {
     private static func anyOf(_ field: FilterTextField?, in row: TrackRow, _ test: (String) -> Bool) -> Bool {
         switch field {
         case nil:
-            return test(row.title) || test(row.artist) || (row.albumArtist != row.artist && test(row.albumArtist))
+            return test(row.title) || test(row.artist) || (row.hasOwnAlbumArtist && test(row.albumArtist))
                 || test(row.album) || test(row.genre)
         case .artist?:
-            return test(row.artist) || (row.albumArtist != row.artist && test(row.albumArtist))
+            return test(row.artist) || (row.hasOwnAlbumArtist && test(row.albumArtist))
         case let field?:
             return test(text(field, of: row))
         }

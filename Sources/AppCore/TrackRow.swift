@@ -17,6 +17,13 @@ public struct TrackRow: Sendable, Equatable, Identifiable, Codable {
     /// "mp3", "flac"…
     public var format: String
 
+    /// Whether the album artist is not the artist's text: then a search looks in it too. Compared as
+    /// bytes, which is quick (`==` on text beyond ASCII compares it canonically, which is not) and
+    /// errs only towards looking twice.
+    var hasOwnAlbumArtist: Bool {
+        albumArtist.utf8.count != artist.utf8.count || !albumArtist.utf8.elementsEqual(artist.utf8)
+    }
+
     public init(id: Int64, path: String, title: String, artist: String, albumArtist: String? = nil, album: String,
                 year: Int? = nil, genre: String = "", discNumber: Int? = nil, trackNumber: Int? = nil,
                 duration: Double? = nil, format: String = "") {

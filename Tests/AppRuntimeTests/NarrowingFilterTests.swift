@@ -16,7 +16,9 @@ struct NarrowingFilterTests {
                         "Sigur Rós", "Zoë Keating", "Björk", "123 go", "a1b2", "Stop—Start", "naïve", "—dash",
                         "서울 Seoul", "밴드Band", "東京、Tokyo", "バンド Go", "夜曲乐队", "Don’t Stop", "אבג Hebrew", "عرب Arab",
                         "Stop·Start", "Tokyo 東京 Zoë", "Zoe\u{301} Go", "Μουσική Band", "Рок Rock", "Straße Stop",
-                        "Ærø Go", "ＡＢＣ（Tokyo）", "ÀÉÎÕÜÇÑÝ ÿes"]
+                        "Ærø Go", "ＡＢＣ（Tokyo）", "ÀÉÎÕÜÇÑÝ ÿes", "Łódź Kraków", "Đorđe İstanbul", "Tiếng Việt ư",
+                        "💔 Broken ❤️ Heart", "🧑‍🎤 Star", "🇯🇵 Japan", "e\u{301}cole \u{301}x", "Zero\u{200B}Width",
+                        "Ⅻ ⓐ Go", "Ǆemal Ǉ", "a\u{332}b Under"]
 
     static func services() throws -> (Services, LibraryIndex) {
         let folder = Fixtures.scratchDirectory("narrowing")
@@ -67,7 +69,9 @@ struct NarrowingFilterTests {
     func eachRowAsTheIndex() throws {
         let (services, index) = try Self.services()
         let words = ["seoul", "band", "tokyo", "go", "hebrew", "arab", "start", "stop", "dont", "t", "zoe", "sigur", "track",
-                     "ros", "bjork", "naive", "keating", "strasse", "rock", "aeiouc", "yes", "abc", "ero"]
+                     "ros", "bjork", "naive", "keating", "strasse", "rock", "aeiouc", "yes", "abc", "ero", "lodz", "krakow",
+                     "dorde", "orde", "istanbul", "tieng", "viet", "u", "broken", "heart", "star", "japan", "ecole", "x", "zero",
+                     "width", "b", "under", "emal"]
         var decided = 0, undecided = 0
         for word in words {
             for length in 1...word.count {
