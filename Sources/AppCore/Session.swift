@@ -26,6 +26,14 @@ public struct SavedSession: Sendable, Equatable, Codable {
     public var repeatCurrent: Bool?
     public var continues: Bool?
     public var shuffle = false
+    /// What was under the Library tree's cursor: an artist's name, or an artist's and an album's. With
+    /// `trackAnchor` (the Library's track pane) and `tracksAnchor` (the Tracks view), by track id: a
+    /// library that changed since (a scan added an artist above) puts the cursors back on the same
+    /// things, the same distance from the top of the list; the indexes are the fallback. Optional, so
+    /// sessions saved before them still load.
+    public var treeAnchor: [String]?
+    public var trackAnchor: Int64?
+    public var tracksAnchor: Int64?
     public init() {}
 }
 
@@ -56,6 +64,19 @@ extension AppState {
         s.repeatCurrent = player.repeatCurrent
         s.continues = player.continues
         s.shuffle = player.shuffle
+        if libraryView.rows.indices.contains(libraryView.treeCursor.index) {
+            switch libraryView.rows[libraryView.treeCursor.index] {
+            case .artist(let a): s.treeAnchor = [libraryView.artists[a].name]
+            case .album(let a, let b): s.treeAnchor = [libraryView.artists[a].name, libraryView.artists[a].albums[b].title]
+            }
+        }
+        let trackPane = selectedTreePositions()
+        if trackPane.indices.contains(libraryView.trackCursor.index) {
+            s.trackAnchor = library.tracks[trackPane[libraryView.trackCursor.index]].id
+        }
+        if tracksView.order.indices.contains(tracksView.cursor.index) {
+            s.tracksAnchor = library.tracks[tracksView.order[tracksView.cursor.index]].id
+        }
         return s
     }
 
@@ -101,20 +122,36 @@ extension AppState {
         return effects
     }
 
-    /// Sets the saved cursors, clamped to the lists as they are.
+    /// Sets the saved cursors, clamped to the lists as they are: on the row that was under each, where
+    /// the session names it and it is still there (`SavedSession.treeAnchor`), else at the saved index.
     mutating func restoreCursors() {
         guard let s = pendingCursors else { return }
-        libraryView.treeCursor = s.treeCursor
-        libraryView.treeCursor = fitted(libraryView.treeCursor, count: libraryView.rows.count)
-        libraryView.trackCursor = s.trackCursor
-        libraryView.trackCursor = fitted(libraryView.trackCursor, count: selectedTreePositions().count)
-        tracksView.cursor = s.tracksCursor
-        tracksView.cursor = fitted(tracksView.cursor, count: tracksView.order.count)
+        let treeIndex = s.treeAnchor.flatMap { anchor in
+            libraryView.rows.firstIndex { row in
+                switch row {
+                case .artist(let a): anchor.count == 1 && libraryView.artists[a].name == anchor[0]
+                case .album(let a, let b):
+                    anchor.count == 2 && libraryView.artists[a].name == anchor[0] && libraryView.artists[a].albums[b].title == anchor[1]
+                }
+            }
+        }
+        libraryView.treeCursor = fitted(Self.moved(s.treeCursor, to: treeIndex), count: libraryView.rows.count)
+        let trackPane = selectedTreePositions()
+        let trackIndex = s.trackAnchor.flatMap { id in trackPane.firstIndex { library.tracks[$0].id == id } }
+        libraryView.trackCursor = fitted(Self.moved(s.trackCursor, to: trackIndex), count: trackPane.count)
+        let tracksIndex = s.tracksAnchor.flatMap { id in tracksView.order.firstIndex { library.tracks[$0].id == id } }
+        tracksView.cursor = fitted(Self.moved(s.tracksCursor, to: tracksIndex), count: tracksView.order.count)
         playlistsView.listCursor = s.playlistCursor
         playlistsView.listCursor = fitted(playlistsView.listCursor, count: playlistsView.playlists.count)
         playlistsView.itemCursor = s.playlistItemCursor
         playlistsView.itemCursor = fitted(playlistsView.itemCursor, count: selectedPlaylistTrackIDs().count)
         queueCursor = s.queueCursor
         queueCursor = fitted(queueCursor, count: queue.entries.count)
+    }
+
+    /// `cursor` on `index` (when there is one), as far below the top of the list as it was.
+    static func moved(_ cursor: ListCursor, to index: Int?) -> ListCursor {
+        guard let index else { return cursor }
+        return ListCursor(index: index, top: max(0, index - (cursor.index - cursor.top)))
     }
 }

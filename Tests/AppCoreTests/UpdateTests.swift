@@ -167,6 +167,46 @@ struct UpdateTests {
         #expect(position == 12.5)
     }
 
+    @Test("Restored cursors stay on the artist and tracks they were on when the library gained rows above them")
+    func restoredCursorsFollowTheirRows() {
+        var state = loaded()
+        _ = press(&state, "j")  // the tree on Beta
+        _ = state.handle(.key(.tab))
+        _ = press(&state, "jj")  // Beta's third track
+        let onTrack = state.selectionTrackIDs()
+        _ = press(&state, "2")
+        _ = press(&state, "jjjjj")  // the Tracks view on its sixth row
+        let onRow = state.tracksView.order[state.tracksView.cursor.index]
+        let saved = state.savedSession()
+        #expect(saved.treeAnchor == ["Beta"])
+
+        // A scan since added an artist that sorts first and a track at the head of Beta's album (the rows
+        // in library order, as the store gives them).
+        var grown = library()
+        grown.insert(TrackRow(id: 101, path: "/m/2/0a.flac", title: "Extra", artist: "Beta", album: "Album 2", year: 1992,
+                              genre: "Jazz", trackNumber: 0, duration: 60), at: 8)
+        grown.insert(TrackRow(id: 100, path: "/m/a/1.flac", title: "First", artist: "Aardvark", album: "A", year: 1980,
+                              trackNumber: 1, duration: 60), at: 0)
+        var next = AppState(rows: 24, columns: 80)
+        _ = next.handle(.libraryLoaded(grown))
+        _ = next.handle(.restore(saved))
+        #expect(next.view == .tracks)
+        #expect(next.library.tracks[next.tracksView.order[next.tracksView.cursor.index]].id == state.library.tracks[onRow].id)
+        _ = press(&next, "1")
+        #expect(next.selectedTreeArtist()?.name == "Beta", "index 1 is Alpha now; the anchor finds Beta")
+        #expect(next.selectionTrackIDs() == onTrack)
+
+        // A session saved before the anchors existed still puts the cursors at their indexes.
+        var old = saved
+        (old.treeAnchor, old.trackAnchor, old.tracksAnchor) = (nil, nil, nil)
+        var older = AppState(rows: 24, columns: 80)
+        _ = older.handle(.libraryLoaded(grown))
+        _ = older.handle(.restore(old))
+        _ = press(&older, "1")
+        #expect(older.selectedTreeArtist()?.name == "Alpha")
+        #expect(older.selectionTrackIDs() != onTrack)
+    }
+
     @Test("Curation: create a playlist, add three tracks, reorder, remove, undo")
     func curation() throws {
         var state = loaded()
