@@ -28,10 +28,11 @@ enum IndexWords {
 
         /// Only characters whose reading by `unicode61 remove_diacritics 2` was checked character by
         /// character against this machine's SQLite (3.40, through `fts5vocab`) and cannot read otherwise
-        /// in another version: letters and accents assigned in Unicode 1.1 — the Latin letters of
-        /// Latin-1, Latin Extended-A and -B and Latin Extended Additional (Polish, Czech, Turkish,
-        /// Romanian, Vietnamese…), the combining accents, Greek, Cyrillic, Hebrew and Arabic letters,
-        /// kana, Hangul syllables, CJK ideographs and full-width Latin letters — and, as separators, the
+        /// in another version: letters and accents — the Latin letters of Latin-1, Latin Extended-A and
+        /// -B and Latin Extended Additional (Polish, Czech, Turkish, Romanian, Vietnamese…), the
+        /// combining accents, Greek, Cyrillic, Hebrew and Arabic letters, kana, Hangul syllables, CJK
+        /// ideographs and full-width Latin letters (all in Unicode 1.1 but a few of Latin Extended-B's,
+        /// which any SQLite reads as letters: a character it has no entry for included) — and, as separators, the
         /// punctuation, symbols, emoji and joiners this SQLite has in its tables (a newer table can only
         /// call them symbols too). Not an emoji newer than those tables (🧑, skin tones): SQLite 3.40
         /// reads a character it has no entry for as a letter, a newer SQLite as a symbol, so it is nil:
