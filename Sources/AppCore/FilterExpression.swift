@@ -17,7 +17,7 @@ public struct FilterError: Error, Equatable, CustomStringConvertible {
 /// bjork                     a free word: begins a word of the title, artist, album artist, album or genre
 /// "sigur ro"                a phrase: words in a row, the last one a prefix
 /// artist:"nina simone"      a field has the value's words (artist also looks in the album artist);
-///                           albumartist:, path: and format: hold the value anywhere
+///                           path: and format: hold the value anywhere
 /// artist:=bjork             a field is exactly the value
 /// year:1997  year:>=1995  year:1990..1999  duration:<3:30
 /// plays:>5  skips:>=3  played:<30d  played:>1y  liked:yes  disliked:no     from the listening log
@@ -177,8 +177,8 @@ enum FilterTest: Sendable, Equatable {
     /// value, as words: the field has these words in a row, the last one as a prefix — the index's
     /// reading of `"sigur ro"*`.
     case words(FilterTextField?, PhraseMatch)
-    /// A value with no word in it (`"!!!"`, which the index cannot look up), or a field the index lacks
-    /// (`path:`, `format:`, `albumartist:`): the folded field holds it anywhere.
+    /// A value with no word in it (`"!!!"`, which the index cannot look up), or `path:` and `format:`
+    /// (`/music/Jazz`, `mp3`: not words of a name): the folded field holds it anywhere.
     case contains(FilterTextField?, needle: [UInt8])
     case equals(FilterTextField, needle: [UInt8])
     /// A row without the number (no year tagged) never holds.
@@ -303,10 +303,11 @@ struct FilterTerm: Sendable, Equatable {
         }
     }
 
-    /// A value's test: its words, as the index would find them, in a field the index holds (or any, for
-    /// nil); else the value anywhere in the field (`FilterTest.contains`).
+    /// A value's test: its words, as the index would find them, in a name (or any, for nil; the album
+    /// artist too, which only a scan reads); a path or a format, or a value with no word, anywhere in
+    /// the field (`FilterTest.contains`).
     private static func textTest(_ field: FilterTextField?, value: String) -> FilterTest {
-        guard let phrase = PhraseMatch(value), field == nil || field?.searchColumn != nil else {
+        guard let phrase = PhraseMatch(value), field != .path && field != .format else {
             return .contains(field, needle: TextFolding.foldedUTF8(value))
         }
         return .words(field, phrase)
