@@ -257,7 +257,8 @@ enum HelpView {
         }
         lines.append(("From a shell, `hum remote COMMAND` runs any of these here; `hum remote status` says what plays.", .dim))
         lines.append(("", .text))
-        lines.append(("Filters: words, and field:value with artist album title genre year track duration path;", .dim))
+        lines.append(("Filters: words, each the start of a word (bjo finds Björk), and field:value with artist albumartist", .dim))
+        lines.append(("  album title genre year track disc duration path format (path and format: anywhere);", .dim))
         lines.append(("  year:>1995  year:1990..1999  duration:<3:00  -genre:jazz  artist:\"nina simone\"", .dim))
         lines.append(("  plays:>5  skips:>=3  played:<30d  liked:yes  disliked:no   (your listening)", .dim))
         return lines
