@@ -107,8 +107,8 @@ struct NarrowingFilterTests {
             let answer = Set(try services.matchingPositions(expression, in: .init(index: index, number: 1)))
             if !answer.isEmpty { found += 1 }
             for (position, row) in index.tracks.enumerated() {
-                // The interface shows an untitled track's file name, which the index does not hold; the
-                // index has no album artist column (these rows have none).
+                // The interface shows an untitled track's file name, which the index does not hold as a
+                // title: such rows are compared only for terms on other fields.
                 if IndexWords.isFileName(row.title, of: row.path) && !text.hasPrefix("artist:") && !text.hasPrefix("album:")
                     && !text.hasPrefix("genre:") { continue }
                 compared += 1
