@@ -76,12 +76,10 @@ public struct FilterExpression: Sendable, Equatable {
         guard terms.count == previous.terms.count, let last = terms.last, let before = previous.terms.last,
               terms.dropLast() == previous.terms.dropLast(), !last.negated, !before.negated,
               case .words(nil, let phrase) = last.test, case .words(nil, let shorterPhrase) = before.test,
-              phrase.words.count == 1, shorterPhrase.words.count == 1,
-              let word = phrase.words.first, let shorter = shorterPhrase.words.first,
-              word.count > shorter.count, word.starts(with: shorter),
-              word.allSatisfy(IndexWords.isFoldedWordByte),
               // Typed in ASCII: folded here it is what the index makes of it ("ß" folds to "ss" here, not there).
-              last.searchPhrase?.utf8.allSatisfy({ $0 < 0x80 }) == true else { return nil }
+              phrase.isOneASCIIWord, shorterPhrase.words.count == 1,
+              let word = phrase.words.first, let shorter = shorterPhrase.words.first,
+              word.count > shorter.count, word.starts(with: shorter) else { return nil }
         return word
     }
 

@@ -9,7 +9,7 @@ struct PhraseMatch: Sendable, Equatable {
     let words: [[UInt8]]
     /// One word typed in ASCII letters and digits: then `IndexWords` can answer as the index does. Not a
     /// word folded to ASCII from more ("straße" is "strasse" here, but the index keeps its "ß").
-    private let isOneASCIIWord: Bool
+    let isOneASCIIWord: Bool
 
     /// Nil when `value` has no word (`"!!!"`).
     init?(_ value: String) {

@@ -137,9 +137,9 @@ extension AppState {
         }
         libraryView.treeCursor = fitted(Self.moved(s.treeCursor, to: treeIndex), count: libraryView.rows.count)
         let trackPane = selectedTreePositions()
-        let trackIndex = s.trackAnchor.flatMap { id in trackPane.firstIndex { library.tracks[$0].id == id } }
+        let trackIndex = s.trackAnchor.flatMap(library.position(of:)).flatMap { trackPane.firstIndex(of: $0) }
         libraryView.trackCursor = fitted(Self.moved(s.trackCursor, to: trackIndex), count: trackPane.count)
-        let tracksIndex = s.tracksAnchor.flatMap { id in tracksView.order.firstIndex { library.tracks[$0].id == id } }
+        let tracksIndex = s.tracksAnchor.flatMap(library.position(of:)).flatMap { tracksView.order.firstIndex(of: $0) }
         tracksView.cursor = fitted(Self.moved(s.tracksCursor, to: tracksIndex), count: tracksView.order.count)
         playlistsView.listCursor = s.playlistCursor
         playlistsView.listCursor = fitted(playlistsView.listCursor, count: playlistsView.playlists.count)
