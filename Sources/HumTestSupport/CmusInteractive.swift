@@ -23,6 +23,10 @@ public struct CmusUIResult: Sendable {
     public var launchSeconds: Double
     /// One a query character: from typing it to its whole screen (see `CmusUISession.searchKeystrokeLatency`).
     public var searchLatencies: [Double]
+    /// The same query in cmus's live filter (see `CmusUISession.liveFilterKeystrokeLatency`): the times,
+    /// and the track count cmus showed after each character.
+    public var liveFilterLatencies: [Double]
+    public var liveFilterCounts: [Int]
     /// From the first of `scrollRows` presses of `j` to the screen they lead to (see `CmusUISession.scroll`).
     public var scrollSeconds: Double
     public var scrollRows: Int
@@ -144,15 +148,18 @@ public enum CmusInteractive {
         return try session.scroll(rows: rows)
     }
 
-    /// All the measurements in one cmus session, in this order: launch, search for `query`, scroll
-    /// `scrollRows` rows, peak memory, then CPU over `idleSeconds` of idleness.
+    /// All the measurements in one cmus session, in this order: launch, search for `query`, the same in
+    /// the live filter, scroll `scrollRows` rows, peak memory, then CPU over `idleSeconds` of idleness.
     public static func measure(home: CmusLibraryHome, query: String, scrollRows: Int = 1000,
                                idleSeconds: Double = 5, rows: Int = 60, columns: Int = 200) throws -> CmusUIResult {
         let session = try CmusUISession(home: home, rows: rows, columns: columns)
         defer { session.close() }
         let search = try session.searchKeystrokeLatency(query: query)
+        let filtered = try session.liveFilterKeystrokeLatency(query: query)
         let scrolled = try session.scroll(rows: scrollRows)
-        return CmusUIResult(launchSeconds: session.launchSeconds, searchLatencies: search, scrollSeconds: scrolled,
+        return CmusUIResult(launchSeconds: session.launchSeconds, searchLatencies: search,
+                            liveFilterLatencies: filtered.latencies, liveFilterCounts: filtered.counts,
+                            scrollSeconds: scrolled,
                             scrollRows: scrollRows, peakRSSKiB: session.peakRSSKiB(),
                             idleCPUSeconds: session.idleCPU(seconds: idleSeconds), idleSeconds: idleSeconds)
     }
@@ -259,10 +266,18 @@ public final class CmusUISession: Sendable {
     /// Whether `screen` is the sorted view with the title counting `tracks` and a row under it.
     static func listsWholeLibrary(_ screen: String, tracks: Int) -> Bool {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
-        guard lines.count > 1, lines[0].hasPrefix(" Library "),
-              let count = lines[0].matches(of: #/ - (\d+) tracks? sorted by/#).last.flatMap({ Int($0.output.1) })
-        else { return false }
-        return count == tracks && !lines[1].allSatisfy(\.isWhitespace)
+        guard lines.count > 1, titleCount(screen) == tracks else { return false }
+        return !lines[1].allSatisfy(\.isWhitespace)
+    }
+
+    /// The track count in the sorted view's title (" Library …/lib.pl - N tracks sorted by …"), the
+    /// tracks cmus shows (after a live filter, those that pass it); nil if the first row is no such title.
+    static func titleCount(_ screen: String) -> Int? {
+        guard let first = screen.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
+        else { return nil }
+        let title = first.replacing(#/\x1B\[[0-9;:]*m/#, with: "")
+        guard title.hasPrefix(" Library ") else { return nil }
+        return title.matches(of: #/ - (\d+) tracks? sorted by/#).last.flatMap { Int($0.output.1) }
     }
 
     /// Seconds from typing each character of `query` (after `/`, which opens cmus's search) to the screen
@@ -270,41 +285,62 @@ public final class CmusUISession: Sendable {
     ///
     /// cmus searches as you type: each character moves the selection to the next matching track
     /// (scrolling the list if needed) and redraws the command line ("/" and the text so far) with the
-    /// cursor after it. The reference pass types `/` and each character, waiting each time until the
-    /// command line shows the text and the screen (text, colours, cursor position) differs from the
-    /// previous one, then until it stays unchanged for 200 ms. The timed pass, from the start state
-    /// again, types `/` (not timed), then each character through the control client, and takes the time
-    /// (`TmuxControl.measure`) until cmus's output that made the screen equal that character's reference
-    /// screen, cursor included
-    /// (a trailing space changes no text, only the cursor). Each character is typed once the previous
-    /// one's screen is up, as a typist's keys would come with room to spare. Back in the start state
-    /// afterwards.
+    /// cursor after it. Timed as `promptKeystrokeLatency` says. Back in the start state afterwards.
     /// - Parameter query: plain text, no newline; characters are sent one by one as the user would.
     public func searchKeystrokeLatency(query: String, timeout: Double = 10) throws -> [Double] {
+        try promptKeystrokeLatency(prompt: "/", query: query, timeout: timeout).latencies
+    }
+
+    /// Seconds from typing each character of `query` after `:live-filter ` to the screen cmus settles on
+    /// for it, and the track count cmus's title states on each of those screens.
+    ///
+    /// cmus's live filter is the like of hum's `F`: at each character of the command line it filters the
+    /// whole library again (tracks with the text in a tag or the file name, any case) and redraws the
+    /// views and the title's count. Timed as `promptKeystrokeLatency` says. Afterwards the filter is
+    /// cleared (Backspace back to `:live-filter `, whose empty argument shows the whole library again)
+    /// and cmus is back in the start state.
+    public func liveFilterKeystrokeLatency(query: String, timeout: Double = 10) throws
+        -> (latencies: [Double], counts: [Int]) {
+        try promptKeystrokeLatency(prompt: ":live-filter ", query: query, timeout: timeout)
+    }
+
+    /// Times each character of `query` typed after `prompt` (which is typed first, untimed) to the screen
+    /// cmus settles on for it; returns the times and the track count in the title of each settled screen
+    /// (-1 where the title states none).
+    ///
+    /// The reference pass types `prompt` and each character, waiting each time until the command line
+    /// shows the text and the screen (text, colours, cursor position) differs from the previous one, then
+    /// until it stays unchanged for 200 ms. The timed pass, from the start state again, types `prompt`
+    /// (not timed), then each character through the control client, and takes the time
+    /// (`TmuxControl.measure`) until cmus's output that made the screen equal that character's reference
+    /// screen, cursor included (a trailing space changes no text, only the cursor). Each character is
+    /// typed once the previous one's screen is up, as a typist's keys would come with room to spare.
+    private func promptKeystrokeLatency(prompt: String, query: String, timeout: Double) throws
+        -> (latencies: [Double], counts: [Int]) {
         guard !query.isEmpty, !query.contains(where: \.isNewline) else {
             throw CmusImport.Failure(description: "a search query must be one line of text, not \"\(query)\"")
         }
         let characters = query.map(String.init)
         // The reference pass.
-        try terminal.send(keys: ["/"])
-        let opened = try settledScreen(commandLine: "/", after: nil, timeout: timeout)
+        try terminal.type(prompt)
+        let opened = try settledScreen(commandLine: prompt, after: nil, timeout: timeout)
         var expected: [TmuxSession.Screen] = []
         for (index, character) in characters.enumerated() {
             try terminal.type(character)
-            expected.append(try settledScreen(commandLine: "/" + characters[...index].joined(),
+            expected.append(try settledScreen(commandLine: prompt + characters[...index].joined(),
                                               after: expected.last ?? opened, timeout: timeout))
         }
-        try returnToStart(timeout: timeout)
+        try returnToStart(typed: characters.count, timeout: timeout)
         // The timed pass.
-        try terminal.send(keys: ["/"])
+        try terminal.type(prompt)
         try terminal.waitForScreen(timeout: timeout, colors: true) { $0 == opened }
         var latencies: [Double] = []
         for (character, screen) in zip(characters, expected) {
             latencies.append(try control.measure(timeout: timeout, send: { try control.type(character) },
                                                  until: { $0 == screen }))
         }
-        try returnToStart(timeout: timeout)
-        return latencies
+        try returnToStart(typed: characters.count, timeout: timeout)
+        return (latencies, expected.map { Self.titleCount($0.text) ?? -1 })
     }
 
     /// Seconds from the first of `rows` presses of `j` (cmus's `win-down`) to the screen they lead to.
@@ -369,7 +405,15 @@ public final class CmusUISession: Sendable {
     /// waits until the screen settles. Never Escape and `g` together: ncurses reads an Escape followed at once
     /// by `g` as Alt-g, and cmus would not move. The emptied command line shows that cmus took the Escape
     /// on its own.
-    private func returnToStart(timeout: Double) throws {
+    ///
+    /// A live filter outlives its command line, so one being typed is first cleared: `typed` Backspaces
+    /// take the line back to `:live-filter ` (the empty filter), and the title must count the whole
+    /// library again.
+    private func returnToStart(typed: Int = 0, timeout: Double) throws {
+        if Self.bottomLine(try terminal.capture()).hasPrefix(":live-filter ") {
+            try terminal.send(keys: Array(repeating: "BSpace", count: typed))
+            try terminal.waitFor(timeout: timeout) { Self.titleCount($0) == self.home.tracks }
+        }
         if !Self.bottomLine(try terminal.capture()).isEmpty {
             try terminal.send(keys: ["Escape"])
             try terminal.waitFor(timeout: timeout) { Self.bottomLine($0).isEmpty }

@@ -19,7 +19,8 @@ struct UIBench: ParsableCommand {
             each against its target: launch to the first full frame (median of --runs launches each; target ≤ 0.5× cmus), \
             a keystroke of the query to its updated frame (hum's live filter F, cmus's search /; --runs rounds; targets: median \
             and p99 ≤ 0.5× cmus's, p99 ≤ 30 ms) and, beside it, the floor under it: hum's own bytes for those keys replayed by a \
-            program that does no work (`FrameReplay`), 1000 presses of j in the track list (target ≤ 0.5× cmus), peak RSS (≤ cmus), \
+            program that does no work (`FrameReplay`), and the same keys in cmus's own filter as you type (:live-filter), \
+            1000 presses of j in the track list (target ≤ 0.5× cmus), peak RSS (≤ cmus), \
             CPU and wakeups over --seconds of idleness, with nothing playing and paused after playing (target 0: no CPU tick \
             and no wakeup), and, when PULSE_SERVER \
             is set, CPU per minute of audio while playing an MP3 with the interface open against `mpg123 -o pulse` on the \
@@ -98,15 +99,21 @@ struct UIBench: ParsableCommand {
         defer { cmus.close() }
         let session = try HumUISession(launch)
         defer { session.close() }
-        print("typing \"\(query)\" \(runs) times (cmus: / search; hum: F live filter)")
-        var cmusKeys: [Double] = [], humKeys: [Double] = []
+        print("typing \"\(query)\" \(runs) times (cmus: / search, then :live-filter; hum: F live filter)")
+        var cmusKeys: [Double] = [], cmusFilterKeys: [Double] = [], cmusFilterCounts: [Int] = [], humKeys: [Double] = []
         for round in 1...runs {
             let c = try cmus.searchKeystrokeLatency(query: query)
+            let f = try cmus.liveFilterKeystrokeLatency(query: query)
             let h = try session.filterKeystrokeLatency(query: query)
             cmusKeys += c
+            cmusFilterKeys += f.latencies
+            cmusFilterCounts = f.counts
             humKeys += h
-            print("  round \(round): cmus " + Self.list(c) + "; hum " + Self.list(h))
+            print("  round \(round): cmus / " + Self.list(c) + "; cmus :live-filter " + Self.list(f.latencies)
+                  + "; hum " + Self.list(h))
         }
+        print("  tracks cmus's live filter left after each key: "
+              + cmusFilterCounts.map { $0.formatted() }.joined(separator: ", "))
         // The terminal's share of a keystroke: hum's own bytes for each key, replayed by a program doing no work.
         var floor: Measured<(latencies: [Double], sizes: [Int])> = .skipped("not measured")
         do {
@@ -201,6 +208,13 @@ struct UIBench: ParsableCommand {
         case .skipped(let why):
             table.add("  the same frames replayed, no work (floor)", hum: "—", cmus: "—", ratio: nil, target: "—", met: nil, note: why)
         }
+        // Like for like: cmus's own filter as you type, which narrows the whole library at each key as F does
+        // (by substrings of its tags and file name, where hum reads words), against the same keys in hum.
+        let cmusFilterMedian = ScanBench.median(cmusFilterKeys), cmusFilterP99 = ScanBench.percentile(cmusFilterKeys, 0.99)
+        table.add("  against cmus's :live-filter, median", hum: Self.ms(humMedian), cmus: Self.ms(cmusFilterMedian),
+                  ratio: humMedian / cmusFilterMedian, target: "—", met: nil)
+        table.add("  against cmus's :live-filter, p99", hum: Self.ms(humP99), cmus: Self.ms(cmusFilterP99),
+                  ratio: humP99 / cmusFilterP99, target: "—", met: nil)
         let cmusScroll = ScanBench.median(cmusScrolls), humScroll = ScanBench.median(humScrolls)
         table.add("scroll \(Self.scrollRows) rows with j (median of \(runs))", hum: Self.ms(humScroll), cmus: Self.ms(cmusScroll),
                   ratio: humScroll / cmusScroll, target: "≤ 0.5× cmus", met: humScroll <= 0.5 * cmusScroll)

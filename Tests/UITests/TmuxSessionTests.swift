@@ -130,7 +130,7 @@ struct TmuxSessionTests {
 
 @Suite("cmus's UI measured through tmux", .enabled(if: GeneratedLibrary.tools != nil, "../shared/tools not found"))
 struct CmusInteractiveTests {
-    @Test("Launch, search, scroll, memory and idle CPU on a small library", .timeLimit(.minutes(3)))
+    @Test("Launch, search, live filter, scroll, memory and idle CPU on a small library", .timeLimit(.minutes(3)))
     func measuresCmus() async throws {
         let library = try await GeneratedLibrary.make(count: 300, seed: 5)
         let work = Fixtures.scratchDirectory("cmus-ui")
@@ -144,6 +144,14 @@ struct CmusInteractiveTests {
         #expect(launch > 0 && launch < 30)
         #expect(result.searchLatencies.count == 5)
         #expect(result.searchLatencies.allSatisfy { $0 > 0 && $0 < 10 })
+        #expect(result.liveFilterLatencies.count == 5)
+        #expect(result.liveFilterLatencies.allSatisfy { $0 > 0 && $0 < 10 })
+        // Each character narrows cmus's list or keeps it (the trailing space changes nothing), and the
+        // filter does narrow: "love" is in some of the generated titles, not all.
+        let counts = result.liveFilterCounts
+        #expect(counts.count == 5 && counts.allSatisfy { $0 >= 0 && $0 <= 300 })
+        #expect(zip(counts, counts.dropFirst()).allSatisfy { $0 >= $1 })
+        #expect(counts.last.map { $0 > 0 && $0 < 300 } ?? false, "\(counts)")
         #expect(result.scrollSeconds > 0 && result.scrollSeconds < 60)
         #expect((result.peakRSSKiB ?? 0) > 1000)
         #expect((result.idleCPUSeconds ?? 1) < 0.5)
