@@ -54,11 +54,15 @@ extension PlaybackEngine {
                     s.request == nil && s.queue.indices.contains(index) ? s.queue[index] : nil
                 }
                 guard let item else { break }
-                if let opened = open(item, at: index, start: start, epoch: epoch, failedBefore: &pendingFailures) {
+                switch open(item, at: index, start: start, epoch: epoch, failedBefore: &pendingFailures) {
+                case .opened(let opened):
                     track = opened
                     return
+                case .failed:
+                    index += 1
+                case .superseded:
+                    continue
                 }
-                index += 1
             }
             // The end of the queue (unless a newer request came): the output reports it once this epoch's
             // audio has been played, unless `enqueue` adds more first.
@@ -87,6 +91,8 @@ extension PlaybackEngine {
                     exhaustedAfter = nil
                 case .play(let index, let start):
                     openFrom(index, start: start)
+                case .reopen(let index):
+                    openFrom(index, start: .frame(0))
                 case .seek(let serial, let frame):
                     track = seekPlay(serial: serial, frame: frame, current: track)
                     if track == nil { openFrom(state.withLock { $0.plays[serial]?.queueIndex ?? 0 } + 1, start: .frame(0)) }
@@ -155,17 +161,27 @@ extension PlaybackEngine {
         failures += failedBefore + [FailedOpen(item: track.item, message: message)]
     }
 
-    /// Opens `item` and registers a new play for it; on failure, adds it to `failedBefore` and returns nil.
+    private enum Opened {
+        case opened(OpenTrack)
+        /// Added to `failedBefore`.
+        case failed
+        /// The queue changed at `index` (or a request came) while the file was being opened: not registered.
+        case superseded
+    }
+
+    /// Opens `item` and registers a new play for it, unless the entry at `index` changed meanwhile (the
+    /// file is opened outside the lock, and an edit may replace the entry then; registering the old one
+    /// would play what the queue no longer holds). On failure, adds it to `failedBefore`.
     private func open(_ item: PlaybackItem, at index: Int, start: StartPoint, epoch: UInt64,
-                      failedBefore: inout [FailedOpen]) -> OpenTrack? {
+                      failedBefore: inout [FailedOpen]) -> Opened {
         do {
             let decoder = try openDecoder(item)
             var frame = start.frame(at: decoder.format.sampleRate)
             if let count = decoder.frameCount { frame = min(frame, count) }
             if frame > 0 { try decoder.seek(toFrame: frame) }
             let failures = failedBefore
-            failedBefore = []
-            let (serial, gain) = state.withLock { s -> (Int, Float) in
+            let registered = state.withLock { s -> (Int, Float)? in
+                guard s.request == nil, s.queue.indices.contains(index), s.queue[index] == item else { return nil }
                 let serial = s.nextSerial
                 s.nextSerial += 1
                 s.prunePlays(keepingAbove: serial - 64)
@@ -174,12 +190,14 @@ extension PlaybackEngine {
                                              failedBefore: failures)
                 return (serial, s.replayGain.linearGain(for: item.replayGain, albumInOrder: item.albumInOrder))
             }
+            guard let (serial, gain) = registered else { return .superseded }
+            failedBefore = []
             let track = OpenTrack(decoder: decoder, serial: serial, item: item, queueIndex: index, gain: gain)
             track.nextFrame = frame
-            return track
+            return .opened(track)
         } catch {
             failedBefore.append(FailedOpen(item: item, message: "\(error)"))
-            return nil
+            return .failed
         }
     }
 

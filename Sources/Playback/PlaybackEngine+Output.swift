@@ -53,6 +53,12 @@ extension PlaybackEngine {
                 outputWaiting.store(false, ordering: .sequentiallyConsistent)
                 continue
             }
+            // A play opened ahead and then retracted (the queue changed under it) is dropped unheard.
+            if header.playSerial != lastSerial, !mayBegin(header.playSerial) {
+                ring.pop()
+                wakeDecoderIfWaiting()
+                continue
+            }
             if writtenEpoch != epoch {
                 // Stale audio may have slipped into the device between the control call's discard and the
                 // epoch check above; discard again before the first chunk of the new epoch.

@@ -27,6 +27,9 @@ struct Request: Sendable {
         case play(index: Int, start: StartPoint)
         /// Move inside an existing play (same serial: no new `started` event).
         case seek(serial: Int, frame: Int64)
+        /// The entries from `index` changed after the decoder opened them ahead: open from there again,
+        /// in the same epoch, leaving the play being heard alone (see `retractStaleLookAhead`).
+        case reopen(index: Int)
         case stop
     }
 

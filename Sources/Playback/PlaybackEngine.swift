@@ -65,6 +65,10 @@ public final class PlaybackEngine: Sendable {
     let decoderWaiting = Atomic<Bool>(false)
     let outputWaiting = Atomic<Bool>(false)
     let targetGainBits: Atomic<UInt32>
+    /// The serial of the play the output last began (`first`) and the plays it must not begin
+    /// (`second`, a `RetractedPlays`): one atomic, so that the output beginning a play and a retraction
+    /// of it cannot both happen (see `PlaybackEngine+LookAhead`).
+    let handoff = Atomic<WordPair>(WordPair(first: 0, second: RetractedPlays.none.word))
     let shuttingDown = Atomic<Bool>(false)
     /// The last output error, written on the output thread's error path only (never while audio flows).
     let outputError = Mutex<String>("")
@@ -154,16 +158,21 @@ public final class PlaybackEngine: Sendable {
 
     /// Replaces every entry after the one playing (the whole queue when nothing plays), without touching
     /// what is heard. The interface keeps its own queue and tells the engine only what follows, so edits
-    /// never restart a track. An entry already being decoded ahead (the last seconds of a track, for the
-    /// gapless hand-off) still plays.
+    /// never restart a track. An entry already decoded ahead (in the last seconds of a track, for the
+    /// gapless hand-off) that no longer follows is dropped unheard and the new one follows instead,
+    /// unless the output has already begun it (see `retractStaleLookAhead`).
     public func replaceUpcoming(_ items: [PlaybackItem]) {
         state.withLock { s in
+            let previous = s.queue
             if let current = s.currentIndex, s.queue.indices.contains(current) {
                 s.queue = Array(s.queue[...current]) + items
             } else {
                 s.queue = items
             }
-            if s.exhaustedEpoch == s.epoch && !items.isEmpty {
+            // Entries added after the end the decoder ran into: it goes on with them (gaplessly, if the
+            // last track still plays). The same entries again are nothing new: the end stays the end.
+            if !retractStaleLookAhead(&s, previous: previous), s.exhaustedEpoch == s.epoch,
+               s.queue.count > previous.count {
                 s.exhaustedEpoch = nil
                 finishedEpoch.store(0, ordering: .sequentiallyConsistent)
             }
@@ -335,6 +344,7 @@ public final class PlaybackEngine: Sendable {
         s.epoch += 1
         s.request = Request(epoch: s.epoch, kind: kind)
         s.pendingSeek = nil
+        clearRetraction()
         currentEpoch.store(s.epoch, ordering: .sequentiallyConsistent)
         if unpause, paused.exchange(false, ordering: .sequentiallyConsistent) {
             output.setPaused(false)

@@ -146,28 +146,30 @@ struct InterfaceTests {
         }
     }
 
-    @Test("Repeat current (ctrl-r) plays the track again, b still moves on; continue off (C) stops after the track, space goes on; i finds the track playing")
+    /// Seeks to 0:56 of the track playing and waits until the clock shows 0:58: 2 s before its end, when
+    /// the engine has already opened and decoded the next entry for the gapless hand-off (it reads 3 s
+    /// ahead), so what is changed then tests that an edit in a track's last seconds still decides what
+    /// follows (`PlaybackEngine.retractStaleLookAhead`).
+    static func nearTheEnd(_ hum: HumInterface) throws {
+        try hum.command("seek 0:56")
+        try hum.waitFor { screen in ["0:58", "0:59"].contains { hum.clock(screen)?.hasPrefix($0) == true } }
+    }
+
+    @Test("Repeat current (ctrl-r) plays the track again, b still moves on; continue off (C) stops after the track, space goes on; i finds the track playing; both switched in the track's last seconds")
     func repeatContinueAndShowPlaying() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-repeat", folders: [try await Fixtures.longTracks()])
         let daemon = try await offPool { try PulseTestDaemon() }
         let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
         defer { hum.close() }
-        /// Seeks to 0:56 of the track playing (4 s before its end) and waits until the clock shows it.
-        /// The switches are changed before this: the engine decodes 3 s ahead, and a switch made in a
-        /// track's last seconds applies one track later, as every edit of what follows does (ARCHITECTURE.md).
-        @Sendable func nearTheEnd() throws {
-            try hum.command("seek 0:56")
-            try hum.waitFor { hum.clock($0)?.hasPrefix("0:5") == true }
-        }
         try await offPool {
             try hum.waitFor("Artist / Album")
             try hum.keys("2")
             try hum.waitFor("Long Three")
             try hum.keys("g", "Enter")
             try hum.waitFor("▶ Long One")
+            try Self.nearTheEnd(hum)
             try hum.keys("C-r")
             try hum.waitFor("repeat track")
-            try nearTheEnd()
             // Past its end the clock starts again on the same track, never on the next.
             let again = try hum.waitFor(timeout: 15) { $0.contains("▶ Long Two") || hum.clock($0)?.hasPrefix("0:01") == true }
             #expect(again.contains("▶ Long One"), "\(again)")
@@ -176,9 +178,9 @@ struct InterfaceTests {
             try hum.waitFor("▶ Long Two")
             try hum.keys("C-r")
             try hum.waitFor("repeat current track off")
+            try Self.nearTheEnd(hum)
             try hum.keys("C")
             try hum.waitFor("stop after")
-            try nearTheEnd()
             // Stopped after the track, on the next one, which does not play by itself.
             try hum.waitFor(timeout: 15) { $0.contains("■ Long Three") }
             Thread.sleep(forTimeInterval: 1.5)
@@ -192,6 +194,40 @@ struct InterfaceTests {
             #expect(try hum.selectedRows().filter { $0.contains("Long One") }.isEmpty)
             try hum.quit()
         }
+    }
+
+    @Test("A track queued to play next in the last seconds of the one playing is the one that follows")
+    func playNextInTheLastSeconds() async throws {
+        let (home, library) = try await HumInterface.prepare(label: "ui-play-next", folders: [try await Fixtures.longTracks()])
+        let daemon = try await offPool { try PulseTestDaemon() }
+        // The sink is recorded from the start (an idle null sink holds a new stream back for up to 2 s).
+        let recorder = try SinkRecorder(daemon: daemon)
+        defer { recorder.stop() }
+        let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
+        defer { hum.close() }
+        let edited = try await offPool {
+            try hum.waitFor("Artist / Album")
+            try hum.keys("2")
+            try hum.waitFor("Long Three")
+            try hum.keys("g", "Enter")
+            try hum.waitFor("▶ Long One")
+            try Self.nearTheEnd(hum)
+            let edited = recorder.frameCount
+            // Long Two was decoded ahead; E on the last row puts Long Three after the track playing.
+            try hum.keys("G", "E")
+            try hum.waitFor("queued to play next")
+            let next = try hum.waitFor(timeout: 15) { $0.contains("▶ Long Two") || $0.contains("▶ Long Three") }
+            #expect(next.contains("▶ Long Three"), "\(next)")
+            return edited
+        }
+        // The hand-off stays gapless: the chirp goes on through it, never 10 ms of silence (what was decoded
+        // ahead is dropped and the new track decoded while the rest of the old one plays).
+        #expect(await recorder.frames(atLeast: edited + 5 * SinkRecorder.sampleRate, timeout: 10))
+        let heard = recorder.samples()
+        let gap = SignalAnalysis.firstSilence(Array(heard[..<min(heard.count, edited + 5 * SinkRecorder.sampleRate)]),
+                                              from: edited, threshold: 2.0 / 32768, minimumRun: 441)
+        #expect(gap == nil, "silence at \(gap.map { Double($0 - edited) / Double(SinkRecorder.sampleRate) } ?? 0) s after the edit")
+        try await offPool { try hum.quit() }
     }
 
     @Test("NO_COLOR: attributes only, not one color; without it, colors")
