@@ -41,13 +41,19 @@ struct LookAheadTests {
         return false
     }
 
+    /// Plays items 1 and 2 and returns once the decoder has opened item 2 ahead (item 1 still plays).
+    static func playingWithTheNextAhead(continuing: Set<Int>) async -> (EngineHarness, Opens) {
+        let opens = Opens()
+        let harness = harness(continuing: continuing, opens: opens)
+        harness.engine.play([item(1), item(2)])
+        #expect(await waitUntilOpenedAhead(harness, 2))
+        return (harness, opens)
+    }
+
     @Test("An entry replaced after it was decoded ahead is never heard; the new one follows, gaplessly")
     func replacedAhead() async {
-        let opens = Opens()
-        let harness = Self.harness(continuing: [3], opens: opens)
+        let (harness, opens) = await Self.playingWithTheNextAhead(continuing: [3])
         defer { harness.shutdown() }
-        harness.engine.play([Self.item(1), Self.item(2)])
-        #expect(await Self.waitUntilOpenedAhead(harness, 2))
         #expect(harness.output.samples.count < Self.frames, "the first track still plays")
         let discards = harness.output.discardCount
         // As the interface does after "play next": what follows the current entry is now item 3.
@@ -60,15 +66,13 @@ struct LookAheadTests {
             .queueFinished,
         ])
         #expect(harness.output.discardCount == discards, "the track playing was not touched")
+        #expect(opens[3] == 1, "the new entry is decoded once")
     }
 
     @Test("Two edits in the same last seconds: the second one's entry plays, neither earlier one")
     func replacedTwice() async {
-        let opens = Opens()
-        let harness = Self.harness(continuing: [4], opens: opens)
+        let (harness, opens) = await Self.playingWithTheNextAhead(continuing: [4])
         defer { harness.shutdown() }
-        harness.engine.play([Self.item(1), Self.item(2)])
-        #expect(await Self.waitUntilOpenedAhead(harness, 2))
         harness.engine.replaceUpcoming([Self.item(3)])
         #expect(await Self.waitUntilOpenedAhead(harness, 3))
         #expect(harness.output.samples.count < Self.frames, "the first track still plays")
@@ -77,15 +81,13 @@ struct LookAheadTests {
         #expect(firstDifference(harness.output.samples, ramp(0..<2 * Self.frames)) == nil)
         #expect(!harness.milestones.contains { if case .started(let item, _, _) = $0 { [2, 3].contains(item.id) } else { false } },
                 "\(harness.milestones)")
+        #expect(opens[4] == 1)
     }
 
     @Test("Nothing to follow any more (continue switched off): the queue ends after the track playing")
     func emptiedAhead() async {
-        let opens = Opens()
-        let harness = Self.harness(continuing: [], opens: opens)
+        let (harness, _) = await Self.playingWithTheNextAhead(continuing: [])
         defer { harness.shutdown() }
-        harness.engine.play([Self.item(1), Self.item(2)])
-        #expect(await Self.waitUntilOpenedAhead(harness, 2))
         harness.engine.replaceUpcoming([])
         #expect(await harness.waitForQueueEnd())
         #expect(harness.output.samples == ramp(0..<Self.frames))
@@ -96,11 +98,8 @@ struct LookAheadTests {
 
     @Test("Saying again what follows (as the interface does at every track start) retracts and reopens nothing")
     func sameUpcoming() async {
-        let opens = Opens()
-        let harness = Self.harness(continuing: [2], opens: opens)
+        let (harness, opens) = await Self.playingWithTheNextAhead(continuing: [2])
         defer { harness.shutdown() }
-        harness.engine.play([Self.item(1), Self.item(2)])
-        #expect(await Self.waitUntilOpenedAhead(harness, 2))
         harness.engine.replaceUpcoming([Self.item(2)])
         #expect(await harness.waitForQueueEnd())
         #expect(harness.output.samples == ramp(0..<2 * Self.frames))

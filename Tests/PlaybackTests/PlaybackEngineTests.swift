@@ -349,7 +349,9 @@ struct PlaybackEngineTests {
 
     @Test("An upcoming entry with no audio at all (a truncated file) still ends the queue, reported as failed")
     func emptyUpcoming() async {
-        let harness = EngineHarness(framesPerSecond: 441_000) { item in
+        // Paced at twice real time: the first play's half second leaves room for the answer below on a
+        // loaded machine (at ten times, its 100 ms were sometimes gone before the test could answer).
+        let harness = EngineHarness(framesPerSecond: 88_200) { item in
             ScriptedDecoder(frames: item.id == 2 ? 0 : 44_100, firstValue: 0)
         }
         defer { harness.shutdown() }
@@ -434,8 +436,9 @@ struct TransportCommandTests {
 
     @Test("The same entry queued after itself (repeat current) plays again from its start, gaplessly, with its own events")
     func sameEntryTwice() async {
-        // Paced at ten times real time, so the first play lasts long enough for the interface's answer.
-        let harness = EngineHarness(framesPerSecond: 441_000) { _ in ScriptedDecoder(frames: 44_100, firstValue: 0) }
+        // Paced at twice real time, so the first play lasts long enough for the interface's answer even on a
+        // loaded machine (at ten times, its 100 ms were sometimes gone before the test could answer).
+        let harness = EngineHarness(framesPerSecond: 88_200) { _ in ScriptedDecoder(frames: 44_100, firstValue: 0) }
         defer { harness.shutdown() }
         let entry = PlaybackItem(id: 7, path: "/scripted/7")
         harness.engine.play([entry])

@@ -155,6 +155,17 @@ struct InterfaceTests {
         try hum.waitFor { screen in ["0:58", "0:59"].contains { hum.clock(screen)?.hasPrefix($0) == true } }
     }
 
+    /// From the start screen: plays Long One from the Tracks view (the three long tracks follow in order),
+    /// then goes near its end (`nearTheEnd`).
+    static func playLongOneToNearItsEnd(_ hum: HumInterface) throws {
+        try hum.waitFor("Artist / Album")
+        try hum.keys("2")
+        try hum.waitFor("Long Three")
+        try hum.keys("g", "Enter")
+        try hum.waitFor("▶ Long One")
+        try nearTheEnd(hum)
+    }
+
     @Test("Repeat current (ctrl-r) plays the track again, b still moves on; continue off (C) stops after the track, space goes on; i finds the track playing; both switched in the track's last seconds")
     func repeatContinueAndShowPlaying() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-repeat", folders: [try await Fixtures.longTracks()])
@@ -162,12 +173,7 @@ struct InterfaceTests {
         let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
         defer { hum.close() }
         try await offPool {
-            try hum.waitFor("Artist / Album")
-            try hum.keys("2")
-            try hum.waitFor("Long Three")
-            try hum.keys("g", "Enter")
-            try hum.waitFor("▶ Long One")
-            try Self.nearTheEnd(hum)
+            try Self.playLongOneToNearItsEnd(hum)
             try hum.keys("C-r")
             try hum.waitFor("repeat track")
             // Past its end the clock starts again on the same track, never on the next.
@@ -206,12 +212,7 @@ struct InterfaceTests {
         let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
         defer { hum.close() }
         let edited = try await offPool {
-            try hum.waitFor("Artist / Album")
-            try hum.keys("2")
-            try hum.waitFor("Long Three")
-            try hum.keys("g", "Enter")
-            try hum.waitFor("▶ Long One")
-            try Self.nearTheEnd(hum)
+            try Self.playLongOneToNearItsEnd(hum)
             let edited = recorder.frameCount
             // Long Two was decoded ahead; E on the last row puts Long Three after the track playing.
             try hum.keys("G", "E")
