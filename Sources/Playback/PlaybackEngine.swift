@@ -344,8 +344,9 @@ public final class PlaybackEngine: Sendable {
         s.epoch += 1
         s.request = Request(epoch: s.epoch, kind: kind)
         s.pendingSeek = nil
-        clearRetraction()
         currentEpoch.store(s.epoch, ordering: .sequentiallyConsistent)
+        // After the store: a retracted chunk the output looks at from now on is of an older epoch, dropped as such.
+        clearRetraction()
         if unpause, paused.exchange(false, ordering: .sequentiallyConsistent) {
             output.setPaused(false)
         }

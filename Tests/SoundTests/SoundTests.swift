@@ -118,6 +118,55 @@ struct SoundTests {
         await quit(session)
     }
 
+    /// The interface (80×24) on a library of the three one-minute `Fixtures.longTracks`, on `daemon`.
+    func interfaceOnLongTracks(daemon: PulseTestDaemon, label: String) async throws -> TmuxSession {
+        let home = Fixtures.scratchDirectory(label)
+        let library = home + "/hum.sqlite"
+        let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", library, try await Fixtures.longTracks()],
+                                              environment: ["LANG": "C.UTF-8", "HOME": home], timeout: 120)
+        #expect(scan.succeeded, "\(scan.stderr)")
+        return try TmuxSession([Repository.humBinary, "--library", library], rows: 24, columns: 80,
+                               environment: daemon.environment.merging(["HOME": home, "XDG_CONFIG_HOME": home + "/config"]) { $1 })
+    }
+
+    @Test("A track queued next in the last seconds of the one playing follows it with no gap, though another was decoded ahead")
+    func playNextInTheLastSecondsIsGapless() async throws {
+        let daemon = try await offPool { try PulseTestDaemon() }
+        defer { daemon.stop() }
+        let recorder = try SinkRecorder(daemon: daemon)
+        defer { recorder.stop() }
+        await sleep(seconds: Self.sinkWarmUp)
+        let terminal = try await interfaceOnLongTracks(daemon: daemon, label: "sound-play-next")
+        defer { terminal.kill() }
+        let edited = try await offPool {
+            try terminal.waitFor { $0.contains("Artist / Album") }
+            // The Tracks view, Long One playing, then 0:58 of its 1:00: the engine has decoded Long Two ahead.
+            try terminal.send(keys: ["2"])
+            try terminal.waitFor { $0.contains("Long Three") }
+            try terminal.send(keys: ["g", "Enter"])
+            try terminal.waitFor { $0.contains("▶ Long One") }
+            try terminal.send(keys: [":"])
+            try terminal.waitFor { $0.split(separator: "\n").last?.hasPrefix(":") == true }
+            try terminal.type("seek 0:56")
+            try terminal.send(keys: ["Enter"])
+            try terminal.waitFor { $0.contains("0:58 / 1:00") || $0.contains("0:59 / 1:00") }
+            let edited = recorder.frameCount
+            try terminal.send(keys: ["G", "E"])
+            let next = try terminal.waitFor(timeout: 15) { $0.contains("▶ Long Two") || $0.contains("▶ Long Three") }.screen
+            #expect(next.contains("▶ Long Three"), "\(next)")
+            return edited
+        }
+        // What was decoded ahead is dropped and the new track decoded while the rest of the old one plays:
+        // the chirp goes on through the hand-off, never 10 ms of silence in the 5 s after the edit.
+        let window = edited + 5 * SinkRecorder.sampleRate
+        #expect(await recorder.frames(atLeast: window, timeout: 10))
+        let heard = recorder.samples()
+        let gap = SignalAnalysis.firstSilence(Array(heard[..<min(heard.count, window)]), from: edited,
+                                              threshold: Self.silence, minimumRun: 441)
+        #expect(gap == nil, "silence \(gap.map { Double($0 - edited) / Self.rate } ?? 0) s after the edit")
+        try await offPool { try terminal.send(keys: ["q"]) }
+    }
+
     @Test("In the interface, space during playback silences the sink, and space again brings the sound back")
     func pauseFromTheInterface() async throws {
         let daemon = try await offPool { try PulseTestDaemon() }
@@ -125,13 +174,7 @@ struct SoundTests {
         let recorder = try SinkRecorder(daemon: daemon)
         defer { recorder.stop() }
         await sleep(seconds: Self.sinkWarmUp)
-        let home = Fixtures.scratchDirectory("sound-ui")
-        let library = home + "/hum.sqlite"
-        let scan = try await ChildProcess.run(Repository.humBinary, ["scan", "--library", library, try await Fixtures.longTracks()],
-                                              environment: ["LANG": "C.UTF-8", "HOME": home], timeout: 120)
-        #expect(scan.succeeded, "\(scan.stderr)")
-        let terminal = try TmuxSession([Repository.humBinary, "--library", library], rows: 24, columns: 80,
-                                       environment: daemon.environment.merging(["HOME": home, "XDG_CONFIG_HOME": home + "/config"]) { $1 })
+        let terminal = try await interfaceOnLongTracks(daemon: daemon, label: "sound-ui")
         defer { terminal.kill() }
         try await offPool {
             try terminal.waitFor { $0.contains("Artist / Album") }

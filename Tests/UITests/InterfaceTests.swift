@@ -206,29 +206,18 @@ struct InterfaceTests {
     func playNextInTheLastSeconds() async throws {
         let (home, library) = try await HumInterface.prepare(label: "ui-play-next", folders: [try await Fixtures.longTracks()])
         let daemon = try await offPool { try PulseTestDaemon() }
-        // The sink is recorded from the start (an idle null sink holds a new stream back for up to 2 s).
-        let recorder = try SinkRecorder(daemon: daemon)
-        defer { recorder.stop() }
         let hum = try HumInterface(home: home, libraryPath: library, daemon: daemon)
         defer { hum.close() }
-        let edited = try await offPool {
+        try await offPool {
             try Self.playLongOneToNearItsEnd(hum)
-            let edited = recorder.frameCount
-            // Long Two was decoded ahead; E on the last row puts Long Three after the track playing.
+            // Long Two was decoded ahead; E on the last row puts Long Three after the track playing. (That the
+            // hand-off stays gapless is heard in SoundTests, which run alone.)
             try hum.keys("G", "E")
             try hum.waitFor("queued to play next")
             let next = try hum.waitFor(timeout: 15) { $0.contains("▶ Long Two") || $0.contains("▶ Long Three") }
             #expect(next.contains("▶ Long Three"), "\(next)")
-            return edited
+            try hum.quit()
         }
-        // The hand-off stays gapless: the chirp goes on through it, never 10 ms of silence (what was decoded
-        // ahead is dropped and the new track decoded while the rest of the old one plays).
-        #expect(await recorder.frames(atLeast: edited + 5 * SinkRecorder.sampleRate, timeout: 10))
-        let heard = recorder.samples()
-        let gap = SignalAnalysis.firstSilence(Array(heard[..<min(heard.count, edited + 5 * SinkRecorder.sampleRate)]),
-                                              from: edited, threshold: 2.0 / 32768, minimumRun: 441)
-        #expect(gap == nil, "silence at \(gap.map { Double($0 - edited) / Double(SinkRecorder.sampleRate) } ?? 0) s after the edit")
-        try await offPool { try hum.quit() }
     }
 
     @Test("NO_COLOR: attributes only, not one color; without it, colors")
