@@ -275,7 +275,7 @@ public final class CmusUISession: Sendable {
     static func titleCount(_ screen: String) -> Int? {
         guard let first = screen.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first
         else { return nil }
-        let title = first.replacing(#/\x1B\[[0-9;:]*m/#, with: "")
+        let title = withoutColours(first)
         guard title.hasPrefix(" Library ") else { return nil }
         return title.matches(of: #/ - (\d+) tracks? sorted by/#).last.flatMap { Int($0.output.1) }
     }
@@ -429,6 +429,11 @@ public final class CmusUISession: Sendable {
         let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
         // capture-pane ends the last row with a newline too.
         let last = lines.last == "" ? lines.dropLast().last : lines.last
-        return String((last ?? "").replacing(#/\x1B\[[0-9;:]*m/#, with: ""))
+        return withoutColours(last ?? "")
+    }
+
+    /// `text` without the colour sequences of a capture with colours.
+    static func withoutColours(_ text: Substring) -> String {
+        String(text.replacing(#/\x1B\[[0-9;:]*m/#, with: ""))
     }
 }
